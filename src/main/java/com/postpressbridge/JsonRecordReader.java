@@ -1,0 +1,149 @@
+package com.postpressbridge;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.NoSuchElementException;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * JSON files: an array of records, a single record, or {@code {"records": [...]}}. Streamed: an array of a million
+ * records is never held in memory. A quarantine file dropped back in the inbox is read as its record.
+ */
+public class JsonRecordReader implements RecordReader {
+
+    static final String SHAPES = "a JSON outreach file holds an array of records, one record, or {\"records\": [...]}";
+
+    private final ObjectMapper json;
+
+    public JsonRecordReader(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public void check(Path file) {
+        try (JsonParser parser = json.createParser(file.toFile())) {
+            JsonToken top = parser.nextToken();
+            if (top == JsonToken.START_ARRAY) {
+                parser.skipChildren();
+            } else if (top == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if ("records".equals(field) && value != JsonToken.START_ARRAY) {
+                        throw unreadable("\"records\" must be an array of records", parser.currentTokenLocation());
+                    }
+                    parser.skipChildren();
+                }
+            } else {
+                throw unreadable(top == null ? "the file is empty: " + SHAPES : SHAPES, parser.currentTokenLocation());
+            }
+            if (parser.nextToken() != null) {
+                throw unreadable("unexpected content after the end of the JSON value", parser.currentTokenLocation());
+            }
+        } catch (JsonProcessingException e) {
+            throw unreadable("the JSON is not valid: " + e.getOriginalMessage(), e.getLocation());
+        } catch (IOException e) {
+            throw new UnreadableFileException("malformed_json", "the file cannot be read: " + e.getMessage(), null, null);
+        }
+    }
+
+    @Override
+    public Records records(Path file, FileRun run) throws IOException {
+        JsonParser parser = json.createParser(file.toFile());
+        JsonToken top = parser.nextToken();
+        long topLine = parser.currentTokenLocation().getLineNr();
+        return new Records() {
+            private boolean inArray = top == JsonToken.START_ARRAY;
+            /** Inside {"records": [...]}: other top-level fields are not records. */
+            private boolean wrapper;
+            private boolean done;
+            private int index;
+            private OutreachItem next;
+
+            @Override
+            public boolean hasNext() {
+                try {
+                    if (next == null && !done) {
+                        next = inArray ? nextElement() : topLevelObject();
+                    }
+                    return next != null;
+                } catch (IOException e) {
+                    throw new UnreadableFileException("malformed_json", "the JSON is not valid: " + e.getMessage(),
+                            (long) parser.currentLocation().getLineNr(), (long) parser.currentLocation().getColumnNr());
+                }
+            }
+
+            private OutreachItem nextElement() throws IOException {
+                JsonToken token = parser.nextToken();
+                if (token == JsonToken.END_ARRAY || token == null) {
+                    inArray = false;
+                    if (!wrapper) {
+                        done = true;
+                        return null;
+                    }
+                    return topLevelObject(); // the fields after "records"
+                }
+                long line = parser.currentTokenLocation().getLineNr();
+                JsonNode element = parser.readValueAsTree();
+                index++;
+                RecordSource source = RecordSource.fileRecord(run.fileName(), line, index);
+                if (!element.isObject()) {
+                    return OutreachItem.unreadable(source, null, element.toString(), OutreachError.local(
+                            "invalid_record", "Record is not an object", "record " + index + " of the file is "
+                                    + element.getNodeType().name().toLowerCase() + ", not an object"),
+                            run);
+                }
+                return RecordReader.item(element, source, run);
+            }
+
+            /** Fields of the top-level object: one record, unless a "records" array turns it into a wrapper. */
+            private OutreachItem topLevelObject() throws IOException {
+                ObjectNode single = wrapper ? null : json.createObjectNode();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    parser.nextToken();
+                    if (!wrapper && "records".equals(field)) {
+                        wrapper = true;
+                        inArray = true;
+                        return nextElement();
+                    }
+                    if (single != null) {
+                        single.set(field, parser.readValueAsTree());
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                done = true;
+                return single == null ? null
+                        : RecordReader.item(single, RecordSource.fileRecord(run.fileName(), topLine, 1), run);
+            }
+
+            @Override
+            public OutreachItem next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                OutreachItem item = next;
+                next = null;
+                return item;
+            }
+
+            @Override
+            public void close() throws IOException {
+                parser.close();
+            }
+        };
+    }
+
+    private static UnreadableFileException unreadable(String detail, JsonLocation at) {
+        return new UnreadableFileException("malformed_json", detail, at == null ? null : (long) at.getLineNr(),
+                at == null ? null : (long) at.getColumnNr());
+    }
+}

@@ -1,0 +1,51 @@
+package com.postpressbridge;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Start-up repair after a crash, before any route runs: outcomes that were decided but not yet written are
+ * written, and records that were being sent when the process died are in doubt (a request may have left).
+ */
+@ApplicationScoped
+public class LedgerRecovery {
+
+    private static final Logger LOG = Logger.getLogger(LedgerRecovery.class);
+
+    private final Ledger ledger;
+    private final OutcomeFolders folders;
+    private final Outcomes outcomes;
+    private final OutreachConfig config;
+    private final ObjectMapper json;
+
+    public LedgerRecovery(Ledger ledger, OutcomeFolders folders, Outcomes outcomes, OutreachConfig config,
+            ObjectMapper json) {
+        this.ledger = ledger;
+        this.folders = folders;
+        this.outcomes = outcomes;
+        this.config = config;
+        this.json = json;
+    }
+
+    public void run() throws Exception {
+        int written = 0;
+        for (Ledger.Unfinished row : ledger.unwrittenOutcomes()) {
+            folders.write(OutcomeFile.fromJson(json.readTree(row.json())), true);
+            ledger.written(row.key());
+            written++;
+        }
+        int inDoubt = 0;
+        for (Ledger.Unfinished row : ledger.inFlight()) {
+            outcomes.recoverInDoubt(OutcomeDocuments.item(json.readTree(row.json())), config.retry().inDoubt());
+            inDoubt++;
+        }
+        if (written > 0 || inDoubt > 0) {
+            LOG.warnf("recovered from an unclean stop: %d outcome files written, %d records in doubt (%s)", written,
+                    inDoubt, config.retry().inDoubt() == OutreachConfig.InDoubtPolicy.retry ? "put in retry/"
+                            : "quarantined as local/in_doubt");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package com.postpressbridge;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent.CamelContextStartedEvent;
+import org.jboss.logging.Logger;
+
+/**
+ * Brings the bridge up in order: configuration checked, folders made, the ledger repaired after a crash, and only
+ * then the routes that send ({@code file-intake}, {@code retry}), which do not start by themselves.
+ */
+@ApplicationScoped
+public class OutreachStartup {
+
+    private static final Logger LOG = Logger.getLogger(OutreachStartup.class);
+
+    private final PostpressConfig postpress;
+    private final OutreachConfig outreach;
+    private final OutcomeFolders folders;
+    private final LedgerRecovery recovery;
+    private final RetryQueue retryQueue;
+
+    public OutreachStartup(PostpressConfig postpress, OutreachConfig outreach, OutcomeFolders folders,
+            LedgerRecovery recovery, RetryQueue retryQueue) {
+        this.postpress = postpress;
+        this.outreach = outreach;
+        this.folders = folders;
+        this.recovery = recovery;
+        this.retryQueue = retryQueue;
+    }
+
+    void onCamelStarted(@Observes CamelContextStartedEvent started) throws Exception {
+        CamelContext camel = started.getContext();
+        if (postpress.sandbox()) {
+            LOG.warnf("SANDBOX MODE (postpress.sandbox=true): records are posted to the built-in postpress look-alike at"
+                    + " %s. NOTHING IS REALLY SENT to LinkedIn or email.", postpress.baseUrl());
+        } else if (postpress.apiKey().filter(key -> !key.isBlank()).isEmpty()) {
+            throw new IllegalStateException("POSTPRESS_API_KEY is not set: set it to your postpress API key"
+                    + " (or set POSTPRESS_SANDBOX=true to try everything against the built-in sandbox)");
+        }
+        folders.create();
+        recovery.run();
+        retryQueue.reconcile();
+        camel.getRouteController().startRoute("file-intake");
+        if (!outreach.runOnce()) {
+            camel.getRouteController().startRoute("retry");
+        }
+        LOG.infof("watching %s (postpress at %s, %d requests at a time)", folders.inbox(), postpress.baseUrl(),
+                outreach.concurrency());
+    }
+}

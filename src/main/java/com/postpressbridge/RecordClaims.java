@@ -1,0 +1,44 @@
+package com.postpressbridge;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+
+/**
+ * Step of {@code send-chat}: claims the record's key in the ledger before anything is sent. A key that is already
+ * sent, being sent, waiting in retry or in doubt is a duplicate and goes no further.
+ */
+@ApplicationScoped
+@Named("claims")
+public class RecordClaims {
+
+    /** Set to true once this exchange holds the claim of its key. */
+    public static final String CLAIMED = "outreachClaimed";
+    /** Set to the {@link Ledger.Claim} of a duplicate. */
+    public static final String DUPLICATE = "outreachDuplicate";
+
+    private final Ledger ledger;
+
+    public RecordClaims(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    public void claim(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
+        if (item.firstSeenAt() == null) {
+            item.firstSeenAt(Instant.now());
+        }
+        String inFlight = OutcomeDocuments.inFlight(item).toString();
+        Ledger.Claim claim = item.fromRetry()
+                ? (ledger.claimRetry(item.key(), inFlight) ? Ledger.Claim.CLAIMED : Ledger.Claim.IN_FLIGHT)
+                : ledger.claim(item.key(), item.contentHash(), inFlight, item.redropped());
+        if (claim.isDuplicate()) {
+            exchange.setProperty(DUPLICATE, claim);
+        } else {
+            exchange.setProperty(CLAIMED, true);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package com.postpressbridge;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PushbackReader;
+import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Reads one format of inbox file, record by record, never the whole file at once. */
+public interface RecordReader {
+
+    /**
+     * Reads the whole file once without keeping it, sending nothing: a file that fails here is quarantined whole,
+     * so that a broken file is never half-sent.
+     */
+    void check(Path file) throws UnreadableFileException;
+
+    /** The records of a checked file, one at a time. */
+    Records records(Path file, FileRun run) throws IOException;
+
+    /** A lazy sequence of records that holds the file open until closed. */
+    interface Records extends Iterator<OutreachItem>, Closeable {
+    }
+
+    /**
+     * A record as found in a JSON or JSON Lines file: a record, or a quarantine file dropped back in the inbox
+     * (read as its {@code record}, with its original source).
+     */
+    static OutreachItem item(JsonNode node, RecordSource here, FileRun run) {
+        if (node.isObject() && node.has("record") && node.has("error") && node.has("key")) {
+            RecordSource original = RecordSource.fromJson(node.get("source"));
+            return OutreachItem.redropped(original == null ? here : original, node.get("record"), run);
+        }
+        return OutreachItem.of(here, node, run);
+    }
+
+    /** A reader that refuses bytes that are not UTF-8, and skips a byte order mark. */
+    static Reader utf8(Path file) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        PushbackReader reader = new PushbackReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)), 1);
+        int first = reader.read();
+        if (first >= 0 && first != '\uFEFF') {
+            reader.unread(first);
+        }
+        return reader;
+    }
+}

@@ -1,0 +1,99 @@
+package com.postpressbridge;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+/**
+ * The retry folder as a queue: the ledger knows when each record is due, the file in {@code retry/} holds the
+ * record. The {@code retry} route sends what is due back through {@code send-chat}.
+ */
+@ApplicationScoped
+@Named("retryQueue")
+public class RetryQueue {
+
+    private static final Logger LOG = Logger.getLogger(RetryQueue.class);
+    /** Header: due up to this time (epoch ms); the run-once job sets it so that a re-scheduled record waits. */
+    public static final String DUE_BEFORE = "OutreachDueBefore";
+    /** Property set on the dispatch exchange: how many records were taken. */
+    public static final String TAKEN = "outreachRetriesTaken";
+    static final int BATCH = 500;
+
+    private final Ledger ledger;
+    private final OutcomeFolders folders;
+    private final ObjectMapper json;
+
+    public RetryQueue(Ledger ledger, OutcomeFolders folders, ObjectMapper json) {
+        this.ledger = ledger;
+        this.folders = folders;
+        this.json = json;
+    }
+
+    /** The records due now, read from their retry files (the split sends each through send-chat). */
+    public List<OutreachItem> due(Exchange exchange) {
+        Long before = exchange.getMessage().getHeader(DUE_BEFORE, Long.class);
+        List<OutreachItem> items = new ArrayList<>();
+        for (String key : ledger.dueRetries(before == null ? System.currentTimeMillis() : before, BATCH)) {
+            Path file = folders.retryFile(key);
+            try {
+                items.add(OutcomeDocuments.item(json.readTree(file.toFile())));
+            } catch (IOException | RuntimeException e) {
+                LOG.errorf("retry/%s cannot be read (%s): left in the retry folder and taken off the schedule;"
+                        + " fix it and drop its record in the inbox", file.getFileName(), e.getMessage());
+                ledger.finish(key, Ledger.State.QUARANTINED, 0, null, false, null, null, null);
+            }
+        }
+        exchange.setProperty(TAKEN, items.size());
+        return items;
+    }
+
+    /**
+     * Start-up: every file in the retry folder is on the ledger's schedule (a new database, or a file put back by
+     * hand, would otherwise wait forever); a file left behind by a record that already has another outcome goes.
+     */
+    public void reconcile() throws IOException {
+        int adopted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.retry(), "*.json")) {
+            for (Path file : files) {
+                JsonNode document;
+                try {
+                    document = json.readTree(file.toFile());
+                } catch (IOException e) {
+                    LOG.errorf("retry/%s cannot be read: %s", file.getFileName(), e.getMessage());
+                    continue;
+                }
+                String key = document.path("key").asText(null);
+                if (key == null) {
+                    continue;
+                }
+                Ledger.State state = ledger.state(key);
+                if (state == Ledger.State.SENT || state == Ledger.State.QUARANTINED) {
+                    Files.deleteIfExists(file);
+                } else if (state == null) {
+                    OutreachItem item = OutcomeDocuments.item(document);
+                    JsonNode next = document.get("next_attempt_at");
+                    long due = next == null ? System.currentTimeMillis() : Instant.parse(next.asText()).toEpochMilli();
+                    if (ledger.adoptRetry(key, item.attempts(), item.firstSeenAt().toEpochMilli(), due)) {
+                        adopted++;
+                    }
+                }
+            }
+        }
+        if (adopted > 0) {
+            LOG.infof("%d records of the retry folder were put back on the retry schedule", adopted);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package com.postpressbridge;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Quarkus;
+
+/**
+ * {@code outreach.run-once}: once the inbox is drained, send what is due in the retry folder (records rescheduled
+ * meanwhile wait for the next run), then exit: 0, or 2 when a file could not be read.
+ */
+@ApplicationScoped
+@Named("runOnce")
+public class RunOnce {
+
+    private static final Logger LOG = Logger.getLogger(RunOnce.class);
+    static final int UNREADABLE_FILES = 2;
+
+    private final CamelContext camel;
+    private final InboxFiles inbox;
+    private volatile boolean started;
+
+    public RunOnce(CamelContext camel, InboxFiles inbox) {
+        this.camel = camel;
+        this.inbox = inbox;
+    }
+
+    /** Step of {@code file-intake}: a poll found the inbox empty (sent only in run-once mode). */
+    public synchronized void inboxDrained() {
+        if (started) {
+            return;
+        }
+        started = true;
+        // Not on the poller's thread: stopping file-intake waits for that very thread.
+        Thread finisher = new Thread(this::finish, "run-once");
+        finisher.start();
+    }
+
+    private void finish() {
+        int code = 0;
+        try {
+            camel.getRouteController().stopRoute("file-intake");
+            long cutoff = Instant.now().toEpochMilli();
+            int sent = 0;
+            try (ProducerTemplate producer = camel.createProducerTemplate()) {
+                for (int taken = -1; taken != 0;) {
+                    Exchange done = producer.request("direct:dispatch-retries",
+                            exchange -> exchange.getMessage().setHeader(RetryQueue.DUE_BEFORE, cutoff));
+                    if (done.getException() != null) {
+                        throw done.getException();
+                    }
+                    taken = done.getProperty(RetryQueue.TAKEN, 0, Integer.class);
+                    sent += taken;
+                }
+            }
+            code = inbox.unreadableFiles() > 0 ? UNREADABLE_FILES : 0;
+            LOG.infof("run-once done: inbox drained, %d due retries sent again, %d unreadable files; exiting with %d",
+                    sent, inbox.unreadableFiles(), code);
+        } catch (Exception e) {
+            LOG.error("run-once failed", e);
+            code = 1;
+        }
+        Quarkus.asyncExit(code);
+    }
+}

@@ -1,0 +1,23 @@
+-- One row per record key (external_id, or a hash of what would be sent): the ledger that makes sure no record is
+-- ever sent twice. Times are epoch milliseconds. SQL kept to what H2 and PostgreSQL both take.
+CREATE TABLE outreach_record (
+    record_key        VARCHAR(255)     NOT NULL PRIMARY KEY,
+    -- SENDING: claimed, a request may be on its way; SENT; RETRY: waiting in retry/; QUARANTINED
+    state             VARCHAR(16)      NOT NULL,
+    attempts          INTEGER          NOT NULL,
+    first_seen_at     BIGINT           NOT NULL,
+    updated_at        BIGINT           NOT NULL,
+    next_attempt_at   BIGINT,
+    -- quarantined because no answer came: only a person (dropping the quarantine file back) may release it
+    in_doubt          BOOLEAN          NOT NULL,
+    -- what the record would send; a quarantined record comes back only changed (or by its quarantine file)
+    content_hash      VARCHAR(80)      NOT NULL,
+    chat_id           VARCHAR(255),
+    message_id        VARCHAR(255),
+    -- the item while a request may be on its way, to quarantine it as in doubt after a crash
+    in_flight         VARCHAR(1000000),
+    -- the outcome decided but not yet in its folder, written again after a crash
+    unwritten_outcome VARCHAR(1000000)
+);
+
+CREATE INDEX outreach_record_due ON outreach_record (state, next_attempt_at);
