@@ -12,19 +12,24 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 
 /**
- * The {@code multipart/form-data} body of "Start a new chat". The entity carries its own Content-Type with the
- * boundary; nobody sets that header by hand.
+ * The {@code multipart/form-data} body of "Start a new chat", laid out as curl and browsers send it (the vendor's
+ * own example is curl): text fields as UTF-8 bytes without a part Content-Type, file parts with their file name (as
+ * UTF-8, not percent-encoded) and media type. The entity carries the request's Content-Type with its boundary and
+ * nothing else; nobody sets that header by hand.
  */
 @ApplicationScoped
 @Named("multipartBody")
 public class MultipartBody {
 
     private static final ContentType TEXT = ContentType.TEXT_PLAIN.withCharset(StandardCharsets.UTF_8);
+    /** HttpCore's MULTIPART_FORM_DATA would add "charset=ISO-8859-1" to the request's Content-Type. */
+    private static final ContentType FORM_DATA = ContentType.create("multipart/form-data");
 
     public HttpEntity build(@ExchangeProperty(SendChat.ITEM) OutreachItem item) {
         MultipartEntityBuilder body = MultipartEntityBuilder.create()
-                .setMode(HttpMultipartMode.EXTENDED)
-                .setCharset(StandardCharsets.UTF_8);
+                .setMode(HttpMultipartMode.LEGACY)
+                .setCharset(StandardCharsets.UTF_8)
+                .setContentType(FORM_DATA);
         for (FormPart part : item.request().parts()) {
             if (part.isFile()) {
                 Attachment file = part.file();

@@ -193,13 +193,8 @@ public class Outcomes {
         return exchange.getProperty(RecordClaims.CLAIMED, false, Boolean.class);
     }
 
-    /** Requests made in this pass: the first, and Camel's in-process redeliveries. */
     private static int tries(Exchange exchange) {
-        if (exchange == null) {
-            return 0;
-        }
-        Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        return 1 + (redeliveries == null ? 0 : redeliveries);
+        return exchange == null ? 0 : BlipRedelivery.tries(exchange);
     }
 
     private static void count(OutreachItem item, Outcome outcome) {

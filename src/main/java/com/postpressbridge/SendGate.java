@@ -142,6 +142,11 @@ public class SendGate {
         return Optional.ofNullable(pauses.get(ALL));
     }
 
+    /** Lifts every pause, as a restart does. */
+    void clear() {
+        pauses.clear();
+    }
+
     private Duration probeWait() {
         return config.retry().scanInterval();
     }

@@ -7,8 +7,8 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
 
 /**
  * The threads that send: {@code outreach.concurrency} of them, shared by the inbox and the retry folder, so that

@@ -1,0 +1,138 @@
+package com.postpressbridge;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The outreach folders of the test profile (target/test-outreach): drop files, wait for outcomes, read them. */
+public final class TestFolders {
+
+    static final Path ROOT = Path.of("target/test-outreach").toAbsolutePath();
+    static final Path INBOX = ROOT.resolve("inbox");
+    static final Path SUCCESS = ROOT.resolve("success");
+    static final Path RETRY = ROOT.resolve("retry");
+    static final Path QUARANTINE = ROOT.resolve("quarantine");
+    static final Path ARCHIVE = ROOT.resolve("archive");
+    static final Path ATTACHMENTS = ROOT.resolve("attachments");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private TestFolders() {
+    }
+
+    /** Empties every folder (the app keeps running and keeps watching the inbox). */
+    static void wipe() {
+        for (Path folder : List.of(INBOX, SUCCESS, RETRY, QUARANTINE, ARCHIVE, ATTACHMENTS)) {
+            deleteContents(folder);
+        }
+    }
+
+    private static void deleteContents(Path folder) {
+        try {
+            Files.createDirectories(folder);
+            try (Stream<Path> files = Files.walk(folder)) {
+                files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(folder)).forEach(p -> {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the file aside, then moves it into the inbox in one step, as a careful user or tool would. */
+    static Path drop(String name, String content) {
+        return drop(name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Path drop(String name, byte[] content) {
+        try {
+            Path staging = ROOT.resolve("staging");
+            Files.createDirectories(staging);
+            Path aside = Files.write(staging.resolve(name), content);
+            return Files.move(aside, INBOX.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path attachment(String name, byte[] content) {
+        try {
+            Path file = ATTACHMENTS.resolve(name);
+            Files.createDirectories(file.getParent());
+            return Files.write(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the file is archived (every record has its outcome) and returns its summary. */
+    static JsonNode awaitSummary(String name) {
+        Path[] summary = new Path[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            summary[0] = find(ARCHIVE, name + ".summary.json");
+            return summary[0] != null;
+        });
+        return read(summary[0]);
+    }
+
+    static Path find(Path folder, String name) {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode read(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The lines of success/<name>.jsonl. */
+    static List<JsonNode> successLines(String sourceName) {
+        Path file = SUCCESS.resolve(sourceName + ".jsonl");
+        List<JsonNode> lines = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return lines;
+        }
+        try {
+            for (String line : Files.readAllLines(file)) {
+                lines.add(JSON.readTree(line));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return lines;
+    }
+
+    static List<JsonNode> all(Path folder) {
+        List<JsonNode> documents = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            files.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().startsWith("."))
+                    .sorted().forEach(p -> documents.add(read(p)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return documents;
+    }
+}
