@@ -3,7 +3,6 @@ package com.postpressbridge;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -203,10 +202,6 @@ public class CsvRecordReader implements RecordReader {
     }
 
     private static UnreadableFileException unreadable(Throwable cause, Long line) {
-        if (cause instanceof CharacterCodingException) {
-            return new UnreadableFileException("not_utf8", "the file is not UTF-8 text: save it as \"CSV UTF-8\"", line,
-                    null);
-        }
         if (cause instanceof UnreadableFileException unreadable) {
             return unreadable;
         }

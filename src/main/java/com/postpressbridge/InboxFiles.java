@@ -47,9 +47,11 @@ public class InboxFiles {
     }
 
     /** Reads the file through once: a file that cannot be read is refused before any record is sent. */
-    public void open(Exchange exchange) {
+    public void open(Exchange exchange) throws IOException {
         Path file = file(exchange);
-        reader(file).check(file);
+        RecordReader reader = reader(file);
+        Utf8Check.check(file);
+        reader.check(file);
         exchange.setProperty(RUN, new FileRun(file.getFileName().toString()));
     }
 
@@ -58,9 +60,11 @@ public class InboxFiles {
         Path file = file(exchange);
         RecordReader.Records records = reader(file).records(file, run);
         return new RecordReader.Records() {
+            private boolean closed;
+
             @Override
             public boolean hasNext() {
-                return !run.stopped() && records.hasNext();
+                return !closed && !run.stopped() && records.hasNext();
             }
 
             @Override
@@ -70,6 +74,7 @@ public class InboxFiles {
 
             @Override
             public void close() throws IOException {
+                closed = true;
                 records.close();
             }
         };

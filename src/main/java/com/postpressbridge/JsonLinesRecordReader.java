@@ -3,7 +3,6 @@ package com.postpressbridge;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.NoSuchElementException;
 
@@ -39,8 +38,6 @@ public class JsonLinesRecordReader implements RecordReader {
                     }
                 }
             }
-        } catch (CharacterCodingException e) {
-            throw new UnreadableFileException("not_utf8", "the file is not UTF-8 text", number + 1, null);
         } catch (IOException e) {
             throw new UnreadableFileException("malformed_json", "the file cannot be read: " + e.getMessage(), null, null);
         }

@@ -42,7 +42,7 @@ public interface RecordReader {
         return OutreachItem.of(here, node, run);
     }
 
-    /** A reader that refuses bytes that are not UTF-8, and skips a byte order mark. */
+    /** A reader that refuses bytes that are not UTF-8 ({@link Utf8Check} ran before), and skips a byte order mark. */
     static Reader utf8(Path file) throws IOException {
         InputStream in = Files.newInputStream(file);
         PushbackReader reader = new PushbackReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()

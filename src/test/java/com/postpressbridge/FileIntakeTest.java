@@ -1,0 +1,298 @@
+package com.postpressbridge;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aMultipart;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Files dropped in a real inbox folder, sent to a real HTTP server, ending in real outcome folders. */
+@QuarkusTest
+@QuarkusTestResource(PostpressStub.class)
+class FileIntakeTest {
+
+    @PostpressStub.Server
+    WireMockServer postpress;
+
+    @BeforeEach
+    void clean() {
+        TestFolders.wipe();
+        postpress.resetAll();
+        postpress.stubFor(post("/api/v1/chats").willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"object\":\"ChatStarted\",\"chat_id\":\"chat_x\",\"message_id\":\"msg_x\"}")));
+    }
+
+    @Test
+    void csvWithBomQuotingMultiLineTextAndSeparators() {
+        String csv = "\uFEFFaccount_id,attendees_ids,text,linkedin.api,linkedin[inmail],first_name,company\r\n"
+                + "acc_csv,\"ACoA-1;ACoA-2|ACoA-3, ACoA-4 ACoA-5\",\"Hi {{first_name}}, \"\"quoted\"\" and\r\nsecond line\","
+                + "classic,TRUE,Ada,\"Acme, Inc.\"\r\n"
+                + "\r\n"
+                + "acc_csv,ACoA-6,At {{company}},,,Bob,\"Acme, Inc.\"\r\n";
+        TestFolders.drop("leads.csv", csv);
+
+        JsonNode summary = TestFolders.awaitSummary("leads.csv");
+        assertEquals(2, summary.get("records").asInt());
+        assertEquals(2, summary.get("sent").asInt());
+
+        Map<String, LoggedRequest> byFirstAttendee = requestsByFirstAttendee();
+        LoggedRequest first = byFirstAttendee.get("ACoA-1");
+        assertEquals(List.of("ACoA-1", "ACoA-2", "ACoA-3", "ACoA-4", "ACoA-5"), values(first, "attendees_ids[]"));
+        assertEquals(List.of("Hi Ada, \"quoted\" and\r\nsecond line"), values(first, "text"));
+        assertEquals(List.of("classic"), values(first, "linkedin[api]"));
+        assertEquals(List.of("true"), values(first, "linkedin[inmail]"));
+        assertEquals(List.of("At Acme, Inc."), values(byFirstAttendee.get("ACoA-6"), "text"));
+
+        List<JsonNode> lines = TestFolders.successLines("leads.csv");
+        Map<String, Long> lineOf = new TreeMap<>();
+        lines.forEach(l -> lineOf.put(l.at("/record/attendees_ids/0").asText(), l.at("/source/line").asLong()));
+        assertEquals(Map.of("ACoA-1", 2L, "ACoA-6", 5L), lineOf, "the line where each record starts");
+        JsonNode record = lines.stream().filter(l -> l.at("/record/attendees_ids/0").asText().equals("ACoA-1"))
+                .findFirst().orElseThrow().get("record");
+        assertEquals("Ada", record.at("/variables/first_name").asText());
+        assertTrue(record.at("/linkedin/inmail").isBoolean());
+    }
+
+    @Test
+    void jsonInItsThreeShapesAndJsonLines() {
+        TestFolders.drop("array.json", "[{\"account_id\": \"acc_j\", \"attendees_ids\": [\"arr-1\"], \"text\": \"a\"},\n"
+                + " {\"account_id\": \"acc_j\", \"attendees_ids\": [\"arr-2\"], \"text\": \"b\"}]");
+        TestFolders.drop("single.json", "{\"account_id\": \"acc_j\", \"attendees_ids\": [\"single-1\"], \"text\": \"c\"}");
+        TestFolders.drop("wrapped.json", "{\"meta\": {\"crm\": \"x\"}, \"records\": [\n"
+                + "{\"account_id\": \"acc_j\", \"attendees_ids\": [\"wrap-1\"], \"text\": \"d\"},\n"
+                + "{\"account_id\": \"acc_j\", \"attendees_ids\": [\"wrap-2\"], \"text\": \"e\"}], \"total\": 2}");
+        TestFolders.drop("lines.jsonl", "{\"account_id\": \"acc_j\", \"attendees_ids\": [\"line-1\"], \"text\": \"f\"}\n\n"
+                + "{\"account_id\": \"acc_j\", \"attendees_ids\": [\"line-2\"], \"text\": \"g\"}\n");
+
+        assertEquals(2, TestFolders.awaitSummary("array.json").get("sent").asInt());
+        assertEquals(1, TestFolders.awaitSummary("single.json").get("sent").asInt());
+        JsonNode wrapped = TestFolders.awaitSummary("wrapped.json");
+        assertEquals(2, wrapped.get("records").asInt(), "meta and total are not records");
+        assertEquals(2, wrapped.get("sent").asInt());
+        assertEquals(2, TestFolders.awaitSummary("lines.jsonl").get("sent").asInt());
+        assertEquals(List.of("arr-1", "arr-2", "line-1", "line-2", "single-1", "wrap-1", "wrap-2"),
+                List.copyOf(requestsByFirstAttendee().keySet()));
+        assertEquals(3L, TestFolders.successLines("wrapped.json").stream()
+                .filter(l -> l.at("/record/attendees_ids/0").asText().equals("wrap-2")).findFirst().orElseThrow()
+                .at("/source/line").asLong(), "JSON records keep their line too");
+        assertEquals(3L, TestFolders.successLines("lines.jsonl").stream()
+                .filter(l -> l.at("/record/attendees_ids/0").asText().equals("line-2")).findFirst().orElseThrow()
+                .at("/source/line").asLong());
+    }
+
+    @Test
+    void aBrokenFileGoesWholeToQuarantineAndNothingIsSent() {
+        TestFolders.drop("broken.json", "[{\"account_id\": \"acc_b\", \"attendees_ids\": [\"b-1\"], \"text\": \"x\"},\n"
+                + " {\"account_id\": \"acc_b\", \"attendees_ids\": [\"b-2\"] \"text\": \"y\"}]");
+        JsonNode report = awaitFileQuarantined("broken.json");
+        assertEquals("local/malformed_json", report.at("/error/type").asText());
+        assertEquals(2, report.at("/error/line").asInt());
+        assertTrue(report.at("/error/column").asInt() > 0);
+        assertTrue(Files.exists(TestFolders.QUARANTINE.resolve("broken.json")), "the file itself is kept");
+        postpress.verify(0, postRequestedFor(urlPathEqualTo("/api/v1/chats")));
+    }
+
+    @Test
+    void csvWithoutTheRequiredColumnsOrNotUtf8IsRefusedWhole() {
+        TestFolders.drop("no-attendees.csv", "account_id,text\nacc,Hi\n");
+        JsonNode noColumn = awaitFileQuarantined("no-attendees.csv");
+        assertEquals("local/malformed_csv", noColumn.at("/error/type").asText());
+        assertTrue(noColumn.at("/error/detail").asText().contains("attendees_ids"), noColumn.toString());
+
+        byte[] latin1 = "account_id,attendees_ids,text\nacc,a-1,Hi\nacc,a-2,Caf\u00e9 cr\u00e8me\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        TestFolders.drop("latin1.csv", latin1);
+        JsonNode notUtf8 = awaitFileQuarantined("latin1.csv");
+        assertEquals("local/not_utf8", notUtf8.at("/error/type").asText());
+        assertEquals(3, notUtf8.at("/error/line").asInt());
+        assertEquals(12, notUtf8.at("/error/column").asInt(), "the é of Café");
+
+        TestFolders.drop("notes.txt", "hello");
+        assertEquals("local/unsupported_file", awaitFileQuarantined("notes.txt").at("/error/type").asText());
+
+        TestFolders.drop("typo.csv", "account_id,attendees_ids,text,linkedin[inmal]\nacc,a-3,Hi,true\n");
+        JsonNode typo = awaitFileQuarantined("typo.csv");
+        assertTrue(typo.at("/error/detail").asText().contains("linkedin[inmal]"), typo.toString());
+
+        postpress.verify(0, postRequestedFor(urlPathEqualTo("/api/v1/chats")));
+    }
+
+    @Test
+    void aBadRowQuarantinesThatRowOnly() {
+        TestFolders.drop("rows.csv", "account_id,attendees_ids,text\n"
+                + "acc_r,row-1,first\n"
+                + "acc_r,row-2,second,extra cell\n"
+                + ",row-3,no account\n"
+                + "acc_r,row-4,fourth\n");
+        TestFolders.drop("rows.jsonl", "{\"account_id\": \"acc_r\", \"attendees_ids\": [\"jl-1\"], \"text\": \"a\"}\n"
+                + "{\"account_id\": \"acc_r\", \"attendees_ids\": [\"jl-2\"], \"text\": \n"
+                + "{\"account_id\": \"acc_r\", \"attendees_ids\": [\"jl-3\"], \"text\": \"c\"}\n");
+
+        JsonNode csv = TestFolders.awaitSummary("rows.csv");
+        assertEquals(2, csv.get("sent").asInt());
+        assertEquals(2, csv.get("quarantined").asInt());
+        JsonNode extraCell = TestFolders.read(TestFolders.QUARANTINE.resolve("rows.csv.3.json"));
+        assertEquals("local/malformed_row", extraCell.at("/error/type").asText());
+        assertTrue(extraCell.at("/error/detail").asText().contains("4 cells"), extraCell.toString());
+        assertEquals("acc_r,row-2,second,extra cell", extraCell.get("raw").asText().strip());
+        JsonNode noAccount = TestFolders.read(TestFolders.QUARANTINE.resolve("rows.csv.4.json"));
+        assertEquals("local/missing_field", noAccount.at("/error/type").asText());
+        assertTrue(noAccount.at("/error/status").isNull());
+        assertTrue(noAccount.at("/error/detail").asText().contains("account_id"));
+
+        JsonNode jsonl = TestFolders.awaitSummary("rows.jsonl");
+        assertEquals(2, jsonl.get("sent").asInt());
+        assertEquals(1, jsonl.get("quarantined").asInt());
+        JsonNode brokenLine = TestFolders.read(TestFolders.QUARANTINE.resolve("rows.jsonl.2.json"));
+        assertEquals("local/malformed_row", brokenLine.at("/error/type").asText());
+        assertTrue(brokenLine.get("raw").asText().contains("jl-2"));
+        assertEquals(List.of("jl-1", "jl-3", "row-1", "row-4"), List.copyOf(requestsByFirstAttendee().keySet()));
+    }
+
+    @Test
+    void attachmentsResolveInTheirFolderOnly() throws Exception {
+        TestFolders.attachment("deck.pdf", "%PDF".getBytes(StandardCharsets.US_ASCII));
+        Path secret = Files.writeString(TestFolders.ROOT.resolve("secret.txt"), "do not send");
+        Files.createSymbolicLink(TestFolders.ATTACHMENTS.resolve("link.txt"), secret);
+        TestFolders.drop("files.jsonl", String.join("\n",
+                "{\"external_id\": \"ok\", \"account_id\": \"acc_f\", \"attendees_ids\": [\"f-ok\"], \"attachments\": [\"deck.pdf\"]}",
+                "{\"external_id\": \"up\", \"account_id\": \"acc_f\", \"attendees_ids\": [\"f-up\"], \"attachments\": [\"../secret.txt\"]}",
+                "{\"external_id\": \"abs\", \"account_id\": \"acc_f\", \"attendees_ids\": [\"f-abs\"], \"attachments\": [\""
+                        + secret + "\"]}",
+                "{\"external_id\": \"link\", \"account_id\": \"acc_f\", \"attendees_ids\": [\"f-link\"], \"voice_message\": \"link.txt\"}",
+                "{\"external_id\": \"gone\", \"account_id\": \"acc_f\", \"attendees_ids\": [\"f-gone\"], \"video_message\": \"nope.mp4\"}")
+                + "\n");
+
+        JsonNode summary = TestFolders.awaitSummary("files.jsonl");
+        assertEquals(1, summary.get("sent").asInt());
+        assertEquals(4, summary.get("quarantined").asInt());
+        assertEquals("local/invalid_attachment_path", quarantined("files.jsonl.2.json").at("/error/type").asText());
+        assertEquals("local/invalid_attachment_path", quarantined("files.jsonl.3.json").at("/error/type").asText());
+        assertEquals("local/invalid_attachment_path", quarantined("files.jsonl.4.json").at("/error/type").asText());
+        JsonNode gone = quarantined("files.jsonl.5.json");
+        assertEquals("local/attachment_not_found", gone.at("/error/type").asText());
+        assertTrue(gone.at("/error/detail").asText().contains("video_message"));
+        assertEquals(List.of("f-ok"), List.copyOf(requestsByFirstAttendee().keySet()));
+    }
+
+    @Test
+    void aPlaceholderWithoutValueIsNeverSent() {
+        TestFolders.drop("templates.csv", "account_id,attendees_ids,text,subject,first_name\n"
+                + "acc_t,t-1,Hi {{ first_name }}!,For {{first_name}},Ada\n"
+                + "acc_t,t-2,Hi {{first_name}} from {{company}},,Bob\n"
+                + "acc_t,t-3,Hi {{first_name}},,\n");
+        JsonNode summary = TestFolders.awaitSummary("templates.csv");
+        assertEquals(1, summary.get("sent").asInt());
+        assertEquals(2, summary.get("quarantined").asInt());
+        assertEquals(List.of("Hi Ada!"), values(requestsByFirstAttendee().get("t-1"), "text"));
+        assertEquals(List.of("For Ada"), values(requestsByFirstAttendee().get("t-1"), "subject"));
+        JsonNode company = quarantined("templates.csv.3.json");
+        assertEquals("local/missing_variable", company.at("/error/type").asText());
+        assertTrue(company.at("/error/detail").asText().contains("{{company}}"), company.toString());
+        assertEquals("local/missing_variable", quarantined("templates.csv.4.json").at("/error/type").asText());
+    }
+
+    @Test
+    void theSameFileDroppedAgainSendsNothingTwice() {
+        String csv = "account_id,attendees_ids,text\nacc_d,dup-1,Hello\nacc_d,dup-2,Hello\n";
+        TestFolders.drop("again.csv", csv);
+        assertEquals(2, TestFolders.awaitSummary("again.csv").get("sent").asInt());
+
+        TestFolders.drop("again.csv", csv);
+        JsonNode second = awaitSummaryOf("again-2.csv");
+        assertEquals(0, second.get("sent").asInt());
+        assertEquals(2, second.get("duplicates").asInt());
+        assertEquals("again.csv", second.get("file").asText());
+        postpress.verify(2, postRequestedFor(urlPathEqualTo("/api/v1/chats")));
+        assertEquals(2, TestFolders.successLines("again.csv").size());
+    }
+
+    @Test
+    void aQuarantineFileFixedAndDroppedBackIsSent() throws Exception {
+        postpress.stubFor(post("/api/v1/chats")
+                .withMultipartRequestBody(aMultipart().withName("attendees_ids[]").withBody(equalTo("wrong-id")))
+                .willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/json")
+                        .withBody("{\"status\":422,\"type\":\"errors/invalid_recipient\",\"title\":\"The recipient is not valid.\"}")));
+        TestFolders.drop("fixme.csv", "account_id,attendees_ids,text,external_id\nacc_q,wrong-id,Hello,crm-42\n");
+        assertEquals(1, TestFolders.awaitSummary("fixme.csv").get("quarantined").asInt());
+        Path quarantined = TestFolders.QUARANTINE.resolve("fixme.csv.2.json");
+        JsonNode file = TestFolders.read(quarantined);
+        assertEquals("errors/invalid_recipient", file.at("/error/type").asText());
+        assertEquals(422, file.at("/error/status").asInt());
+
+        // The same file again: nothing changed, nothing is sent again.
+        TestFolders.drop("fixme.csv", "account_id,attendees_ids,text,external_id\nacc_q,wrong-id,Hello,crm-42\n");
+        assertEquals(1, awaitSummaryOf("fixme-2.csv").get("duplicates").asInt());
+
+        // A person fixes the attendee in the quarantine file and drops it back.
+        String fixed = Files.readString(quarantined).replace("wrong-id", "right-id");
+        Files.delete(quarantined);
+        TestFolders.drop("fixme.csv.2.json", fixed);
+        assertEquals(1, TestFolders.awaitSummary("fixme.csv.2.json").get("sent").asInt());
+        JsonNode line = TestFolders.successLines("fixme.csv").get(0);
+        assertEquals("crm-42", line.get("key").asText());
+        assertEquals("fixme.csv", line.at("/source/file").asText(), "the original source is kept");
+        assertEquals(2, line.at("/source/line").asInt());
+        postpress.verify(2, postRequestedFor(urlPathEqualTo("/api/v1/chats")));
+    }
+
+    private JsonNode awaitFileQuarantined(String name) {
+        Path report = TestFolders.QUARANTINE.resolve(name + ".error.json");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(report));
+        assertFalse(Files.exists(TestFolders.INBOX.resolve(name)));
+        return TestFolders.read(report);
+    }
+
+    private static JsonNode awaitSummaryOf(String archivedName) {
+        return TestFolders.awaitSummary(archivedName);
+    }
+
+    private static JsonNode quarantined(String name) {
+        Path file = TestFolders.QUARANTINE.resolve(name);
+        assertTrue(Files.exists(file), "missing " + name);
+        return TestFolders.read(file);
+    }
+
+    /** The requests postpress received, by their first attendee, in attendee order. */
+    private Map<String, LoggedRequest> requestsByFirstAttendee() {
+        Map<String, LoggedRequest> requests = new TreeMap<>();
+        for (LoggedRequest request : postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats")))) {
+            LoggedRequest previous = requests.put(values(request, "attendees_ids[]").get(0), request);
+            assertNull(previous, "sent twice");
+        }
+        return requests;
+    }
+
+    static List<String> values(LoggedRequest request, String name) {
+        assertNotNull(request, "no request");
+        return request.getParts().stream().filter(p -> p.getName().equals(name)).map(Request.Part::getBody)
+                .map(b -> b.asString()).toList();
+    }
+}
