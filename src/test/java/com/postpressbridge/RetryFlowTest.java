@@ -1,0 +1,174 @@
+package com.postpressbridge;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aMultipart;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/** Records that wait in the retry folder and go again: Retry-After, exhaustion, paused accounts and their probe. */
+@QuarkusTest
+@TestProfile(ShortPauses.class)
+@QuarkusTestResource(PostpressStub.class)
+class RetryFlowTest {
+
+    @PostpressStub.Server
+    WireMockServer postpress;
+
+    @Inject
+    SendGate gate;
+
+    @BeforeEach
+    void clean() {
+        TestFolders.wipe();
+        postpress.resetAll();
+        postpress.stubFor(post("/api/v1/chats").atPriority(10).willReturn(created()));
+    }
+
+    @AfterEach
+    void liftPauses() {
+        gate.clear();
+    }
+
+    @Test
+    void retryAfterIsHonouredThenTheRecordIsSent() {
+        postpress.stubFor(forAttendee("ra-1").inScenario("ra").whenScenarioStateIs(STARTED)
+                .willReturn(error(429, "errors/too_many_requests").withHeader("Retry-After", "1"))
+                .willSetStateTo("answered"));
+        postpress.stubFor(forAttendee("ra-1").inScenario("ra").whenScenarioStateIs("answered").willReturn(created()));
+
+        TestFolders.drop("ra.csv", "account_id,attendees_ids,text\nacc_ra,ra-1,Hello\n");
+        assertEquals(1, TestFolders.awaitSummary("ra.csv").get("retry").asInt());
+        JsonNode waiting = TestFolders.read(TestFolders.RETRY.resolve(TestFolders.all(TestFolders.RETRY).get(0)
+                .get("key").asText() + ".json"));
+        assertEquals(1, waiting.get("attempts").asInt());
+        assertEquals("errors/too_many_requests", waiting.at("/error/type").asText());
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> TestFolders.successLines("ra.csv").size() == 1);
+        List<LoggedRequest> requests = requests();
+        assertEquals(2, requests.size());
+        long gap = requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
+        assertTrue(gap >= 1000, "waited for Retry-After: " + gap + " ms");
+        assertEquals(List.of(), TestFolders.all(TestFolders.RETRY), "the retry file is gone");
+        assertEquals(List.of(), TestFolders.all(TestFolders.QUARANTINE));
+    }
+
+    @Test
+    void attemptsRunOutAndTheRecordIsQuarantinedWithItsLastError() {
+        postpress.stubFor(forAttendee("ex-1").willReturn(error(500, "errors/provider_error")));
+        TestFolders.drop("ex.csv", "account_id,attendees_ids,text\nacc_ex,ex-1,Hello\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(TestFolders.QUARANTINE.resolve("ex.csv.2.json")));
+        JsonNode quarantined = TestFolders.read(TestFolders.QUARANTINE.resolve("ex.csv.2.json"));
+        assertTrue(quarantined.get("exhausted").asBoolean());
+        assertEquals(3, quarantined.get("attempts").asInt(), "outreach.retry.max-attempts of the profile");
+        assertEquals(500, quarantined.at("/error/status").asInt());
+        assertEquals("errors/provider_error", quarantined.at("/error/type").asText());
+        assertEquals(List.of(), TestFolders.all(TestFolders.RETRY));
+        assertEquals(3, requests().size());
+    }
+
+    @Test
+    void aPausedAccountHoldsItsRecordsThenOneRecordProbes() {
+        postpress.stubFor(forAttendee("hold-1").inScenario("hold").whenScenarioStateIs(STARTED)
+                .willReturn(error(401, "errors/disconnected_account")).willSetStateTo("reconnected"));
+        postpress.stubFor(forAttendee("hold-1").inScenario("hold").whenScenarioStateIs("reconnected")
+                .willReturn(created().withFixedDelay(400)));
+        postpress.stubFor(forAttendee("hold-2").willReturn(created().withFixedDelay(400)));
+        postpress.stubFor(forAttendee("hold-3").willReturn(created().withFixedDelay(400)));
+        postpress.stubFor(forAttendee("other-1").willReturn(created()));
+
+        TestFolders.drop("hold-a.csv", "account_id,attendees_ids,text\nacc_hold,hold-1,Hello\n");
+        assertEquals(1, TestFolders.awaitSummary("hold-a.csv").get("retry").asInt());
+        TestFolders.drop("hold-b.csv", "account_id,attendees_ids,text\nacc_hold,hold-2,Hello\nacc_hold,hold-3,Hello\n"
+                + "acc_other,other-1,Hello\n");
+        JsonNode held = TestFolders.awaitSummary("hold-b.csv");
+        assertEquals(2, held.get("retry").asInt(), "held without a request");
+        assertEquals(1, held.get("sent").asInt(), "another account is not paused");
+        assertEquals(2, requests().size(), "hold-1 and other-1 only");
+        JsonNode waiting = TestFolders.all(TestFolders.RETRY).stream()
+                .filter(d -> d.at("/record/attendees_ids/0").asText().equals("hold-2")).findFirst().orElseThrow();
+        assertTrue(waiting.get("held").asBoolean());
+        assertEquals(0, waiting.get("attempts").asInt());
+        assertEquals("errors/disconnected_account", waiting.at("/error/type").asText());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestFolders.successLines("hold-a.csv").size()
+                + TestFolders.successLines("hold-b.csv").size() == 4);
+        List<LoggedRequest> afterPause = requests().stream()
+                .filter(r -> !r.getBodyAsString().contains("other-1")).skip(1).toList();
+        assertEquals(3, afterPause.size(), "each held record sent once");
+        long probe = afterPause.get(0).getLoggedDate().getTime();
+        for (LoggedRequest next : afterPause.subList(1, afterPause.size())) {
+            assertTrue(next.getLoggedDate().getTime() - probe >= 350,
+                    "the others waited for the probe's answer: " + (next.getLoggedDate().getTime() - probe) + " ms");
+        }
+    }
+
+    @Test
+    void aRefusedApiKeyStopsAllSendingAndReadinessSaysWhy() {
+        postpress.stubFor(forAttendee("key-1").inScenario("key").whenScenarioStateIs(STARTED)
+                .willReturn(error(401, "errors/insufficient_privileges")).willSetStateTo("fixed"));
+        postpress.stubFor(forAttendee("key-1").inScenario("key").whenScenarioStateIs("fixed").willReturn(created()));
+
+        TestFolders.drop("key-a.csv", "account_id,attendees_ids,text\nacc_k1,key-1,Hello\n");
+        assertEquals(1, TestFolders.awaitSummary("key-a.csv").get("retry").asInt());
+        TestFolders.drop("key-b.csv", "account_id,attendees_ids,text\nacc_k2,key-2,Hello\n");
+        assertEquals(1, TestFolders.awaitSummary("key-b.csv").get("retry").asInt(), "another account waits too");
+        assertEquals(1, requests().size());
+        given().get("/q/health/ready").then().statusCode(503)
+                .body(containsString("postpress refused the API key"))
+                .body(containsString("errors/insufficient_privileges"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestFolders.successLines("key-a.csv").size()
+                + TestFolders.successLines("key-b.csv").size() == 2);
+        given().get("/q/health/ready").then().statusCode(200);
+        assertEquals(List.of(), TestFolders.all(TestFolders.QUARANTINE), "nothing quarantined because of the key");
+    }
+
+    private List<LoggedRequest> requests() {
+        return postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats"))).stream()
+                .sorted(Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
+    }
+
+    static MappingBuilder forAttendee(String attendee) {
+        return post("/api/v1/chats").atPriority(1)
+                .withMultipartRequestBody(aMultipart().withName("attendees_ids[]").withBody(equalTo(attendee)));
+    }
+
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder created() {
+        return aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                .withBody("{\"object\":\"ChatStarted\",\"chat_id\":\"chat_r\",\"message_id\":\"msg_r\"}");
+    }
+
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder error(int status, String type) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":" + status + ",\"type\":\"" + type + "\",\"title\":\"t\"}");
+    }
+}
