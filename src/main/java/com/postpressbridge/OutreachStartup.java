@@ -4,8 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.spi.CamelEvent.CamelContextStartedEvent;
 import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Brings the bridge up in order: configuration checked, folders made, the ledger repaired after a crash, and only
@@ -31,8 +32,8 @@ public class OutreachStartup {
         this.retryQueue = retryQueue;
     }
 
-    void onCamelStarted(@Observes CamelContextStartedEvent started) throws Exception {
-        CamelContext camel = started.getContext();
+    /** A failure here stops the app (a Camel event observer's exception would only be logged). */
+    void onStart(@Observes StartupEvent start, CamelContext camel) throws Exception {
         if (postpress.sandbox()) {
             LOG.warnf("SANDBOX MODE (postpress.sandbox=true): records are posted to the built-in postpress look-alike at"
                     + " %s. NOTHING IS REALLY SENT to LinkedIn or email.", postpress.baseUrl());

@@ -1,0 +1,173 @@
+package com.postpressbridge;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged app killed with SIGKILL in the middle of a file, then started again: no record is sent twice, and
+ * every record ends in exactly one outcome.
+ */
+class CrashRecoveryIT {
+
+    static final String API_KEY = "pp_live_it_5ecret_key";
+    static final int RECORDS = 300;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    WireMockServer postpress;
+
+    @BeforeEach
+    void startPostpress() {
+        postpress = new WireMockServer(wireMockConfig().dynamicPort());
+        postpress.start();
+        postpress.stubFor(post("/api/v1/chats").willReturn(aResponse().withStatus(201).withFixedDelay(40)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"object\":\"ChatStarted\",\"chat_id\":\"chat_it\",\"message_id\":\"msg_it\"}")));
+    }
+
+    @AfterEach
+    void stopPostpress() {
+        postpress.stop();
+    }
+
+    @Test
+    void killedMidFileThenRestartedSendsEachRecordOnceAndLosesNone() throws Exception {
+        Path dir = work.resolve("outreach");
+        Files.createDirectories(dir.resolve("inbox"));
+        StringBuilder csv = new StringBuilder("account_id,attendees_ids,text\n");
+        for (int i = 0; i < RECORDS; i++) {
+            csv.append("acc_it,person-").append(i).append(",Hello number ").append(i).append('\n');
+        }
+        Path staged = Files.writeString(work.resolve("leads.csv"), csv);
+        Files.move(staged, dir.resolve("inbox/leads.csv"), StandardCopyOption.ATOMIC_MOVE);
+
+        Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY", API_KEY);
+        try (PackagedApp first = PackagedApp.start(dir, env, "first")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> requests().size() >= RECORDS / 3);
+            first.crash();
+        }
+        int beforeCrash = requests().size();
+        assertTrue(beforeCrash < RECORDS, "killed in the middle: " + beforeCrash);
+        assertTrue(Files.exists(dir.resolve("inbox/leads.csv")), "the unfinished file is still in the inbox");
+
+        Map<String, String> again = new HashMap<>(env);
+        again.put("OUTREACH_RUN_ONCE", "true");
+        String log;
+        try (PackagedApp second = PackagedApp.start(dir, again, "second")) {
+            assertEquals(0, second.awaitExit(120), second.log());
+            log = second.log();
+        }
+
+        Map<String, Integer> posts = new HashMap<>();
+        for (LoggedRequest request : requests()) {
+            posts.merge(attendee(request), 1, Integer::sum);
+        }
+        posts.forEach((attendee, count) -> assertEquals(1, count, attendee + " was sent " + count + " times"));
+
+        Set<String> outcomes = new HashSet<>();
+        List<String> successLines = Files.readAllLines(dir.resolve("success/leads.csv.jsonl"));
+        for (String line : successLines) {
+            String attendee = JSON.readTree(line).at("/record/attendees_ids/0").asText();
+            assertTrue(outcomes.add(attendee), attendee + " has two outcomes");
+            assertTrue(posts.containsKey(attendee), attendee + " is in success but was never posted");
+        }
+        List<JsonNode> quarantined = documents(dir.resolve("quarantine"));
+        for (JsonNode document : quarantined) {
+            assertEquals("local/in_doubt", document.at("/error/type").asText(), document.toString());
+            assertTrue(outcomes.add(document.at("/record/attendees_ids/0").asText()), "two outcomes: " + document);
+        }
+        assertTrue(quarantined.size() <= 4, "at most outreach.concurrency records were in flight: " + quarantined.size());
+        assertEquals(List.of(), documents(dir.resolve("retry")));
+        assertEquals(RECORDS, outcomes.size(), "every record has exactly one outcome");
+        assertTrue(log.contains("records in doubt"), "the recovery says what it did");
+
+        assertFalse(Files.exists(dir.resolve("inbox/leads.csv")));
+        Path summary;
+        try (Stream<Path> files = Files.walk(dir.resolve("archive"))) {
+            summary = files.filter(p -> p.toString().endsWith("leads.csv.summary.json")).findFirst().orElseThrow();
+        }
+        JsonNode counts = JSON.readTree(summary.toFile());
+        assertEquals(RECORDS, counts.get("records").asInt());
+        assertTrue(counts.get("duplicates").asInt() >= beforeCrash - quarantined.size(),
+                "records sent before the crash are duplicates now: " + counts);
+        assertSecretNowhere(work);
+    }
+
+    @Test
+    void withoutAnApiKeyTheAppRefusesToStartAndSaysWhatToSet() throws Exception {
+        Path dir = work.resolve("outreach");
+        Files.createDirectories(dir);
+        try (PackagedApp app = PackagedApp.start(dir, Map.of("POSTPRESS_BASE_URL", postpress.baseUrl()), "nokey")) {
+            int code = app.awaitExit(60);
+            assertTrue(code != 0, "exit code " + code);
+            assertTrue(app.log().contains("POSTPRESS_API_KEY is not set"), app.log());
+            assertTrue(app.log().contains("POSTPRESS_SANDBOX=true"), app.log());
+        }
+    }
+
+    private List<LoggedRequest> requests() {
+        return postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats")));
+    }
+
+    private static String attendee(LoggedRequest request) {
+        return request.getParts().stream().filter(p -> p.getName().equals("attendees_ids[]")).map(Request.Part::getBody)
+                .map(b -> b.asString()).findFirst().orElseThrow();
+    }
+
+    private static List<JsonNode> documents(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.toString().endsWith(".json")).map(p -> {
+                try {
+                    return JSON.readTree(p.toFile());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+
+    /** The API key appears in no log and no outcome file. */
+    static void assertSecretNowhere(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(p -> !p.toString().contains(".ledger")).toList()) {
+                assertFalse(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .contains(API_KEY), "the API key is in " + file);
+            }
+        }
+    }
+}

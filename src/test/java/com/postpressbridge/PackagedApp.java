@@ -1,0 +1,86 @@
+package com.postpressbridge;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged app (target/quarkus-app/quarkus-run.jar) started as a process of its own, as users run it. */
+final class PackagedApp implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    private PackagedApp(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static PackagedApp start(Path outreachDir, Map<String, String> env, String logName) {
+        String jar = System.getProperty("app.jar", "target/quarkus-app/quarkus-run.jar");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> environment = new HashMap<>(env);
+        environment.putIfAbsent("OUTREACH_DIR", outreachDir.toString());
+        environment.putIfAbsent("QUARKUS_HTTP_PORT", String.valueOf(freePort()));
+        environment.putIfAbsent("OUTREACH_INBOX_POLL_INTERVAL", "100ms");
+        environment.putIfAbsent("OUTREACH_INBOX_SETTLE_TIME", "100ms");
+        builder.environment().keySet().removeIf(k -> k.startsWith("POSTPRESS_") || k.startsWith("OUTREACH_"));
+        builder.environment().putAll(environment);
+        Path log = outreachDir.resolveSibling(logName + ".log");
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            return new PackagedApp(builder.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** kill -9: no shutdown hook, no flush, no goodbye. */
+    void crash() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Waits for the process to exit by itself and returns its exit code. */
+    int awaitExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the app did not exit within " + seconds + " s; log: " + log());
+        }
+        return process.exitValue();
+    }
+
+    String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
