@@ -7,9 +7,17 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
 import javax.sql.DataSource;
 
+import jakarta.annotation.PreDestroy;
+
 import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * The state of every record key, in the database (plain JDBC). A key is claimed atomically before any request:
@@ -45,13 +53,12 @@ public class Ledger {
         }
     }
 
-    /** A row to repair after a crash. */
-    public record Unfinished(String key, int attempts, long firstSeenAt, String json) {
-    }
-
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final DataSource dataSource;
+    private final Queue<Written> written = new ConcurrentLinkedQueue<>();
+    /** Orders the documents of a key; starts from the clock so that it keeps growing across restarts. */
+    private final AtomicLong versions = new AtomicLong(System.currentTimeMillis() * 1000);
 
     public Ledger(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -64,47 +71,56 @@ public class Ledger {
      */
     public Claim claim(String key, String contentHash, String inFlight, boolean redropped) {
         long now = System.currentTimeMillis();
-        try (Connection db = dataSource.getConnection()) {
+        return transaction("claim record " + key, db -> {
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO outreach_record (record_key, state,"
-                    + " attempts, first_seen_at, updated_at, in_doubt, content_hash, in_flight)"
-                    + " VALUES (?, 'SENDING', 0, ?, ?, FALSE, ?, ?)")) {
+                    + " attempts, first_seen_at, updated_at, in_doubt, content_hash) VALUES (?, 'SENDING', 0, ?, ?, FALSE, ?)")) {
                 insert.setString(1, key);
                 insert.setLong(2, now);
                 insert.setLong(3, now);
                 insert.setString(4, contentHash);
-                insert.setString(5, inFlight);
                 insert.executeUpdate();
+                work(db, key, inFlight);
                 return Claim.CLAIMED;
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
                 }
+                db.rollback();
             }
             try (PreparedStatement again = db.prepareStatement("UPDATE outreach_record SET state = 'SENDING', attempts = 0,"
-                    + " first_seen_at = ?, updated_at = ?, next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?,"
-                    + " in_flight = ? WHERE record_key = ? AND state = 'QUARANTINED'"
-                    + " AND (? OR (in_doubt = FALSE AND content_hash <> ?))")) {
+                    + " first_seen_at = ?, updated_at = ?, next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?"
+                    + " WHERE record_key = ? AND state = 'QUARANTINED' AND (? OR (in_doubt = FALSE AND content_hash <> ?))")) {
                 again.setLong(1, now);
                 again.setLong(2, now);
                 again.setString(3, contentHash);
-                again.setString(4, inFlight);
-                again.setString(5, key);
-                again.setBoolean(6, redropped);
-                again.setString(7, contentHash);
+                again.setString(4, key);
+                again.setBoolean(5, redropped);
+                again.setString(6, contentHash);
                 if (again.executeUpdate() == 1) {
+                    work(db, key, inFlight);
                     return Claim.CLAIMED;
                 }
             }
             return duplicate(db, key);
-        } catch (SQLException e) {
-            throw new LedgerException("cannot claim record " + key, e);
-        }
+        });
     }
 
     /** Claims a record waiting in the retry folder; false when someone else took it or it is no longer waiting. */
     public boolean claimRetry(String key, String inFlight) {
-        return update("claim retry of " + key, "UPDATE outreach_record SET state = 'SENDING', updated_at = ?,"
-                + " in_flight = ? WHERE record_key = ? AND state = 'RETRY'", System.currentTimeMillis(), inFlight, key) == 1;
+        return transaction("claim retry of " + key, db -> {
+            if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ? WHERE record_key = ?"
+                    + " AND state = 'RETRY'", System.currentTimeMillis(), key) != 1) {
+                return false;
+            }
+            work(db, key, inFlight);
+            return true;
+        });
+    }
+
+    private void work(Connection db, String key, String inFlight) throws SQLException {
+        update(db, "DELETE FROM outreach_work WHERE record_key = ?", key);
+        update(db, "INSERT INTO outreach_work (record_key, version, in_flight) VALUES (?, ?, ?)", key,
+                versions.incrementAndGet(), inFlight);
     }
 
     private static Claim duplicate(Connection db, String key) throws SQLException {
@@ -125,118 +141,180 @@ public class Ledger {
         }
     }
 
-    /** Records the outcome of a claimed key, with the outcome document still to be written to its folder. */
-    public void finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
+    /**
+     * Records the outcome of a claimed key, with the outcome document still to be written to its folder.
+     *
+     * @return the version to pass to {@link #written} once the document is in its folder
+     */
+    public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
             String messageId, String unwrittenOutcome) {
-        int rows = update("finish " + key, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?,"
-                + " in_doubt = ?, chat_id = ?, message_id = ?, updated_at = ?, in_flight = NULL, unwritten_outcome = ?"
-                + " WHERE record_key = ?", state.name(), attempts, nextAttemptAt, inDoubt, chatId, messageId,
-                System.currentTimeMillis(), unwrittenOutcome, key);
-        if (rows != 1) {
-            throw new LedgerException("record " + key + " is not in the ledger", null);
-        }
+        long version = versions.incrementAndGet();
+        transaction("finish " + key, db -> {
+            int rows = update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
+                    + " chat_id = ?, message_id = ?, updated_at = ? WHERE record_key = ?", state.name(), attempts,
+                    nextAttemptAt, inDoubt, chatId, messageId, System.currentTimeMillis(), key);
+            if (rows != 1) {
+                throw new SQLException("record " + key + " is not in the ledger");
+            }
+            update(db, "UPDATE outreach_work SET version = ?, in_flight = NULL, unwritten_outcome = ?"
+                    + " WHERE record_key = ?", version, unwrittenOutcome, key);
+            return null;
+        });
+        return version;
     }
 
-    /** The outcome document of a key is in its folder. */
-    public void written(String key) {
-        update("mark outcome written for " + key,
-                "UPDATE outreach_record SET unwritten_outcome = NULL WHERE record_key = ?", key);
+    /**
+     * The outcome document of a key is in its folder. Its work row is cleared a little later, with others, in one
+     * transaction: a crash before that only makes start-up write the same document again.
+     */
+    public void written(String key, long version) {
+        written.add(new Written(key, version));
+    }
+
+    private record Written(String key, long version) {
+    }
+
+    /** Clears the work rows of written outcomes, unless a newer claim or outcome of the key replaced them. */
+    @Scheduled(every = "0.25s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void clearWritten() {
+        List<Written> batch = new ArrayList<>();
+        for (Written next = written.poll(); next != null && batch.size() < 1000; next = written.poll()) {
+            batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        transaction("clear written outcomes", db -> {
+            try (PreparedStatement delete = db.prepareStatement(
+                    "DELETE FROM outreach_work WHERE record_key = ? AND version = ?")) {
+                for (Written done : batch) {
+                    delete.setString(1, done.key());
+                    delete.setLong(2, done.version());
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @PreDestroy
+    void flush() {
+        while (!written.isEmpty()) {
+            clearWritten();
+        }
     }
 
     /** Keys waiting in the retry folder whose time has come, oldest first. */
     public List<String> dueRetries(long now, int limit) {
-        List<String> keys = new ArrayList<>();
-        try (Connection db = dataSource.getConnection();
-                PreparedStatement select = db.prepareStatement("SELECT record_key FROM outreach_record"
-                        + " WHERE state = 'RETRY' AND next_attempt_at <= ? ORDER BY next_attempt_at, record_key")) {
-            select.setLong(1, now);
-            select.setMaxRows(limit);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    keys.add(rows.getString(1));
+        return transaction("list due retries", db -> {
+            List<String> keys = new ArrayList<>();
+            try (PreparedStatement select = db.prepareStatement("SELECT record_key FROM outreach_record"
+                    + " WHERE state = 'RETRY' AND next_attempt_at <= ? ORDER BY next_attempt_at, record_key")) {
+                select.setLong(1, now);
+                select.setMaxRows(limit);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        keys.add(rows.getString(1));
+                    }
                 }
             }
-        } catch (SQLException e) {
-            throw new LedgerException("cannot list due retries", e);
-        }
-        return keys;
+            return keys;
+        });
     }
 
     /** The state of a key, or null when the ledger has never seen it. */
     public State state(String key) {
-        try (Connection db = dataSource.getConnection();
-                PreparedStatement select = db.prepareStatement("SELECT state FROM outreach_record WHERE record_key = ?")) {
-            select.setString(1, key);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? State.valueOf(row.getString(1)) : null;
+        return transaction("read record " + key, db -> {
+            try (PreparedStatement select = db.prepareStatement("SELECT state FROM outreach_record WHERE record_key = ?")) {
+                select.setString(1, key);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? State.valueOf(row.getString(1)) : null;
+                }
             }
-        } catch (SQLException e) {
-            throw new LedgerException("cannot read record " + key, e);
-        }
+        });
     }
 
     /**
      * Puts a file found in the retry folder back on the schedule, for a ledger that lost track of it (a new
-     * database, a file moved by hand). A key already sent or quarantined is left as it is.
+     * database, a file moved by hand). A key the ledger knows is left as it is.
      */
     public boolean adoptRetry(String key, int attempts, long firstSeenAt, long nextAttemptAt) {
-        long now = System.currentTimeMillis();
-        try (Connection db = dataSource.getConnection()) {
-            try (PreparedStatement insert = db.prepareStatement("INSERT INTO outreach_record (record_key, state,"
-                    + " attempts, first_seen_at, updated_at, next_attempt_at, in_doubt, content_hash)"
-                    + " VALUES (?, 'RETRY', ?, ?, ?, ?, FALSE, '')")) {
-                insert.setString(1, key);
-                insert.setInt(2, attempts);
-                insert.setLong(3, firstSeenAt);
-                insert.setLong(4, now);
-                insert.setLong(5, nextAttemptAt);
-                insert.executeUpdate();
-                return true;
+        return transaction("adopt retry " + key, db -> {
+            try {
+                return update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
+                        + " next_attempt_at, in_doubt, content_hash) VALUES (?, 'RETRY', ?, ?, ?, ?, FALSE, '')", key,
+                        attempts, firstSeenAt, System.currentTimeMillis(), nextAttemptAt) == 1;
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
                 }
                 return false;
             }
-        } catch (SQLException e) {
-            throw new LedgerException("cannot adopt retry " + key, e);
-        }
+        });
+    }
+
+    /** An outcome decided but maybe not written to its folder. */
+    public record Unwritten(long version, String document) {
     }
 
     /** Outcomes decided but maybe not written to their folder (a crash came in between). */
-    public List<Unfinished> unwrittenOutcomes() {
-        return unfinished("SELECT record_key, attempts, first_seen_at, unwritten_outcome FROM outreach_record"
-                + " WHERE unwritten_outcome IS NOT NULL");
+    public List<Unwritten> unwrittenOutcomes() {
+        return transaction("read unwritten outcomes", db -> {
+            List<Unwritten> outcomes = new ArrayList<>();
+            try (PreparedStatement select = db.prepareStatement("SELECT version, unwritten_outcome FROM outreach_work"
+                    + " WHERE unwritten_outcome IS NOT NULL"); ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    outcomes.add(new Unwritten(row.getLong(1), row.getString(2)));
+                }
+            }
+            return outcomes;
+        });
     }
 
-    /** Keys claimed by a process that is gone: a request may have left for each. */
-    public List<Unfinished> inFlight() {
-        return unfinished("SELECT record_key, attempts, first_seen_at, in_flight FROM outreach_record"
-                + " WHERE state = 'SENDING'");
+    /** Records claimed by a process that is gone: a request may have left for each. */
+    public List<String> inFlight() {
+        return transaction("read records in flight", db -> {
+            List<String> documents = new ArrayList<>();
+            try (PreparedStatement select = db.prepareStatement("SELECT in_flight FROM outreach_work"
+                    + " WHERE in_flight IS NOT NULL"); ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    documents.add(row.getString(1));
+                }
+            }
+            return documents;
+        });
     }
 
-    private List<Unfinished> unfinished(String sql) {
-        List<Unfinished> rows = new ArrayList<>();
-        try (Connection db = dataSource.getConnection();
-                PreparedStatement select = db.prepareStatement(sql);
-                ResultSet row = select.executeQuery()) {
-            while (row.next()) {
-                rows.add(new Unfinished(row.getString(1), row.getInt(2), row.getLong(3), row.getString(4)));
+    private interface Work<T> {
+        T in(Connection db) throws SQLException;
+    }
+
+    /** Runs the work in one transaction: it all happens, or none of it does. */
+    private <T> T transaction(String what, Work<T> work) {
+        try (Connection db = dataSource.getConnection()) {
+            db.setAutoCommit(false);
+            try {
+                T result = work.in(db);
+                db.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw new LedgerException("cannot read unfinished records", e);
+            throw new LedgerException("cannot " + what, e);
         }
-        return rows;
     }
 
-    private int update(String what, String sql, Object... values) {
-        try (Connection db = dataSource.getConnection(); PreparedStatement update = db.prepareStatement(sql)) {
+    private static int update(Connection db, String sql, Object... values) throws SQLException {
+        try (PreparedStatement update = db.prepareStatement(sql)) {
             for (int i = 0; i < values.length; i++) {
                 update.setObject(i + 1, values[i]);
             }
             return update.executeUpdate();
-        } catch (SQLException e) {
-            throw new LedgerException("cannot " + what, e);
         }
     }
 

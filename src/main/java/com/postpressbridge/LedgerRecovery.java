@@ -32,14 +32,15 @@ public class LedgerRecovery {
 
     public void run() throws Exception {
         int written = 0;
-        for (Ledger.Unfinished row : ledger.unwrittenOutcomes()) {
-            folders.write(OutcomeFile.fromJson(json.readTree(row.json())), true);
-            ledger.written(row.key());
+        for (Ledger.Unwritten unwritten : ledger.unwrittenOutcomes()) {
+            OutcomeFile outcome = OutcomeFile.fromJson(json.readTree(unwritten.document()));
+            folders.write(outcome, true);
+            ledger.written(outcome.key(), unwritten.version());
             written++;
         }
         int inDoubt = 0;
-        for (Ledger.Unfinished row : ledger.inFlight()) {
-            outcomes.recoverInDoubt(OutcomeDocuments.item(json.readTree(row.json())), config.retry().inDoubt());
+        for (String document : ledger.inFlight()) {
+            outcomes.recoverInDoubt(OutcomeDocuments.item(json.readTree(document)), config.retry().inDoubt());
             inDoubt++;
         }
         if (written > 0 || inDoubt > 0) {

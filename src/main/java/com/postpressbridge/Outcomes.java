@@ -166,14 +166,14 @@ public class Outcomes {
     /** The ledger first (with the document), then the folder, then the ledger forgets the document. */
     private void record(Exchange exchange, OutreachItem item, State state, int attempts, Long nextAttemptAt,
             boolean inDoubt, String chatId, String messageId, OutcomeFile file) {
-        boolean claimed = exchange == null || claimed(exchange);
-        if (claimed) {
-            ledger.finish(item.key(), state, attempts, nextAttemptAt, inDoubt, chatId, messageId, file.toJson().toString());
+        if (exchange != null && !claimed(exchange)) {
+            folders.write(file, false);
+            return;
         }
+        long version = ledger.finish(item.key(), state, attempts, nextAttemptAt, inDoubt, chatId, messageId,
+                file.toJson().toString());
         folders.write(file, false);
-        if (claimed) {
-            ledger.written(item.key());
-        }
+        ledger.written(item.key(), version);
     }
 
     private void noteAnswer(OutreachItem item, SendFailure failure) {

@@ -23,7 +23,9 @@ public class SendPool {
         ThreadPoolProfile profile = new ThreadPoolProfileBuilder("send")
                 .poolSize(config.concurrency())
                 .maxPoolSize(config.concurrency())
-                .maxQueueSize(-1)
+                // Each split keeps about one task per thread queued (it hands out the next record when a thread
+                // takes one); the bound only keeps a SynchronousQueue (and its spinning) away.
+                .maxQueueSize(1000)
                 .build();
         return camel.getExecutorServiceManager().newThreadPool(this, "send", profile);
     }

@@ -14,10 +14,19 @@ CREATE TABLE outreach_record (
     content_hash      VARCHAR(80)      NOT NULL,
     chat_id           VARCHAR(255),
     message_id        VARCHAR(255),
+    CONSTRAINT outreach_record_state CHECK (state IN ('SENDING', 'SENT', 'RETRY', 'QUARANTINED'))
+);
+
+CREATE INDEX outreach_record_due ON outreach_record (state, next_attempt_at);
+
+-- The documents of records in progress, kept apart so that the ledger rows stay small: a row lives from the claim
+-- until the outcome is in its folder, and is what start-up repairs after a crash.
+CREATE TABLE outreach_work (
+    record_key        VARCHAR(255)     NOT NULL PRIMARY KEY,
+    -- which outcome of the key the row holds: a written outcome is cleared only if no newer one replaced it
+    version           BIGINT           NOT NULL,
     -- the item while a request may be on its way, to quarantine it as in doubt after a crash
     in_flight         VARCHAR(1000000),
     -- the outcome decided but not yet in its folder, written again after a crash
     unwritten_outcome VARCHAR(1000000)
 );
-
-CREATE INDEX outreach_record_due ON outreach_record (state, next_attempt_at);
