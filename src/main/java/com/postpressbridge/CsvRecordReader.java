@@ -7,10 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -24,20 +21,6 @@ import org.apache.commons.csv.CSVRecord;
  * record of the JSON shape, so that CSV and JSON records travel the same way.
  */
 public class CsvRecordReader implements RecordReader {
-
-    /** Columns that hold several values, separated by {@code ; | ,} or white space. */
-    static final Set<String> LIST_COLUMNS = Set.of("attendees_ids", "attachments", "linkedin[follow_up][attachments]");
-    static final Set<String> BOOLEAN_COLUMNS = Set.of("linkedin[inmail]");
-    static final Set<String> NUMBER_COLUMNS = Set.of("linkedin[follow_up][scheduled_time][days]",
-            "linkedin[follow_up][scheduled_time][weeks]");
-    static final Set<String> FIELD_COLUMNS = Set.of("account_id", "attendees_ids", "text", "subject", "attachments",
-            "voice_message", "video_message", "external_id", "linkedin[api]", "linkedin[topic]",
-            "linkedin[applicant_id]", "linkedin[invitation_id]", "linkedin[inmail]", "linkedin[signature]",
-            "linkedin[hiring_project_id]", "linkedin[job_posting_id]", "linkedin[sourcing_channel]",
-            "linkedin[email_address]", "linkedin[visibility]", "linkedin[follow_up][subject]",
-            "linkedin[follow_up][text]", "linkedin[follow_up][attachments]",
-            "linkedin[follow_up][scheduled_time][days]", "linkedin[follow_up][scheduled_time][weeks]",
-            "linkedin[follow_up][scheduled_time][timezone]");
 
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(false).get();
 
@@ -109,15 +92,15 @@ public class CsvRecordReader implements RecordReader {
             throw new UnreadableFileException("malformed_csv", "the file is empty: a header row is required", 1L, null);
         }
         List<String> header = rows.next().toList();
-        if (new java.util.HashSet<>(header.stream().map(CsvRecordReader::normalize).filter(n -> !n.isEmpty()).toList())
+        if (new java.util.HashSet<>(header.stream().map(RecordFields::column).filter(n -> !n.isEmpty()).toList())
                 .size() != header.stream().filter(n -> !n.isBlank()).count()) {
             throw new UnreadableFileException("malformed_csv", "the header row names a column twice: "
                     + String.join(", ", header), 1L, null);
         }
         List<String> columns = new ArrayList<>();
         for (String name : header) {
-            String column = normalize(name);
-            if (column.startsWith("linkedin[") && !FIELD_COLUMNS.contains(column)) {
+            String column = RecordFields.column(name);
+            if (column.startsWith("linkedin[") && !RecordFields.COLUMNS.contains(column)) {
                 throw new UnreadableFileException("malformed_csv", "unknown column \"" + name
                         + "\": not a LinkedIn option of postpress (see the README for the column names)", 1L, null);
             }
@@ -132,24 +115,6 @@ public class CsvRecordReader implements RecordReader {
         return columns;
     }
 
-    /** {@code linkedin.follow_up.text} and {@code Attendees_IDs[]} name the same columns as the bracket forms. */
-    static String normalize(String name) {
-        String column = name.strip();
-        String lower = column.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("linkedin.")) {
-            String[] path = lower.split("\\.");
-            StringBuilder brackets = new StringBuilder("linkedin");
-            for (int i = 1; i < path.length; i++) {
-                brackets.append('[').append(path[i]).append(']');
-            }
-            lower = brackets.toString();
-        }
-        if (lower.endsWith("[]")) {
-            lower = lower.substring(0, lower.length() - 2);
-        }
-        return FIELD_COLUMNS.contains(lower) || lower.startsWith("linkedin[") ? lower : column;
-    }
-
     private static OutreachItem item(List<String> columns, CSVRecord row, RecordSource source, FileRun run) {
         ObjectNode record = JsonNodeFactory.instance.objectNode();
         ObjectNode variables = JsonNodeFactory.instance.objectNode();
@@ -160,8 +125,8 @@ public class CsvRecordReader implements RecordReader {
             if (column.isEmpty() || value.isBlank()) {
                 continue;
             }
-            if (FIELD_COLUMNS.contains(column)) {
-                put(record, column, value);
+            if (RecordFields.COLUMNS.contains(column)) {
+                RecordFields.put(record, column, value);
             } else {
                 variables.put(column, value);
             }
@@ -176,29 +141,6 @@ public class CsvRecordReader implements RecordReader {
             return OutreachItem.unreadable(source, record, FORMAT.format((Object[]) row.values()), error, run);
         }
         return OutreachItem.of(source, record, run);
-    }
-
-    /** Puts a cell at its place in the JSON shape: {@code linkedin[follow_up][text]} goes to linkedin.follow_up.text. */
-    private static void put(ObjectNode record, String column, String value) {
-        String[] path = column.replace("]", "").split("\\[");
-        ObjectNode parent = record;
-        for (int i = 0; i < path.length - 1; i++) {
-            JsonNode child = parent.get(path[i]);
-            parent = child instanceof ObjectNode object ? object : parent.putObject(path[i]);
-        }
-        String field = path[path.length - 1];
-        if (LIST_COLUMNS.contains(column)) {
-            var list = parent.putArray(field);
-            for (String element : value.strip().split("[;|,\\s]+")) {
-                list.add(element);
-            }
-        } else if (BOOLEAN_COLUMNS.contains(column) && value.strip().matches("(?i)true|false")) {
-            parent.put(field, Boolean.parseBoolean(value.strip()));
-        } else if (NUMBER_COLUMNS.contains(column) && value.strip().matches("[0-9]{1,6}")) {
-            parent.put(field, Integer.parseInt(value.strip()));
-        } else {
-            parent.put(field, value);
-        }
     }
 
     private static UnreadableFileException unreadable(Throwable cause, Long line) {

@@ -28,6 +28,8 @@ import io.quarkus.scheduler.Scheduled;
 public class Ledger {
 
     public enum State {
+        /** Accepted from a webhook, durably: waiting to be sent. */
+        QUEUED,
         SENDING,
         SENT,
         RETRY,
@@ -41,8 +43,8 @@ public class Ledger {
         ALREADY_SENT,
         /** Another thread, file or delivery is sending it right now. */
         IN_FLIGHT,
-        /** It waits in the retry folder and will be sent from there. */
-        WAITING_IN_RETRY,
+        /** It waits to be sent: a webhook record accepted before, or a record in the retry folder. */
+        WAITING,
         /** Quarantined, and read again unchanged: it comes back fixed, or by its quarantine file. */
         ALREADY_QUARANTINED,
         /** It may have been sent; only its quarantine file dropped back in the inbox releases it. */
@@ -65,21 +67,24 @@ public class Ledger {
     }
 
     /**
-     * Claims a record for sending: a new key, or a quarantined one that comes back changed (fixed, same
-     * external_id) or as its quarantine file dropped back in the inbox ({@code redropped}: a person decided, which
-     * also releases a record in doubt).
+     * Claims a record: a new key, or a quarantined one that comes back changed (fixed, same external_id) or as its
+     * quarantine file dropped back in the inbox ({@code redropped}: a person decided, which also releases a record in
+     * doubt). The claimed key is {@code SENDING} (sent now) or {@code QUEUED} (a webhook record, sent soon).
+     *
+     * @param item the item document, kept until the record's outcome is in its folder
      */
-    public Claim claim(String key, String contentHash, String inFlight, boolean redropped) {
+    public Claim claim(String key, String contentHash, String item, boolean redropped, State as) {
         long now = System.currentTimeMillis();
         return transaction("claim record " + key, db -> {
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO outreach_record (record_key, state,"
-                    + " attempts, first_seen_at, updated_at, in_doubt, content_hash) VALUES (?, 'SENDING', 0, ?, ?, FALSE, ?)")) {
+                    + " attempts, first_seen_at, updated_at, in_doubt, content_hash) VALUES (?, ?, 0, ?, ?, FALSE, ?)")) {
                 insert.setString(1, key);
-                insert.setLong(2, now);
+                insert.setString(2, as.name());
                 insert.setLong(3, now);
-                insert.setString(4, contentHash);
+                insert.setLong(4, now);
+                insert.setString(5, contentHash);
                 insert.executeUpdate();
-                work(db, key, inFlight);
+                work(db, key, item);
                 return Claim.CLAIMED;
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -87,17 +92,18 @@ public class Ledger {
                 }
                 db.rollback();
             }
-            try (PreparedStatement again = db.prepareStatement("UPDATE outreach_record SET state = 'SENDING', attempts = 0,"
+            try (PreparedStatement again = db.prepareStatement("UPDATE outreach_record SET state = ?, attempts = 0,"
                     + " first_seen_at = ?, updated_at = ?, next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?"
                     + " WHERE record_key = ? AND state = 'QUARANTINED' AND (? OR (in_doubt = FALSE AND content_hash <> ?))")) {
-                again.setLong(1, now);
+                again.setString(1, as.name());
                 again.setLong(2, now);
-                again.setString(3, contentHash);
-                again.setString(4, key);
-                again.setBoolean(5, redropped);
-                again.setString(6, contentHash);
+                again.setLong(3, now);
+                again.setString(4, contentHash);
+                again.setString(5, key);
+                again.setBoolean(6, redropped);
+                again.setString(7, contentHash);
                 if (again.executeUpdate() == 1) {
-                    work(db, key, inFlight);
+                    work(db, key, item);
                     return Claim.CLAIMED;
                 }
             }
@@ -105,22 +111,25 @@ public class Ledger {
         });
     }
 
-    /** Claims a record waiting in the retry folder; false when someone else took it or it is no longer waiting. */
-    public boolean claimRetry(String key, String inFlight) {
-        return transaction("claim retry of " + key, db -> {
+    /**
+     * Claims a record that waits to be sent ({@code RETRY} or {@code QUEUED}); false when someone else took it or it
+     * is no longer waiting.
+     */
+    public boolean claimWaiting(String key, State waiting, String item) {
+        return transaction("claim waiting record " + key, db -> {
             if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ? WHERE record_key = ?"
-                    + " AND state = 'RETRY'", System.currentTimeMillis(), key) != 1) {
+                    + " AND state = ?", System.currentTimeMillis(), key, waiting.name()) != 1) {
                 return false;
             }
-            work(db, key, inFlight);
+            work(db, key, item);
             return true;
         });
     }
 
-    private void work(Connection db, String key, String inFlight) throws SQLException {
+    private void work(Connection db, String key, String item) throws SQLException {
         update(db, "DELETE FROM outreach_work WHERE record_key = ?", key);
-        update(db, "INSERT INTO outreach_work (record_key, version, in_flight) VALUES (?, ?, ?)", key,
-                versions.incrementAndGet(), inFlight);
+        update(db, "INSERT INTO outreach_work (record_key, version, item) VALUES (?, ?, ?)", key,
+                versions.incrementAndGet(), item);
     }
 
     private static Claim duplicate(Connection db, String key) throws SQLException {
@@ -134,7 +143,7 @@ public class Ledger {
                 return switch (State.valueOf(row.getString(1))) {
                     case SENT -> Claim.ALREADY_SENT;
                     case SENDING -> Claim.IN_FLIGHT;
-                    case RETRY -> Claim.WAITING_IN_RETRY;
+                    case QUEUED, RETRY -> Claim.WAITING;
                     case QUARANTINED -> row.getBoolean(2) ? Claim.IN_DOUBT : Claim.ALREADY_QUARANTINED;
                 };
             }
@@ -156,7 +165,7 @@ public class Ledger {
             if (rows != 1) {
                 throw new SQLException("record " + key + " is not in the ledger");
             }
-            update(db, "UPDATE outreach_work SET version = ?, in_flight = NULL, unwritten_outcome = ?"
+            update(db, "UPDATE outreach_work SET version = ?, item = NULL, unwritten_outcome = ?"
                     + " WHERE record_key = ?", version, unwrittenOutcome, key);
             return null;
         });
@@ -175,7 +184,7 @@ public class Ledger {
     }
 
     /** Clears the work rows of written outcomes, unless a newer claim or outcome of the key replaced them. */
-    @Scheduled(every = "0.25s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void clearWritten() {
         List<Written> batch = new ArrayList<>();
         for (Written next = written.poll(); next != null && batch.size() < 1000; next = written.poll()) {
@@ -274,16 +283,61 @@ public class Ledger {
 
     /** Records claimed by a process that is gone: a request may have left for each. */
     public List<String> inFlight() {
-        return transaction("read records in flight", db -> {
+        return items("SELECT w.item FROM outreach_work w JOIN outreach_record r ON r.record_key = w.record_key"
+                + " WHERE r.state = 'SENDING' AND w.item IS NOT NULL", Integer.MAX_VALUE);
+    }
+
+    /** Webhook records accepted and waiting to be sent, oldest first. */
+    public List<String> queued(int limit) {
+        return items("SELECT w.item FROM outreach_work w JOIN outreach_record r ON r.record_key = w.record_key"
+                + " WHERE r.state = 'QUEUED' AND w.item IS NOT NULL ORDER BY r.first_seen_at, r.record_key", limit);
+    }
+
+    private List<String> items(String sql, int limit) {
+        return transaction("read waiting records", db -> {
             List<String> documents = new ArrayList<>();
-            try (PreparedStatement select = db.prepareStatement("SELECT in_flight FROM outreach_work"
-                    + " WHERE in_flight IS NOT NULL"); ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    documents.add(row.getString(1));
+            try (PreparedStatement select = db.prepareStatement(sql)) {
+                select.setMaxRows(limit);
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        documents.add(row.getString(1));
+                    }
                 }
             }
             return documents;
         });
+    }
+
+    /** The answer given to a webhook delivery before, or null. */
+    public String deliveryAnswer(String source, String deliveryId) {
+        return transaction("read delivery " + deliveryId, db -> {
+            try (PreparedStatement select = db.prepareStatement("SELECT answer FROM webhook_delivery"
+                    + " WHERE source = ? AND delivery_id = ?")) {
+                select.setString(1, source);
+                select.setString(2, deliveryId);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? row.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    /**
+     * Keeps the answer of a delivery. When the same delivery was answered meanwhile (two copies at once), that first
+     * answer is returned, so that both copies get the same one.
+     */
+    public String keepDeliveryAnswer(String source, String deliveryId, String answer) {
+        try {
+            transaction("keep delivery " + deliveryId, db -> update(db, "INSERT INTO webhook_delivery (source,"
+                    + " delivery_id, received_at, answer) VALUES (?, ?, ?, ?)", source, deliveryId,
+                    System.currentTimeMillis(), answer));
+            return answer;
+        } catch (LedgerException e) {
+            if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return deliveryAnswer(source, deliveryId);
+            }
+            throw e;
+        }
     }
 
     private interface Work<T> {

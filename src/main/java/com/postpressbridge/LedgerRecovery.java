@@ -40,7 +40,7 @@ public class LedgerRecovery {
         }
         int inDoubt = 0;
         for (String document : ledger.inFlight()) {
-            outcomes.recoverInDoubt(OutcomeDocuments.item(json.readTree(document)), config.retry().inDoubt());
+            outcomes.recoverInDoubt(OutcomeDocuments.item(json.readTree(document), null), config.retry().inDoubt());
             inDoubt++;
         }
         if (written > 0 || inDoubt > 0) {

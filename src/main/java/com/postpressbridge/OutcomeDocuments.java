@@ -48,6 +48,9 @@ public final class OutcomeDocuments {
         if (item.raw() != null) {
             json.put("raw", item.raw());
         }
+        if (item.payload() != null) {
+            json.set("payload", item.payload());
+        }
         json.set("source", item.source().toJson());
         json.put("attempts", attempts);
         json.set("error", error.toJson());
@@ -56,8 +59,8 @@ public final class OutcomeDocuments {
         return json;
     }
 
-    /** What the ledger keeps while a request may be on its way. */
-    public static ObjectNode inFlight(OutreachItem item) {
+    /** What the ledger keeps while the record is queued or being sent. */
+    public static ObjectNode item(OutreachItem item) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("key", item.key());
         json.set("record", item.record());
@@ -67,10 +70,10 @@ public final class OutcomeDocuments {
         return json;
     }
 
-    /** An item back from a retry file or an in-flight document. */
-    public static OutreachItem item(JsonNode json) {
+    /** An item back from a retry file or from the ledger's item document. */
+    public static OutreachItem item(JsonNode json, Ledger.State waitingIn) {
         JsonNode firstSeen = json.get("first_seen_at");
-        return OutreachItem.retry(json.get("key").asText(), RecordSource.fromJson(json.get("source")),
+        return OutreachItem.waiting(waitingIn, json.get("key").asText(), RecordSource.fromJson(json.get("source")),
                 json.get("record"), json.path("attempts").asInt(0),
                 firstSeen == null ? Instant.now() : Instant.parse(firstSeen.asText()));
     }

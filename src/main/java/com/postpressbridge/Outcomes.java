@@ -62,7 +62,7 @@ public class Outcomes {
         int attempts = item.attempts() + tries(exchange);
         OutcomeFile line = new OutcomeFile(Folder.success, item.source().successFileName() + ".jsonl", item.key(),
                 OutcomeDocuments.success(item, chatId, messageId, already), OutcomeFolders.quarantineName(item));
-        record(exchange, item, State.SENT, attempts, null, false, chatId, messageId, line);
+        record(claimed(exchange), item, State.SENT, attempts, null, false, chatId, messageId, line);
         count(item, already ? Outcome.already_performed : Outcome.sent);
     }
 
@@ -78,7 +78,8 @@ public class Outcomes {
             LOG.errorf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
                     "unexpected error with record %s: quarantined", item);
         }
-        quarantine(exchange, item, item.attempts() + (requested ? tries(exchange) : 0), failure.error(), false, inDoubt);
+        quarantine(claimed(exchange), item, item.attempts() + (requested ? tries(exchange) : 0), failure.error(), false,
+                inDoubt);
     }
 
     /** A transient failure: the record waits in the retry folder, or is quarantined when it has waited enough. */
@@ -92,10 +93,10 @@ public class Outcomes {
             next = paused;
         }
         if (schedule.exhausted(attempts, item.firstSeenAt(), next)) {
-            quarantine(exchange, item, attempts, failure.error(), true, false);
+            quarantine(claimed(exchange), item, attempts, failure.error(), true, false);
             return;
         }
-        waitInRetry(exchange, item, attempts, next, failure.error(), false);
+        waitInRetry(claimed(exchange), item, attempts, next, failure.error(), false);
     }
 
     /**
@@ -117,10 +118,10 @@ public class Outcomes {
             allSending = true;
         }
         if (!allSending && schedule.tooOld(item.firstSeenAt(), until)) {
-            quarantine(exchange, item, item.attempts(), reason, true, false);
+            quarantine(claimed(exchange), item, item.attempts(), reason, true, false);
             return;
         }
-        waitInRetry(exchange, item, item.attempts(), until, reason, true);
+        waitInRetry(claimed(exchange), item, item.attempts(), until, reason, true);
     }
 
     /** Step of {@code send-chat}: the key is already known; the record is counted and goes no further. */
@@ -136,13 +137,18 @@ public class Outcomes {
                 "postpress-bridge stopped while this record was being sent: postpress may have started the chat."
                         + " Check the conversation before dropping this record back in the inbox.");
         if (policy == OutreachConfig.InDoubtPolicy.retry) {
-            waitInRetry(null, item, item.attempts() + 1, Instant.now(), error, false);
+            waitInRetry(true, item, item.attempts() + 1, Instant.now(), error, false);
         } else {
-            quarantine(null, item, item.attempts() + 1, error, false, true);
+            quarantine(true, item, item.attempts() + 1, error, false, true);
         }
     }
 
-    private void quarantine(Exchange exchange, OutreachItem item, int attempts, OutreachError error, boolean exhausted,
+    /** A webhook record refused before it was accepted: quarantined, the ledger never saw it. */
+    public void refused(OutreachItem item, OutreachError error) {
+        quarantine(false, item, 0, error, false, false);
+    }
+
+    private void quarantine(boolean claimed, OutreachItem item, int attempts, OutreachError error, boolean exhausted,
             boolean inDoubt) {
         if (item.key() == null) {
             item.key(RecordKeys.ofRecord(item.record(), item.raw()));
@@ -150,23 +156,23 @@ public class Outcomes {
         String name = OutcomeFolders.quarantineName(item);
         OutcomeFile file = new OutcomeFile(Folder.quarantine, name, item.key(),
                 OutcomeDocuments.quarantine(item, attempts, error, exhausted), name);
-        record(exchange, item, State.QUARANTINED, attempts, null, inDoubt, null, null, file);
+        record(claimed, item, State.QUARANTINED, attempts, null, inDoubt, null, null, file);
         count(item, Outcome.quarantined);
         LOG.debugf("record %s quarantined: %s", item, error);
     }
 
-    private void waitInRetry(Exchange exchange, OutreachItem item, int attempts, Instant next, OutreachError error,
+    private void waitInRetry(boolean claimed, OutreachItem item, int attempts, Instant next, OutreachError error,
             boolean held) {
         OutcomeFile file = new OutcomeFile(Folder.retry, folders.retryFile(item.key()).getFileName().toString(),
                 item.key(), OutcomeDocuments.retry(item, attempts, next, error, held), OutcomeFolders.quarantineName(item));
-        record(exchange, item, State.RETRY, attempts, next.toEpochMilli(), false, null, null, file);
+        record(claimed, item, State.RETRY, attempts, next.toEpochMilli(), false, null, null, file);
         count(item, Outcome.retry);
     }
 
     /** The ledger first (with the document), then the folder, then the ledger forgets the document. */
-    private void record(Exchange exchange, OutreachItem item, State state, int attempts, Long nextAttemptAt,
+    private void record(boolean claimed, OutreachItem item, State state, int attempts, Long nextAttemptAt,
             boolean inDoubt, String chatId, String messageId, OutcomeFile file) {
-        if (exchange != null && !claimed(exchange)) {
+        if (!claimed) {
             folders.write(file, false);
             return;
         }
@@ -194,7 +200,7 @@ public class Outcomes {
     }
 
     private static int tries(Exchange exchange) {
-        return exchange == null ? 0 : BlipRedelivery.tries(exchange);
+        return BlipRedelivery.tries(exchange);
     }
 
     private static void count(OutreachItem item, Outcome outcome) {

@@ -1,7 +1,11 @@
 package com.postpressbridge;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 
 /** Folders, concurrency and the retry policy. */
@@ -26,6 +30,8 @@ public interface OutreachConfig {
     Inbox inbox();
 
     Retry retry();
+
+    Webhook webhook();
 
     interface Inbox {
         Duration pollInterval();
@@ -57,6 +63,49 @@ public interface OutreachConfig {
         int blipRedeliveries();
 
         Duration blipDelay();
+    }
+
+    interface Webhook {
+        /** Larger bodies are refused (413) before they are read whole; also Quarkus' HTTP body limit. */
+        MemorySize maxBody();
+
+        int maxRecords();
+
+        /** HMAC secrets of X-Outreach-Signature; several while one is rotated out. */
+        Optional<List<String>> secrets();
+
+        /** Bearer tokens (and user:password pairs for the basic scheme of mapped sources). */
+        Optional<List<String>> tokens();
+
+        /** How old (or how far ahead) a signed timestamp may be. */
+        Duration tolerance();
+
+        /** CRM payloads mapped to records without code, served at /webhooks/<name>. */
+        Map<String, Source> sources();
+    }
+
+    /** A mapped webhook source. */
+    interface Source {
+        /** hmac (default), bearer, basic or hubspot-v3. */
+        Optional<String> auth();
+
+        /** The HubSpot app's client secret (hubspot-v3). */
+        Optional<String> secret();
+
+        /** The URL the CRM calls, as it writes it (hubspot-v3 signs it); else the URL the request came to. */
+        Optional<String> publicUrl();
+
+        /** JSONPath to the list of items in the body; without it the body is the list, or one item. */
+        Optional<String> records();
+
+        /** Where the delivery id is: a JSONPath on the body ($...), or a header name. */
+        Optional<String> deliveryId();
+
+        /** Record field (as a CSV column: account_id, linkedin[api], ...) to a JSONPath on the item, or a text. */
+        Map<String, String> map();
+
+        /** Template variable to a JSONPath on the item, or a text. */
+        Map<String, String> vars();
     }
 
     enum InDoubtPolicy {

@@ -15,11 +15,12 @@ public final class OutreachItem {
     private final OutreachError readError;
     private final boolean redropped;
     private final FileRun fileRun;
+    private JsonNode payload;
 
     private String key;
     private int attempts;
     private Instant firstSeenAt;
-    private boolean fromRetry;
+    private Ledger.State waitingIn;
     private ChatRequest request;
     private String contentHash;
 
@@ -48,13 +49,21 @@ public final class OutreachItem {
         return new OutreachItem(source, partialRecord, raw, error, false, fileRun);
     }
 
-    /** A record read back from the retry folder. */
-    public static OutreachItem retry(String key, RecordSource source, JsonNode record, int attempts, Instant firstSeenAt) {
+    /** A record of a webhook delivery; a mapped CRM source keeps its original payload for the quarantine file. */
+    public static OutreachItem webhook(RecordSource source, JsonNode record, JsonNode payload) {
+        OutreachItem item = new OutreachItem(source, record, null, null, false, null);
+        item.payload = payload;
+        return item;
+    }
+
+    /** A record that waits to be sent: read back from the retry folder, or a webhook record queued in the ledger. */
+    public static OutreachItem waiting(Ledger.State in, String key, RecordSource source, JsonNode record, int attempts,
+            Instant firstSeenAt) {
         OutreachItem item = new OutreachItem(source, record, null, null, false, null);
         item.key = key;
         item.attempts = attempts;
         item.firstSeenAt = firstSeenAt;
-        item.fromRetry = true;
+        item.waitingIn = in;
         return item;
     }
 
@@ -106,8 +115,14 @@ public final class OutreachItem {
         this.firstSeenAt = firstSeenAt;
     }
 
-    public boolean fromRetry() {
-        return fromRetry;
+    /** {@code RETRY} or {@code QUEUED} for a record that waited to be sent; null for a record read just now. */
+    public Ledger.State waitingIn() {
+        return waitingIn;
+    }
+
+    /** The CRM's own payload the record was mapped from, or null. */
+    public JsonNode payload() {
+        return payload;
     }
 
     public ChatRequest request() {

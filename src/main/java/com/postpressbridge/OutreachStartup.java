@@ -21,15 +21,15 @@ public class OutreachStartup {
     private final OutreachConfig outreach;
     private final OutcomeFolders folders;
     private final LedgerRecovery recovery;
-    private final RetryQueue retryQueue;
+    private final WaitingRecords waitingRecords;
 
     public OutreachStartup(PostpressConfig postpress, OutreachConfig outreach, OutcomeFolders folders,
-            LedgerRecovery recovery, RetryQueue retryQueue) {
+            LedgerRecovery recovery, WaitingRecords waitingRecords) {
         this.postpress = postpress;
         this.outreach = outreach;
         this.folders = folders;
         this.recovery = recovery;
-        this.retryQueue = retryQueue;
+        this.waitingRecords = waitingRecords;
     }
 
     /** A failure here stops the app (a Camel event observer's exception would only be logged). */
@@ -43,7 +43,7 @@ public class OutreachStartup {
         }
         folders.create();
         recovery.run();
-        retryQueue.reconcile();
+        waitingRecords.reconcile();
         camel.getRouteController().startRoute("file-intake");
         if (!outreach.runOnce()) {
             camel.getRouteController().startRoute("retry");

@@ -31,10 +31,10 @@ public class RecordClaims {
         if (item.firstSeenAt() == null) {
             item.firstSeenAt(Instant.now());
         }
-        String inFlight = OutcomeDocuments.inFlight(item).toString();
-        Ledger.Claim claim = item.fromRetry()
-                ? (ledger.claimRetry(item.key(), inFlight) ? Ledger.Claim.CLAIMED : Ledger.Claim.IN_FLIGHT)
-                : ledger.claim(item.key(), item.contentHash(), inFlight, item.redropped());
+        String document = OutcomeDocuments.item(item).toString();
+        Ledger.Claim claim = item.waitingIn() != null
+                ? (ledger.claimWaiting(item.key(), item.waitingIn(), document) ? Ledger.Claim.CLAIMED : Ledger.Claim.IN_FLIGHT)
+                : ledger.claim(item.key(), item.contentHash(), document, item.redropped(), Ledger.State.SENDING);
         if (claim.isDuplicate()) {
             exchange.setProperty(DUPLICATE, claim);
         } else {

@@ -13,8 +13,9 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.Quarkus;
 
 /**
- * {@code outreach.run-once}: once the inbox is drained, send what is due in the retry folder (records rescheduled
- * meanwhile wait for the next run), then exit: 0, or 2 when a file could not be read.
+ * {@code outreach.run-once}: once the inbox is drained, send what waits (webhook records accepted before, retries
+ * already due; records rescheduled meanwhile wait for the next run), then exit: 0, or 2 when a file could not be
+ * read.
  */
 @ApplicationScoped
 @Named("runOnce")
@@ -51,17 +52,17 @@ public class RunOnce {
             int sent = 0;
             try (ProducerTemplate producer = camel.createProducerTemplate()) {
                 for (int taken = -1; taken != 0;) {
-                    Exchange done = producer.request("direct:dispatch-retries",
-                            exchange -> exchange.getMessage().setHeader(RetryQueue.DUE_BEFORE, cutoff));
+                    Exchange done = producer.request("direct:dispatch-waiting",
+                            exchange -> exchange.getMessage().setHeader(WaitingRecords.DUE_BEFORE, cutoff));
                     if (done.getException() != null) {
                         throw done.getException();
                     }
-                    taken = done.getProperty(RetryQueue.TAKEN, 0, Integer.class);
+                    taken = done.getProperty(WaitingRecords.TAKEN, 0, Integer.class);
                     sent += taken;
                 }
             }
             code = inbox.unreadableFiles() > 0 ? UNREADABLE_FILES : 0;
-            LOG.infof("run-once done: inbox drained, %d due retries sent again, %d unreadable files; exiting with %d",
+            LOG.infof("run-once done: inbox drained, %d waiting records sent, %d unreadable files; exiting with %d",
                     sent, inbox.unreadableFiles(), code);
         } catch (Exception e) {
             LOG.error("run-once failed", e);

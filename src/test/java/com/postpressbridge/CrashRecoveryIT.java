@@ -126,6 +126,68 @@ class CrashRecoveryIT {
     }
 
     @Test
+    void killedRightAfterA202TheAcceptedRecordsAreStillSentOnce() throws Exception {
+        postpress.stubFor(post("/api/v1/chats").willReturn(aResponse().withStatus(201).withFixedDelay(3000)
+                .withHeader("Content-Type", "application/json").withBody("{\"chat_id\":\"c\",\"message_id\":\"m\"}")));
+        Path dir = work.resolve("outreach");
+        Files.createDirectories(dir);
+        int port = PackagedApp.freePort();
+        Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY", API_KEY,
+                "OUTREACH_WEBHOOK_SECRETS", "it-secret", "OUTREACH_CONCURRENCY", "1", "QUARKUS_HTTP_PORT",
+                String.valueOf(port));
+        StringBuilder records = new StringBuilder("[");
+        for (int i = 0; i < 5; i++) {
+            records.append(i == 0 ? "" : ",").append("{\"account_id\": \"acc_hook\", \"attendees_ids\": [\"hooked-")
+                    .append(i).append("\"], \"text\": \"Hi\"}");
+        }
+        String body = records.append("]").toString();
+        long t = java.time.Instant.now().getEpochSecond();
+        String signature = "t=" + t + ",v1=" + java.util.HexFormat.of().formatHex(WebhookSignatures.hmacSha256("it-secret",
+                (t + "." + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try (PackagedApp first = PackagedApp.start(dir, env, "webhook-first")) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://localhost:" + port + "/webhooks/outreach"))
+                    .header("Content-Type", "application/json").header("X-Outreach-Signature", signature)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+            java.net.http.HttpResponse<String> answer = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()), r -> true);
+            assertEquals(202, answer.statusCode(), answer.body());
+            assertEquals(5, JSON.readTree(answer.body()).get("accepted").asInt());
+            Thread.sleep(500);
+            first.crash();
+        }
+        assertTrue(requests().size() <= 1, "one record at a time, each taking 3 s: at most one was on its way");
+
+        postpress.stubFor(post("/api/v1/chats").willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"chat_id\":\"c\",\"message_id\":\"m\"}")));
+        Map<String, String> again = new HashMap<>(env);
+        again.put("OUTREACH_RUN_ONCE", "true");
+        try (PackagedApp second = PackagedApp.start(dir, again, "webhook-second")) {
+            assertEquals(0, second.awaitExit(120), second.log());
+        }
+        Map<String, Integer> posts = new HashMap<>();
+        requests().forEach(r -> posts.merge(attendee(r), 1, Integer::sum));
+        posts.forEach((attendee, count) -> assertEquals(1, count, attendee + " was sent " + count + " times"));
+        Set<String> outcomes = new HashSet<>();
+        try (Stream<Path> files = Files.list(dir.resolve("success"))) {
+            for (Path file : files.toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    assertTrue(outcomes.add(JSON.readTree(line).at("/record/attendees_ids/0").asText()));
+                }
+            }
+        }
+        int sent = outcomes.size();
+        for (JsonNode document : documents(dir.resolve("quarantine"))) {
+            assertEquals("local/in_doubt", document.at("/error/type").asText());
+            assertTrue(outcomes.add(document.at("/record/attendees_ids/0").asText()));
+        }
+        assertTrue(sent >= 4, "the records still queued at the crash were sent after it: " + sent);
+        assertEquals(5, outcomes.size(), "every accepted record has exactly one outcome");
+        assertSecretNowhere(work);
+    }
+
+    @Test
     void withoutAnApiKeyTheAppRefusesToStartAndSaysWhatToSet() throws Exception {
         Path dir = work.resolve("outreach");
         Files.createDirectories(dir);

@@ -18,38 +18,42 @@ import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 
 /**
- * The retry folder as a queue: the ledger knows when each record is due, the file in {@code retry/} holds the
- * record. The {@code retry} route sends what is due back through {@code send-chat}.
+ * Records waiting to be sent: webhook records accepted into the ledger (sent at once), and records of the retry
+ * folder whose time has come (the ledger knows when, the file in {@code retry/} holds the record). The
+ * {@code dispatch-waiting} route sends them through {@code send-chat}.
  */
 @ApplicationScoped
-@Named("retryQueue")
-public class RetryQueue {
+@Named("waitingRecords")
+public class WaitingRecords {
 
-    private static final Logger LOG = Logger.getLogger(RetryQueue.class);
-    /** Header: due up to this time (epoch ms); the run-once job sets it so that a re-scheduled record waits. */
+    private static final Logger LOG = Logger.getLogger(WaitingRecords.class);
+    /** Header: retries due up to this time (epoch ms); the run-once job sets it so that a rescheduled record waits. */
     public static final String DUE_BEFORE = "OutreachDueBefore";
     /** Property set on the dispatch exchange: how many records were taken. */
-    public static final String TAKEN = "outreachRetriesTaken";
+    public static final String TAKEN = "outreachRecordsTaken";
     static final int BATCH = 500;
 
     private final Ledger ledger;
     private final OutcomeFolders folders;
     private final ObjectMapper json;
 
-    public RetryQueue(Ledger ledger, OutcomeFolders folders, ObjectMapper json) {
+    public WaitingRecords(Ledger ledger, OutcomeFolders folders, ObjectMapper json) {
         this.ledger = ledger;
         this.folders = folders;
         this.json = json;
     }
 
-    /** The records due now, read from their retry files (the split sends each through send-chat). */
-    public List<OutreachItem> due(Exchange exchange) {
+    /** The records to send now: queued webhook records, then due retries (the split sends each). */
+    public List<OutreachItem> due(Exchange exchange) throws IOException {
         Long before = exchange.getMessage().getHeader(DUE_BEFORE, Long.class);
         List<OutreachItem> items = new ArrayList<>();
+        for (String document : ledger.queued(BATCH)) {
+            items.add(OutcomeDocuments.item(json.readTree(document), Ledger.State.QUEUED));
+        }
         for (String key : ledger.dueRetries(before == null ? System.currentTimeMillis() : before, BATCH)) {
             Path file = folders.retryFile(key);
             try {
-                items.add(OutcomeDocuments.item(json.readTree(file.toFile())));
+                items.add(OutcomeDocuments.item(json.readTree(file.toFile()), Ledger.State.RETRY));
             } catch (IOException | RuntimeException e) {
                 LOG.errorf("retry/%s cannot be read (%s): left in the retry folder and taken off the schedule;"
                         + " fix it and drop its record in the inbox", file.getFileName(), e.getMessage());
@@ -83,7 +87,7 @@ public class RetryQueue {
                 if (state == Ledger.State.SENT || state == Ledger.State.QUARANTINED) {
                     Files.deleteIfExists(file);
                 } else if (state == null) {
-                    OutreachItem item = OutcomeDocuments.item(document);
+                    OutreachItem item = OutcomeDocuments.item(document, Ledger.State.RETRY);
                     JsonNode next = document.get("next_attempt_at");
                     long due = next == null ? System.currentTimeMillis() : Instant.parse(next.asText()).toEpochMilli();
                     if (ledger.adoptRetry(key, item.attempts(), item.firstSeenAt().toEpochMilli(), due)) {
