@@ -47,36 +47,24 @@ public class CsvRecordReader implements RecordReader {
         CSVParser parser = parse(reader);
         Iterator<CSVRecord> rows = parser.iterator();
         List<String> columns = columns(rows);
-        return new Records() {
+        return new PulledRecords(run) {
             private long lastLine = parser.getCurrentLineNumber();
-            private OutreachItem next;
 
             @Override
-            public boolean hasNext() {
-                while (next == null && rows.hasNext()) {
+            protected OutreachItem pull() {
+                while (rows.hasNext()) {
                     long line = lastLine + 1;
                     CSVRecord row = rows.next();
                     lastLine = parser.getCurrentLineNumber();
-                    if (row.size() == 1 && row.get(0).isBlank()) {
-                        continue; // an empty line
+                    if (row.size() != 1 || !row.get(0).isBlank()) { // not an empty line
+                        return item(columns, row, RecordSource.fileLine(run.fileName(), line), run);
                     }
-                    next = item(columns, row, RecordSource.fileLine(run.fileName(), line), run);
                 }
-                return next != null;
+                return null;
             }
 
             @Override
-            public OutreachItem next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                OutreachItem item = next;
-                next = null;
-                return item;
-            }
-
-            @Override
-            public void close() throws IOException {
+            protected void release() throws IOException {
                 parser.close();
             }
         };

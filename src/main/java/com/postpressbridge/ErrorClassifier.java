@@ -85,12 +85,6 @@ public class ErrorClassifier {
         return routing(exchange) == ErrorRouting.RETRY;
     }
 
-    /** No answer, and the request may have reached postpress. */
-    public boolean isInDoubt(Exchange exchange) {
-        SendFailure failure = failure(exchange);
-        return !failure.answered() && !failure.neverSent();
-    }
-
     private ErrorRouting routing(Exchange exchange) {
         return failure(exchange).routing();
     }

@@ -40,10 +40,6 @@ public final class FileRun {
         counts.get(outcome).incrementAndGet();
     }
 
-    public long get(Outcome outcome) {
-        return counts.get(outcome).get();
-    }
-
     /** No more records of this file are read: something they all need (the ledger) is down. */
     public void stop() {
         stopped = true;

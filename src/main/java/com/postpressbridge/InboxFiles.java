@@ -58,26 +58,7 @@ public class InboxFiles {
     /** The records of the file, one at a time (the split streams them). */
     public RecordReader.Records records(Exchange exchange, @ExchangeProperty(RUN) FileRun run) throws IOException {
         Path file = file(exchange);
-        RecordReader.Records records = reader(file).records(file, run);
-        return new RecordReader.Records() {
-            private boolean closed;
-
-            @Override
-            public boolean hasNext() {
-                return !closed && !run.stopped() && records.hasNext();
-            }
-
-            @Override
-            public OutreachItem next() {
-                return records.next();
-            }
-
-            @Override
-            public void close() throws IOException {
-                closed = true;
-                records.close();
-            }
-        };
+        return reader(file).records(file, run);
     }
 
     /** Error step: a record hit a failure that every record would hit; the file stays in the inbox for later. */

@@ -2,9 +2,7 @@ package com.postpressbridge;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.NoSuchElementException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,41 +44,22 @@ public class JsonLinesRecordReader implements RecordReader {
     @Override
     public Records records(Path file, FileRun run) throws IOException {
         BufferedReader lines = new BufferedReader(RecordReader.utf8(file));
-        return new Records() {
+        return new PulledRecords(run) {
             private long number;
-            private OutreachItem next;
 
             @Override
-            public boolean hasNext() {
-                try {
-                    while (next == null) {
-                        String line = lines.readLine();
-                        if (line == null) {
-                            return false;
-                        }
-                        number++;
-                        if (!line.isBlank()) {
-                            next = item(line, RecordSource.fileLine(run.fileName(), number), run);
-                        }
+            protected OutreachItem pull() throws IOException {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    number++;
+                    if (!line.isBlank()) {
+                        return item(line, RecordSource.fileLine(run.fileName(), number), run);
                     }
-                    return true;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
                 }
+                return null;
             }
 
             @Override
-            public OutreachItem next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                OutreachItem item = next;
-                next = null;
-                return item;
-            }
-
-            @Override
-            public void close() throws IOException {
+            protected void release() throws IOException {
                 lines.close();
             }
         };

@@ -2,7 +2,6 @@ package com.postpressbridge;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.NoSuchElementException;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -59,25 +58,16 @@ public class JsonRecordReader implements RecordReader {
         JsonParser parser = json.createParser(file.toFile());
         JsonToken top = parser.nextToken();
         long topLine = parser.currentTokenLocation().getLineNr();
-        return new Records() {
+        return new PulledRecords(run) {
             private boolean inArray = top == JsonToken.START_ARRAY;
             /** Inside {"records": [...]}: other top-level fields are not records. */
             private boolean wrapper;
             private boolean done;
             private int index;
-            private OutreachItem next;
 
             @Override
-            public boolean hasNext() {
-                try {
-                    if (next == null && !done) {
-                        next = inArray ? nextElement() : topLevelObject();
-                    }
-                    return next != null;
-                } catch (IOException e) {
-                    throw new UnreadableFileException("malformed_json", "the JSON is not valid: " + e.getMessage(),
-                            (long) parser.currentLocation().getLineNr(), (long) parser.currentLocation().getColumnNr());
-                }
+            protected OutreachItem pull() throws IOException {
+                return done ? null : inArray ? nextElement() : topLevelObject();
             }
 
             private OutreachItem nextElement() throws IOException {
@@ -126,17 +116,7 @@ public class JsonRecordReader implements RecordReader {
             }
 
             @Override
-            public OutreachItem next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                OutreachItem item = next;
-                next = null;
-                return item;
-            }
-
-            @Override
-            public void close() throws IOException {
+            protected void release() throws IOException {
                 parser.close();
             }
         };

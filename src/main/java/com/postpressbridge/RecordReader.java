@@ -6,11 +6,13 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PushbackReader;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -28,6 +30,55 @@ public interface RecordReader {
 
     /** A lazy sequence of records that holds the file open until closed. */
     interface Records extends Iterator<OutreachItem>, Closeable {
+    }
+
+    /**
+     * Records pulled one at a time from an open file. It ends at the end of the file, once closed, or once its file's
+     * run is stopped (something every record needs, the ledger, is down).
+     */
+    abstract class PulledRecords implements Records {
+
+        private final FileRun run;
+        private OutreachItem next;
+        private boolean closed;
+
+        protected PulledRecords(FileRun run) {
+            this.run = run;
+        }
+
+        /** The next record, or null at the end of the file. */
+        protected abstract OutreachItem pull() throws IOException;
+
+        /** Closes the file. */
+        protected abstract void release() throws IOException;
+
+        @Override
+        public final boolean hasNext() {
+            if (next == null && !closed && !run.stopped()) {
+                try {
+                    next = pull();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public final OutreachItem next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            OutreachItem item = next;
+            next = null;
+            return item;
+        }
+
+        @Override
+        public final void close() throws IOException {
+            closed = true;
+            release();
+        }
     }
 
     /**

@@ -43,10 +43,7 @@ class FileIntakeTest {
     @BeforeEach
     void clean() {
         TestFolders.wipe();
-        postpress.resetAll();
-        postpress.stubFor(post("/api/v1/chats").willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"object\":\"ChatStarted\",\"chat_id\":\"chat_x\",\"message_id\":\"msg_x\"}")));
+        PostpressStub.answerCreated(postpress);
     }
 
     @Test

@@ -1,7 +1,5 @@
 package com.postpressbridge;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,10 +42,7 @@ class MultipartContractTest {
     @BeforeEach
     void stub() {
         TestFolders.wipe();
-        postpress.resetAll();
-        postpress.stubFor(post("/api/v1/chats").willReturn(aResponse().withStatus(201)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"object\":\"ChatStarted\",\"chat_id\":\"chat_1\",\"message_id\":\"msg_1\"}")));
+        PostpressStub.answerCreated(postpress);
         TestFolders.attachment("deck.pdf", PDF);
         TestFolders.attachment("pics/photo.png", PNG);
         TestFolders.attachment("hello.m4a", new byte[] { 1, 2, 3 });
@@ -180,8 +175,8 @@ class MultipartContractTest {
         assertEquals(1, lines.size());
         JsonNode line = lines.get(0);
         assertEquals("crm-ok-1", line.get("key").asText());
-        assertEquals("chat_1", line.get("chat_id").asText());
-        assertEquals("msg_1", line.get("message_id").asText());
+        assertEquals(PostpressStub.CHAT_ID, line.get("chat_id").asText());
+        assertEquals(PostpressStub.MESSAGE_ID, line.get("message_id").asText());
         assertFalse(line.get("already_performed").asBoolean());
         assertEquals("contract.json", line.at("/source/file").asText());
         assertEquals("acc_ok", line.at("/record/account_id").asText());

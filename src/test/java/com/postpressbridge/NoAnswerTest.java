@@ -56,14 +56,14 @@ class NoAnswerTest {
         assertEquals(3, waiting.get("attempts").asInt(), "the first try and two quick re-sends");
 
         postpress.start();
-        postpress.stubFor(post("/api/v1/chats").willReturn(RetryFlowTest.created()));
+        postpress.stubFor(post("/api/v1/chats").willReturn(PostpressStub.created()));
         await().atMost(Duration.ofSeconds(15)).until(() -> TestFolders.successLines("refused.csv").size() == 1);
         postpress.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/chats")));
     }
 
     @Test
     void aReadTimeoutIsInDoubtAndNeverResentUntilAPersonSaysSo() throws Exception {
-        postpress.stubFor(post("/api/v1/chats").willReturn(RetryFlowTest.created().withFixedDelay(3000)));
+        postpress.stubFor(post("/api/v1/chats").willReturn(PostpressStub.created().withFixedDelay(3000)));
         String csv = "account_id,attendees_ids,text\nacc_to,to-1,Hello\n";
         TestFolders.drop("timeout.csv", csv);
         assertEquals(1, TestFolders.awaitSummary("timeout.csv").get("quarantined").asInt());
@@ -80,7 +80,7 @@ class NoAnswerTest {
 
         // A person checked the conversation and drops the quarantine file back: it goes.
         postpress.resetAll();
-        postpress.stubFor(post("/api/v1/chats").willReturn(RetryFlowTest.created()));
+        postpress.stubFor(post("/api/v1/chats").willReturn(PostpressStub.created()));
         String document = Files.readString(quarantined);
         Files.delete(quarantined);
         TestFolders.drop("timeout.csv.2.json", document);
@@ -90,8 +90,8 @@ class NoAnswerTest {
 
     @Test
     void aConnectionResetOrAnEmptyAnswerIsInDoubt() {
-        postpress.stubFor(RetryFlowTest.forAttendee("reset-1").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-        postpress.stubFor(RetryFlowTest.forAttendee("empty-1").willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+        postpress.stubFor(PostpressStub.forAttendee("reset-1").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        postpress.stubFor(PostpressStub.forAttendee("empty-1").willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
         TestFolders.drop("faults.csv", "account_id,attendees_ids,text\nacc_f1,reset-1,Hello\nacc_f2,empty-1,Hello\n");
         assertEquals(2, TestFolders.awaitSummary("faults.csv").get("quarantined").asInt());
         for (JsonNode file : TestFolders.all(TestFolders.QUARANTINE)) {

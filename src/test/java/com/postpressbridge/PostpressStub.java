@@ -1,5 +1,9 @@
 package com.postpressbridge;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aMultipart;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import java.lang.annotation.ElementType;
@@ -9,6 +13,8 @@ import java.lang.annotation.Target;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -21,7 +27,34 @@ public class PostpressStub implements QuarkusTestResourceLifecycleManager {
     public @interface Server {
     }
 
+    static final String CHAT_ID = "chat_stub";
+    static final String MESSAGE_ID = "msg_stub";
+
     private WireMockServer server;
+
+    /** Forgets earlier stubs and requests; every chat is then started (201), unless a test stubs otherwise. */
+    static void answerCreated(WireMockServer server) {
+        server.resetAll();
+        server.stubFor(post("/api/v1/chats").atPriority(10).willReturn(created()));
+    }
+
+    /** The 201 of "Start a new chat". */
+    static ResponseDefinitionBuilder created() {
+        return aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                .withBody("{\"object\":\"ChatStarted\",\"chat_id\":\"" + CHAT_ID + "\",\"message_id\":\"" + MESSAGE_ID + "\"}");
+    }
+
+    /** An error answer with postpress's envelope. */
+    static ResponseDefinitionBuilder error(int status, String type) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody("{\"status\":" + status + ",\"type\":\"" + type + "\",\"title\":\"t\"}");
+    }
+
+    /** A stub for the requests whose (first) attendee is the given one. */
+    static MappingBuilder forAttendee(String attendee) {
+        return post("/api/v1/chats").atPriority(1)
+                .withMultipartRequestBody(aMultipart().withName("attendees_ids[]").withBody(equalTo(attendee)));
+    }
 
     @Override
     public Map<String, String> start() {

@@ -1,9 +1,5 @@
 package com.postpressbridge;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aMultipart;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
@@ -22,7 +18,6 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import org.junit.jupiter.api.AfterEach;
@@ -48,8 +43,7 @@ class RetryFlowTest {
     @BeforeEach
     void clean() {
         TestFolders.wipe();
-        postpress.resetAll();
-        postpress.stubFor(post("/api/v1/chats").atPriority(10).willReturn(created()));
+        PostpressStub.answerCreated(postpress);
     }
 
     @AfterEach
@@ -59,10 +53,10 @@ class RetryFlowTest {
 
     @Test
     void retryAfterIsHonouredThenTheRecordIsSent() {
-        postpress.stubFor(forAttendee("ra-1").inScenario("ra").whenScenarioStateIs(STARTED)
-                .willReturn(error(429, "errors/too_many_requests").withHeader("Retry-After", "1"))
+        postpress.stubFor(PostpressStub.forAttendee("ra-1").inScenario("ra").whenScenarioStateIs(STARTED)
+                .willReturn(PostpressStub.error(429, "errors/too_many_requests").withHeader("Retry-After", "1"))
                 .willSetStateTo("answered"));
-        postpress.stubFor(forAttendee("ra-1").inScenario("ra").whenScenarioStateIs("answered").willReturn(created()));
+        postpress.stubFor(PostpressStub.forAttendee("ra-1").inScenario("ra").whenScenarioStateIs("answered").willReturn(PostpressStub.created()));
 
         TestFolders.drop("ra.csv", "account_id,attendees_ids,text\nacc_ra,ra-1,Hello\n");
         assertEquals(1, TestFolders.awaitSummary("ra.csv").get("retry").asInt());
@@ -82,7 +76,7 @@ class RetryFlowTest {
 
     @Test
     void attemptsRunOutAndTheRecordIsQuarantinedWithItsLastError() {
-        postpress.stubFor(forAttendee("ex-1").willReturn(error(500, "errors/provider_error")));
+        postpress.stubFor(PostpressStub.forAttendee("ex-1").willReturn(PostpressStub.error(500, "errors/provider_error")));
         TestFolders.drop("ex.csv", "account_id,attendees_ids,text\nacc_ex,ex-1,Hello\n");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(TestFolders.QUARANTINE.resolve("ex.csv.2.json")));
@@ -97,13 +91,13 @@ class RetryFlowTest {
 
     @Test
     void aPausedAccountHoldsItsRecordsThenOneRecordProbes() {
-        postpress.stubFor(forAttendee("hold-1").inScenario("hold").whenScenarioStateIs(STARTED)
-                .willReturn(error(401, "errors/disconnected_account")).willSetStateTo("reconnected"));
-        postpress.stubFor(forAttendee("hold-1").inScenario("hold").whenScenarioStateIs("reconnected")
-                .willReturn(created().withFixedDelay(400)));
-        postpress.stubFor(forAttendee("hold-2").willReturn(created().withFixedDelay(400)));
-        postpress.stubFor(forAttendee("hold-3").willReturn(created().withFixedDelay(400)));
-        postpress.stubFor(forAttendee("other-1").willReturn(created()));
+        postpress.stubFor(PostpressStub.forAttendee("hold-1").inScenario("hold").whenScenarioStateIs(STARTED)
+                .willReturn(PostpressStub.error(401, "errors/disconnected_account")).willSetStateTo("reconnected"));
+        postpress.stubFor(PostpressStub.forAttendee("hold-1").inScenario("hold").whenScenarioStateIs("reconnected")
+                .willReturn(PostpressStub.created().withFixedDelay(400)));
+        postpress.stubFor(PostpressStub.forAttendee("hold-2").willReturn(PostpressStub.created().withFixedDelay(400)));
+        postpress.stubFor(PostpressStub.forAttendee("hold-3").willReturn(PostpressStub.created().withFixedDelay(400)));
+        postpress.stubFor(PostpressStub.forAttendee("other-1").willReturn(PostpressStub.created()));
 
         TestFolders.drop("hold-a.csv", "account_id,attendees_ids,text\nacc_hold,hold-1,Hello\n");
         assertEquals(1, TestFolders.awaitSummary("hold-a.csv").get("retry").asInt());
@@ -133,9 +127,9 @@ class RetryFlowTest {
 
     @Test
     void aRefusedApiKeyStopsAllSendingAndReadinessSaysWhy() {
-        postpress.stubFor(forAttendee("key-1").inScenario("key").whenScenarioStateIs(STARTED)
-                .willReturn(error(401, "errors/insufficient_privileges")).willSetStateTo("fixed"));
-        postpress.stubFor(forAttendee("key-1").inScenario("key").whenScenarioStateIs("fixed").willReturn(created()));
+        postpress.stubFor(PostpressStub.forAttendee("key-1").inScenario("key").whenScenarioStateIs(STARTED)
+                .willReturn(PostpressStub.error(401, "errors/insufficient_privileges")).willSetStateTo("fixed"));
+        postpress.stubFor(PostpressStub.forAttendee("key-1").inScenario("key").whenScenarioStateIs("fixed").willReturn(PostpressStub.created()));
 
         TestFolders.drop("key-a.csv", "account_id,attendees_ids,text\nacc_k1,key-1,Hello\n");
         assertEquals(1, TestFolders.awaitSummary("key-a.csv").get("retry").asInt());
@@ -155,20 +149,5 @@ class RetryFlowTest {
     private List<LoggedRequest> requests() {
         return postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats"))).stream()
                 .sorted(Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
-    }
-
-    static MappingBuilder forAttendee(String attendee) {
-        return post("/api/v1/chats").atPriority(1)
-                .withMultipartRequestBody(aMultipart().withName("attendees_ids[]").withBody(equalTo(attendee)));
-    }
-
-    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder created() {
-        return aResponse().withStatus(201).withHeader("Content-Type", "application/json")
-                .withBody("{\"object\":\"ChatStarted\",\"chat_id\":\"chat_r\",\"message_id\":\"msg_r\"}");
-    }
-
-    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder error(int status, String type) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
-                .withBody("{\"status\":" + status + ",\"type\":\"" + type + "\",\"title\":\"t\"}");
     }
 }

@@ -57,8 +57,7 @@ class WebhookIntakeTest {
     @BeforeEach
     void clean() {
         TestFolders.wipe();
-        postpress.resetAll();
-        postpress.stubFor(post("/api/v1/chats").willReturn(RetryFlowTest.created()));
+        PostpressStub.answerCreated(postpress);
     }
 
     static String record(String attendee) {
