@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,10 @@ import io.quarkus.scheduler.Scheduled;
  * The state of every record key, in the database (plain JDBC). A key is claimed atomically before any request:
  * whoever claims it sends it, everybody else sees a duplicate. Outcomes are stored here before they are written to
  * their folder, so that a crash between the two is repaired at start-up.
+ *
+ * <p>What must survive a killed process is the claim: a claim for sending is in the database file before it returns
+ * (embedded H2 writes its commits a moment later, so the claim is followed by a CHECKPOINT there). Outcomes may reach
+ * the file a moment later: after a crash, start-up finds a lost outcome in its folder ({@link LedgerRecovery}).
  */
 @ApplicationScoped
 public class Ledger {
@@ -58,6 +63,7 @@ public class Ledger {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final DataSource dataSource;
+    private volatile Boolean embedded;
     private final Queue<Written> written = new ConcurrentLinkedQueue<>();
     /** Orders the documents of a key; starts from the clock so that it keeps growing across restarts. */
     private final AtomicLong versions = new AtomicLong(System.currentTimeMillis() * 1000);
@@ -75,7 +81,7 @@ public class Ledger {
      */
     public Claim claim(String key, String contentHash, String item, boolean redropped, State as) {
         long now = System.currentTimeMillis();
-        return transaction("claim record " + key, db -> {
+        return transaction("claim record " + key, as == State.SENDING, db -> {
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO outreach_record (record_key, state,"
                     + " attempts, first_seen_at, updated_at, in_doubt, content_hash) VALUES (?, ?, 0, ?, ?, FALSE, ?)")) {
                 insert.setString(1, key);
@@ -116,7 +122,7 @@ public class Ledger {
      * is no longer waiting.
      */
     public boolean claimWaiting(String key, State waiting, String item) {
-        return transaction("claim waiting record " + key, db -> {
+        return transaction("claim waiting record " + key, true, db -> {
             if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ? WHERE record_key = ?"
                     + " AND state = ?", System.currentTimeMillis(), key, waiting.name()) != 1) {
                 return false;
@@ -170,6 +176,17 @@ public class Ledger {
             return null;
         });
         return version;
+    }
+
+    /** Takes an outcome found in its folder after a crash as the key's state; the key's work is done. */
+    public void adopt(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
+            String messageId) {
+        transaction("adopt the outcome of " + key, db -> {
+            update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
+                    + " chat_id = ?, message_id = ?, updated_at = ? WHERE record_key = ?", state.name(), attempts,
+                    nextAttemptAt, inDoubt, chatId, messageId, System.currentTimeMillis(), key);
+            return update(db, "DELETE FROM outreach_work WHERE record_key = ?", key);
+        });
     }
 
     /**
@@ -344,23 +361,49 @@ public class Ledger {
         T in(Connection db) throws SQLException;
     }
 
-    /** Runs the work in one transaction: it all happens, or none of it does. */
+    /** Everything committed so far is in the database file: a killed process will not lose it. */
+    public void makeDurable() {
+        transaction("write the ledger to its file", true, db -> null);
+    }
+
     private <T> T transaction(String what, Work<T> work) {
+        return transaction(what, false, work);
+    }
+
+    /**
+     * Runs the work in one transaction: it all happens, or none of it does. {@code durable}: the commit is in the
+     * database file before this returns.
+     */
+    private <T> T transaction(String what, boolean durable, Work<T> work) {
         try (Connection db = dataSource.getConnection()) {
             db.setAutoCommit(false);
+            T result;
             try {
-                T result = work.in(db);
+                result = work.in(db);
                 db.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
                 db.rollback();
                 throw e;
             } finally {
                 db.setAutoCommit(true);
             }
+            if (durable && embedded(db)) {
+                try (Statement checkpoint = db.createStatement()) {
+                    checkpoint.execute("CHECKPOINT");
+                }
+            }
+            return result;
         } catch (SQLException e) {
             throw new LedgerException("cannot " + what, e);
         }
+    }
+
+    /** H2 commits reach the file within its write delay; a server database (PostgreSQL) commits to it at once. */
+    private boolean embedded(Connection db) throws SQLException {
+        if (embedded == null) {
+            embedded = "H2".equals(db.getMetaData().getDatabaseProductName());
+        }
+        return embedded;
     }
 
     private static int update(Connection db, String sql, Object... values) throws SQLException {

@@ -1,14 +1,19 @@
 package com.postpressbridge;
 
+import java.time.Instant;
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jboss.logging.Logger;
 
 /**
  * Start-up repair after a crash, before any route runs: outcomes that were decided but not yet written are
- * written, and records that were being sent when the process died are in doubt (a request may have left).
+ * written; a record that was being sent when the process died takes the outcome its folder already has (the
+ * ledger may have lost it), and without one it is in doubt (a request may have left).
  */
 @ApplicationScoped
 public class LedgerRecovery {
@@ -20,6 +25,23 @@ public class LedgerRecovery {
     private final Outcomes outcomes;
     private final OutreachConfig config;
     private final ObjectMapper json;
+
+    private void adopt(OutreachItem item, OutcomeFile found) {
+        JsonNode document = found.document();
+        switch (found.folder()) {
+            case success -> ledger.adopt(item.key(), Ledger.State.SENT, item.attempts() + 1, null, false,
+                    text(document, "chat_id"), text(document, "message_id"));
+            case retry -> ledger.adopt(item.key(), Ledger.State.RETRY, document.path("attempts").asInt(),
+                    Instant.parse(document.path("next_attempt_at").asText()).toEpochMilli(), false, null, null);
+            case quarantine -> ledger.adopt(item.key(), Ledger.State.QUARANTINED, document.path("attempts").asInt(),
+                    null, "local/in_doubt".equals(document.at("/error/type").asText()), null, null);
+        }
+    }
+
+    private static String text(JsonNode document, String field) {
+        JsonNode value = document.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
 
     public LedgerRecovery(Ledger ledger, OutcomeFolders folders, Outcomes outcomes, OutreachConfig config,
             ObjectMapper json) {
@@ -38,14 +60,24 @@ public class LedgerRecovery {
             ledger.written(outcome.key(), unwritten.version());
             written++;
         }
+        int adopted = 0;
         int inDoubt = 0;
         for (String document : ledger.inFlight()) {
-            outcomes.recoverInDoubt(OutcomeDocuments.item(json.readTree(document), null), config.retry().inDoubt());
-            inDoubt++;
+            JsonNode claim = json.readTree(document);
+            OutreachItem item = OutcomeDocuments.item(claim, null);
+            Optional<OutcomeFile> found = folders.writtenSince(item, claim.path("claimed_at").asLong());
+            if (found.isPresent()) {
+                adopt(item, found.get());
+                adopted++;
+            } else {
+                outcomes.recoverInDoubt(item, config.retry().inDoubt());
+                inDoubt++;
+            }
         }
-        if (written > 0 || inDoubt > 0) {
-            LOG.warnf("recovered from an unclean stop: %d outcome files written, %d records in doubt (%s)", written,
-                    inDoubt, config.retry().inDoubt() == OutreachConfig.InDoubtPolicy.retry ? "put in retry/"
+        if (written + adopted + inDoubt > 0) {
+            LOG.warnf("recovered from an unclean stop: %d outcome files written, %d outcomes taken from their folder,"
+                    + " %d records in doubt (%s)", written, adopted, inDoubt,
+                    config.retry().inDoubt() == OutreachConfig.InDoubtPolicy.retry ? "put in retry/"
                             : "quarantined as local/in_doubt");
         }
     }

@@ -59,10 +59,14 @@ public final class OutcomeDocuments {
         return json;
     }
 
-    /** What the ledger keeps while the record is queued or being sent. */
+    /**
+     * What the ledger keeps while the record is queued or being sent; {@code claimed_at} tells an outcome written for
+     * this claim from an older one of the same record.
+     */
     public static ObjectNode item(OutreachItem item) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("key", item.key());
+        json.put("claimed_at", System.currentTimeMillis());
         json.set("record", item.record());
         json.set("source", item.source().toJson());
         json.put("attempts", item.attempts());

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -118,19 +120,53 @@ public class OutcomeFolders {
         }
     }
 
-    private static boolean hasLine(Path file, String key) throws IOException {
+    private boolean hasLine(Path file, String key) throws IOException {
+        return successLine(file, key, 0) != null;
+    }
+
+    /** The last success line of a key in a success file, sent at or after a time (epoch ms), or null. */
+    private JsonNode successLine(Path file, String key, long since) throws IOException {
         if (!Files.exists(file)) {
-            return false;
+            return null;
         }
-        String needle = "\"key\":" + TextNode.valueOf(key) + ",";
+        String start = "{\"key\":" + TextNode.valueOf(key) + ",";
+        JsonNode found = null;
         try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.startsWith("{" + needle)) {
-                    return true;
+                if (line.startsWith(start)) {
+                    JsonNode candidate = json.readTree(line);
+                    if (Instant.parse(candidate.path("sent_at").asText()).toEpochMilli() >= since) {
+                        found = candidate;
+                    }
                 }
             }
         }
-        return false;
+        return found;
+    }
+
+    /**
+     * The outcome written for a record since it was claimed, if one was: after a crash, the ledger may have lost an
+     * outcome that its folder already has. Older files of the same record (a retry file it was sent from) don't count.
+     */
+    public Optional<OutcomeFile> writtenSince(OutreachItem item, long claimedAt) throws IOException {
+        String quarantineName = quarantineName(item);
+        JsonNode line = successLine(success().resolve(item.source().successFileName() + ".jsonl"), item.key(), claimedAt);
+        if (line != null) {
+            return Optional.of(new OutcomeFile(OutcomeFile.Folder.success, item.source().successFileName() + ".jsonl",
+                    item.key(), (com.fasterxml.jackson.databind.node.ObjectNode) line, quarantineName));
+        }
+        for (Path file : new Path[] { quarantine().resolve(quarantineName), retryFile(item.key()) }) {
+            if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).toMillis() >= claimedAt) {
+                JsonNode document = json.readTree(file.toFile());
+                if (item.key().equals(document.path("key").asText())) {
+                    OutcomeFile.Folder folder = file.getParent().equals(retry()) ? OutcomeFile.Folder.retry
+                            : OutcomeFile.Folder.quarantine;
+                    return Optional.of(new OutcomeFile(folder, file.getFileName().toString(), item.key(),
+                            (com.fasterxml.jackson.databind.node.ObjectNode) document, quarantineName));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Writes a JSON file so that it appears whole or not at all. */

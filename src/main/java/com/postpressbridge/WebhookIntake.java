@@ -182,6 +182,7 @@ public class WebhookIntake {
             }
             keys.add(item.key());
         }
+        ledger.makeDurable(); // the 202 promises the records survive a crash
         ObjectNode answer = json.createObjectNode().put("accepted", accepted).put("duplicates", duplicates);
         answer.set("rejected", rejected);
         answer.set("keys", keys);

@@ -1,0 +1,107 @@
+package com.postpressbridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Start-up repair, driven by hand: records left claimed by a process that died take the outcome their folder already
+ * has (the ledger may have lost it), or are in doubt; outcomes decided but not written are written.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostpressStub.class)
+class LedgerRecoveryTest {
+
+    @Inject
+    Ledger ledger;
+
+    @Inject
+    OutcomeFolders folders;
+
+    @Inject
+    LedgerRecovery recovery;
+
+    @BeforeEach
+    void clean() {
+        TestFolders.wipe();
+    }
+
+    /** A record claimed for sending, as the process that died left it. */
+    private OutreachItem claimed(String attendee) throws Exception {
+        OutreachItem item = OutreachItem.of(RecordSource.fileLine("crashed.csv", 2),
+                TestFolders.JSON.readTree("{\"account_id\": \"acc\", \"attendees_ids\": [\"" + attendee + "\"], \"text\": \"Hi\"}"),
+                null);
+        item.key("recovery-" + attendee + "-" + UUID.randomUUID());
+        item.firstSeenAt(Instant.now());
+        assertEquals(Ledger.Claim.CLAIMED, ledger.claim(item.key(), item.key(), OutcomeDocuments.item(item).toString(),
+                false, Ledger.State.SENDING));
+        Thread.sleep(5); // outcome files written by this claim are newer than it
+        return item;
+    }
+
+    @Test
+    void aSuccessLineWrittenBeforeTheCrashIsTakenAsTheOutcome() throws Exception {
+        OutreachItem item = claimed("sent-before-crash");
+        folders.write(new OutcomeFile(OutcomeFile.Folder.success, "crashed.csv.jsonl", item.key(),
+                OutcomeDocuments.success(item, "chat_9", "msg_9", false), OutcomeFolders.quarantineName(item)), false);
+
+        recovery.run();
+
+        assertEquals(Ledger.State.SENT, ledger.state(item.key()));
+        assertEquals(List.of(), TestFolders.all(TestFolders.QUARANTINE), "not in doubt: the folder knew it was sent");
+        assertEquals(1, TestFolders.successLines("crashed.csv").size());
+    }
+
+    @Test
+    void aRetryFileWrittenBeforeTheCrashIsTakenButAnOlderOneIsNot() throws Exception {
+        OutreachItem fresh = claimed("retry-before-crash");
+        folders.write(new OutcomeFile(OutcomeFile.Folder.retry, folders.retryFile(fresh.key()).getFileName().toString(),
+                fresh.key(), OutcomeDocuments.retry(fresh, 1, Instant.now().plusSeconds(3600),
+                        OutreachError.local("connection_failed", "t", "d"), false), OutcomeFolders.quarantineName(fresh)),
+                false);
+        OutreachItem resent = claimed("sent-from-retry");
+        folders.write(new OutcomeFile(OutcomeFile.Folder.retry, folders.retryFile(resent.key()).getFileName().toString(),
+                resent.key(), OutcomeDocuments.retry(resent, 1, Instant.now(), OutreachError.local("x", "t", "d"), false),
+                OutcomeFolders.quarantineName(resent)), false);
+        // This retry file is the one the record was sent from: it was there before the claim.
+        Files.setLastModifiedTime(folders.retryFile(resent.key()), FileTime.from(Instant.now().minusSeconds(60)));
+
+        recovery.run();
+
+        assertEquals(Ledger.State.RETRY, ledger.state(fresh.key()));
+        assertEquals(Ledger.State.QUARANTINED, ledger.state(resent.key()));
+        List<JsonNode> quarantined = TestFolders.all(TestFolders.QUARANTINE);
+        assertEquals(1, quarantined.size());
+        assertEquals(resent.key(), quarantined.get(0).get("key").asText());
+        assertEquals("local/in_doubt", quarantined.get(0).at("/error/type").asText());
+        assertTrue(Files.notExists(folders.retryFile(resent.key())), "one outcome only");
+    }
+
+    @Test
+    void withoutAnyOutcomeTheRecordIsInDoubtAndStaysBlocked() throws Exception {
+        OutreachItem item = claimed("lost-in-flight");
+
+        recovery.run();
+
+        assertEquals(Ledger.State.QUARANTINED, ledger.state(item.key()));
+        assertEquals(Ledger.Claim.IN_DOUBT, ledger.claim(item.key(), item.key(), "{}", false, Ledger.State.SENDING),
+                "the same record read again is not sent");
+        assertEquals(Ledger.Claim.CLAIMED, ledger.claim(item.key(), item.key(), OutcomeDocuments.item(item).toString(),
+                true, Ledger.State.SENDING), "its quarantine file dropped back by a person is");
+    }
+}
