@@ -40,8 +40,13 @@ public class SendGate {
 
     /** Step of {@code send-chat}: lets the record through, or holds it with a {@link SendingHeldException}. */
     public void admit(@ExchangeProperty(SendChat.ITEM) OutreachItem item) {
-        admitThrough(ALL, item, true);
-        admitThrough(item.accountId(), item, false);
+        try {
+            admitThrough(ALL, item, true);
+            admitThrough(item.accountId(), item, false);
+        } catch (SendingHeldException held) {
+            unanswered(item); // it may have become the probe of one pause while held by the other: it does not go
+            throw held;
+        }
     }
 
     private void admitThrough(String scope, OutreachItem item, boolean allSending) {
