@@ -97,10 +97,6 @@ public class InboxFiles {
             error.put("column", why.column());
         }
         report.set("error", error);
-        FileRun run = exchange.getProperty(RUN, FileRun.class);
-        if (run != null && run.records() > 0) {
-            report.set("records_before_the_error", run.summary(null));
-        }
         report.put("quarantined_at", Instant.now().toString());
         folders.writeWhole(quarantined.resolveSibling(quarantined.getFileName() + ".error.json"), report);
         unreadableFiles.incrementAndGet();
