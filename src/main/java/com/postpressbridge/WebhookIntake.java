@@ -126,7 +126,10 @@ public class WebhookIntake {
             try {
                 delivered.add(new Delivered(OutreachItem.webhook(from, source.mapping().record(element), element), null));
             } catch (InvalidRecordException e) {
-                delivered.add(new Delivered(OutreachItem.webhook(from, json.createObjectNode(), element), e.error()));
+                // No record came out of it: the CRM item itself names the quarantine file.
+                OutreachItem unmapped = OutreachItem.webhook(from, json.createObjectNode(), element);
+                unmapped.key(RecordKeys.ofRecord(element, null));
+                delivered.add(new Delivered(unmapped, e.error()));
             }
         }
         exchange.setProperty(ITEMS, delivered);

@@ -267,6 +267,19 @@ class WebhookIntakeTest {
         JsonNode refused = TestFolders.read(TestFolders.QUARANTINE.resolve("webhook-hubspot.hubspot-event-4102.json"));
         assertEquals(4102, refused.at("/payload/eventId").asInt(), "the CRM's payload is kept");
         assertEquals("local/missing_field", refused.at("/error/type").asText());
+
+        // Items that cannot be mapped at all (an object where an id should be) are kept apart, each with its payload.
+        String unmappable = "[{\"eventId\": 4201, \"properties\": {\"firstname\": \"Bo\", \"company\": \"B\","
+                + " \"linkedin_member_id\": {\"id\": 1}}}, {\"eventId\": 4202, \"properties\": {\"firstname\": \"Cy\","
+                + " \"company\": \"C\", \"linkedin_member_id\": {\"id\": 2}}}]";
+        String at = String.valueOf(Instant.now().toEpochMilli());
+        given().contentType("application/json").header("X-HubSpot-Request-Timestamp", at)
+                .header("X-HubSpot-Signature-v3", Base64.getEncoder().encodeToString(WebhookSignatures.hmacSha256(
+                        WebhookProfile.HUBSPOT_SECRET, ("POST" + WebhookProfile.HUBSPOT_URL + unmappable + at)
+                                .getBytes(StandardCharsets.UTF_8))))
+                .body(unmappable).post("/webhooks/hubspot").then().statusCode(202).body("rejected.size()", equalTo(2))
+                .body("rejected[0].error.type", equalTo("local/invalid_value"));
+        assertEquals(3, TestFolders.all(TestFolders.QUARANTINE).size(), "one quarantine file per refused item");
     }
 
     @Test
