@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 import jakarta.annotation.PreDestroy;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.scheduler.Scheduled;
@@ -82,14 +80,9 @@ public class Ledger {
     public Claim claim(String key, String contentHash, String item, boolean redropped, State as) {
         long now = System.currentTimeMillis();
         return transaction("claim record " + key, as == State.SENDING, db -> {
-            try (PreparedStatement insert = db.prepareStatement("INSERT INTO outreach_record (record_key, state,"
-                    + " attempts, first_seen_at, updated_at, in_doubt, content_hash) VALUES (?, ?, 0, ?, ?, FALSE, ?)")) {
-                insert.setString(1, key);
-                insert.setString(2, as.name());
-                insert.setLong(3, now);
-                insert.setLong(4, now);
-                insert.setString(5, contentHash);
-                insert.executeUpdate();
+            try {
+                update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
+                        + " in_doubt, content_hash) VALUES (?, ?, 0, ?, ?, FALSE, ?)", key, as.name(), now, now, contentHash);
                 work(db, key, item);
                 return Claim.CLAIMED;
             } catch (SQLException e) {
@@ -98,20 +91,12 @@ public class Ledger {
                 }
                 db.rollback();
             }
-            try (PreparedStatement again = db.prepareStatement("UPDATE outreach_record SET state = ?, attempts = 0,"
-                    + " first_seen_at = ?, updated_at = ?, next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?"
-                    + " WHERE record_key = ? AND state = 'QUARANTINED' AND (? OR (in_doubt = FALSE AND content_hash <> ?))")) {
-                again.setString(1, as.name());
-                again.setLong(2, now);
-                again.setLong(3, now);
-                again.setString(4, contentHash);
-                again.setString(5, key);
-                again.setBoolean(6, redropped);
-                again.setString(7, contentHash);
-                if (again.executeUpdate() == 1) {
-                    work(db, key, item);
-                    return Claim.CLAIMED;
-                }
+            if (update(db, "UPDATE outreach_record SET state = ?, attempts = 0, first_seen_at = ?, updated_at = ?,"
+                    + " next_attempt_at = NULL, in_doubt = FALSE, content_hash = ? WHERE record_key = ?"
+                    + " AND state = 'QUARANTINED' AND (? OR (in_doubt = FALSE AND content_hash <> ?))", as.name(), now,
+                    now, contentHash, key, redropped, contentHash) == 1) {
+                work(db, key, item);
+                return Claim.CLAIMED;
             }
             return duplicate(db, key);
         });
@@ -165,10 +150,7 @@ public class Ledger {
             String messageId, String unwrittenOutcome) {
         long version = versions.incrementAndGet();
         transaction("finish " + key, db -> {
-            int rows = update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
-                    + " chat_id = ?, message_id = ?, updated_at = ? WHERE record_key = ?", state.name(), attempts,
-                    nextAttemptAt, inDoubt, chatId, messageId, System.currentTimeMillis(), key);
-            if (rows != 1) {
+            if (outcome(db, key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId) != 1) {
                 throw new SQLException("record " + key + " is not in the ledger");
             }
             update(db, "UPDATE outreach_work SET version = ?, item = NULL, unwritten_outcome = ?"
@@ -182,11 +164,16 @@ public class Ledger {
     public void adopt(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
             String messageId) {
         transaction("adopt the outcome of " + key, db -> {
-            update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
-                    + " chat_id = ?, message_id = ?, updated_at = ? WHERE record_key = ?", state.name(), attempts,
-                    nextAttemptAt, inDoubt, chatId, messageId, System.currentTimeMillis(), key);
+            outcome(db, key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId);
             return update(db, "DELETE FROM outreach_work WHERE record_key = ?", key);
         });
+    }
+
+    private static int outcome(Connection db, String key, State state, int attempts, Long nextAttemptAt,
+            boolean inDoubt, String chatId, String messageId) throws SQLException {
+        return update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
+                + " chat_id = ?, message_id = ?, updated_at = ? WHERE record_key = ?", state.name(), attempts,
+                nextAttemptAt, inDoubt, chatId, messageId, System.currentTimeMillis(), key);
     }
 
     /**

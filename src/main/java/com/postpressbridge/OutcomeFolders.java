@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
@@ -150,10 +151,11 @@ public class OutcomeFolders {
      */
     public Optional<OutcomeFile> writtenSince(OutreachItem item, long claimedAt) throws IOException {
         String quarantineName = quarantineName(item);
-        JsonNode line = successLine(success().resolve(item.source().successFileName() + ".jsonl"), item.key(), claimedAt);
+        String successFile = item.source().successFileName();
+        JsonNode line = successLine(success().resolve(successFile), item.key(), claimedAt);
         if (line != null) {
-            return Optional.of(new OutcomeFile(OutcomeFile.Folder.success, item.source().successFileName() + ".jsonl",
-                    item.key(), (com.fasterxml.jackson.databind.node.ObjectNode) line, quarantineName));
+            return Optional.of(new OutcomeFile(OutcomeFile.Folder.success, successFile, item.key(), (ObjectNode) line,
+                    quarantineName));
         }
         for (Path file : new Path[] { quarantine().resolve(quarantineName), retryFile(item.key()) }) {
             if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).toMillis() >= claimedAt) {
@@ -162,7 +164,7 @@ public class OutcomeFolders {
                     OutcomeFile.Folder folder = file.getParent().equals(retry()) ? OutcomeFile.Folder.retry
                             : OutcomeFile.Folder.quarantine;
                     return Optional.of(new OutcomeFile(folder, file.getFileName().toString(), item.key(),
-                            (com.fasterxml.jackson.databind.node.ObjectNode) document, quarantineName));
+                            (ObjectNode) document, quarantineName));
                 }
             }
         }

@@ -60,7 +60,7 @@ public class Outcomes {
 
     private void succeed(Exchange exchange, OutreachItem item, String chatId, String messageId, boolean already) {
         int attempts = item.attempts() + tries(exchange);
-        OutcomeFile line = new OutcomeFile(Folder.success, item.source().successFileName() + ".jsonl", item.key(),
+        OutcomeFile line = new OutcomeFile(Folder.success, item.source().successFileName(), item.key(),
                 OutcomeDocuments.success(item, chatId, messageId, already), OutcomeFolders.quarantineName(item));
         record(claimed(exchange), item, State.SENT, attempts, null, false, chatId, messageId, line);
         count(item, already ? Outcome.already_performed : Outcome.sent);

@@ -33,12 +33,12 @@ public record RecordSource(String kind, String name, Long line, Integer index, S
         return WEBHOOK.equals(kind);
     }
 
-    /** {@code success/<this>.jsonl}. */
+    /** The name of the record's file in {@code success/}: {@code <file>.jsonl}, {@code webhook-<source>-<date>.jsonl}. */
     public String successFileName() {
         if (isWebhook()) {
-            return "webhook-" + name + "-" + receivedAt.toString().substring(0, 10);
+            return "webhook-" + name + "-" + receivedAt.toString().substring(0, 10) + ".jsonl";
         }
-        return name;
+        return name + ".jsonl";
     }
 
     /** {@code quarantine/<this>.json}: the line where one record is one line, the key elsewhere. */

@@ -85,6 +85,7 @@ public class WebhookIntake {
     /** A delivery answered before gets the same answer again, without being processed again. */
     public void replay(Exchange exchange, @ExchangeProperty(SOURCE) WebhookSources.Source source) {
         String deliveryId = deliveryId(exchange, source);
+        exchange.setProperty(DELIVERY_ID, deliveryId);
         String answer = deliveryId == null ? null : ledger.deliveryAnswer(source.name(), deliveryId);
         if (answer != null) {
             LOG.debugf("delivery %s of %s answered before: same answer", deliveryId, source.name());
@@ -95,7 +96,8 @@ public class WebhookIntake {
 
     /** The records of the body: one record, an array, or {"records": [...]}; a mapped source's items. */
     public void read(Exchange exchange, @ExchangeProperty(SOURCE) WebhookSources.Source source,
-            @ExchangeProperty(BODY) byte[] body, @ExchangeProperty(RECEIVED_AT) Instant receivedAt) {
+            @ExchangeProperty(BODY) byte[] body, @ExchangeProperty(RECEIVED_AT) Instant receivedAt,
+            @ExchangeProperty(DELIVERY_ID) String deliveryId) {
         JsonNode document;
         try {
             document = json.readTree(body);
@@ -114,8 +116,6 @@ public class WebhookIntake {
             throw new WebhookRefusedException(413, "too_many_records", elements.size() + " records; at most "
                     + config.maxRecords() + " in one delivery");
         }
-        String deliveryId = deliveryId(exchange, source);
-        exchange.setProperty(DELIVERY_ID, deliveryId);
         RecordSource from = RecordSource.webhook(source.name(), deliveryId, receivedAt);
         List<Delivered> delivered = new ArrayList<>();
         for (JsonNode element : elements) {
