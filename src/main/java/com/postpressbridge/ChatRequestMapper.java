@@ -63,6 +63,7 @@ public class ChatRequestMapper {
                     "a record must be a JSON object with account_id and attendees_ids");
         }
         rejectUnknown(record, RECORD_FIELDS, "");
+        RecordLimits.check(record);
         String externalId = text(record, "external_id", "external_id");
         if (externalId != null && externalId.trim().length() > RecordKeys.MAX_EXTERNAL_ID) {
             throw invalidValue("external_id is longer than " + RecordKeys.MAX_EXTERNAL_ID + " characters");

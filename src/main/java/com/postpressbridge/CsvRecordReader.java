@@ -44,10 +44,18 @@ public class CsvRecordReader implements RecordReader {
     @Override
     public Records records(Path file, FileRun run) throws IOException {
         Reader reader = RecordReader.utf8(file);
-        CSVParser parser = parse(reader);
-        Iterator<CSVRecord> rows = parser.iterator();
-        List<String> columns = columns(rows);
-        return new PulledRecords(run) {
+        CSVParser parser;
+        Iterator<CSVRecord> rows;
+        List<String> columns;
+        try {
+            parser = parse(reader);
+            rows = parser.iterator();
+            columns = columns(rows);
+        } catch (IOException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+        return new PulledRecords(run, "malformed_csv") {
             private long lastLine = parser.getCurrentLineNumber();
 
             @Override
@@ -61,6 +69,11 @@ public class CsvRecordReader implements RecordReader {
                     }
                 }
                 return null;
+            }
+
+            @Override
+            protected long line() {
+                return lastLine + 1;
             }
 
             @Override
@@ -135,7 +148,7 @@ public class CsvRecordReader implements RecordReader {
         if (cause instanceof UnreadableFileException unreadable) {
             return unreadable;
         }
-        String message = cause == null ? "unknown error" : cause.getMessage();
-        return new UnreadableFileException("malformed_csv", "the CSV cannot be read: " + message, line, null);
+        return new UnreadableFileException("malformed_csv", cause == null ? "the CSV cannot be read"
+                : ReadProblems.plain(cause), line, null);
     }
 }

@@ -66,9 +66,14 @@ public final class FileRun {
 
     /** The same counts in one log line. */
     public String logLine(String archivedAs) {
-        StringBuilder line = new StringBuilder(fileName).append(": ").append(records()).append(" records");
+        StringBuilder line = new StringBuilder(quoted(fileName)).append(": ").append(records()).append(" records");
         counts.forEach((outcome, count) -> line.append(", ").append(outcome.name().replace('_', ' ')).append(' ')
                 .append(count.get()));
-        return line.append(" (archived as ").append(archivedAs).append(')').toString();
+        return line.append(" (archived as ").append(quoted(archivedAs)).append(')').toString();
+    }
+
+    /** A file name for a log line: quoted and escaped, so that a name with a line break or a quote stays one line. */
+    public static String quoted(String name) {
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(name).toString();
     }
 }

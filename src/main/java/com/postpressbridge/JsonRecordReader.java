@@ -30,7 +30,7 @@ public class JsonRecordReader implements RecordReader {
         try (JsonParser parser = json.createParser(file.toFile())) {
             JsonToken top = parser.nextToken();
             if (top == JsonToken.START_ARRAY) {
-                parser.skipChildren();
+                skipValue(parser);
             } else if (top == JsonToken.START_OBJECT) {
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String field = parser.currentName();
@@ -38,7 +38,7 @@ public class JsonRecordReader implements RecordReader {
                     if ("records".equals(field) && value != JsonToken.START_ARRAY) {
                         throw unreadable("\"records\" must be an array of records", parser.currentTokenLocation());
                     }
-                    parser.skipChildren();
+                    skipValue(parser);
                 }
             } else {
                 throw unreadable(top == null ? "the file is empty: " + SHAPES : SHAPES, parser.currentTokenLocation());
@@ -47,18 +47,43 @@ public class JsonRecordReader implements RecordReader {
                 throw unreadable("unexpected content after the end of the JSON value", parser.currentTokenLocation());
             }
         } catch (JsonProcessingException e) {
-            throw unreadable("the JSON is not valid: " + e.getOriginalMessage(), e.getLocation());
+            throw unreadable(ReadProblems.plain(e), e.getLocation());
         } catch (IOException e) {
-            throw new UnreadableFileException("malformed_json", "the file cannot be read: " + e.getMessage(), null, null);
+            throw new UnreadableFileException("malformed_json", ReadProblems.plain(e), null, null);
         }
+    }
+
+    /**
+     * Passes over the value at the parser, reading every text in it: a text over the parser's length limit fails
+     * here, before any record of the file is sent, not in the middle of it.
+     */
+    private static void skipValue(JsonParser parser) throws IOException {
+        int depth = 0;
+        JsonToken token = parser.currentToken();
+        do {
+            if (token == JsonToken.START_ARRAY || token == JsonToken.START_OBJECT) {
+                depth++;
+            } else if (token == JsonToken.END_ARRAY || token == JsonToken.END_OBJECT) {
+                depth--;
+            } else if (token == JsonToken.VALUE_STRING) {
+                parser.getTextLength();
+            }
+        } while (depth > 0 && (token = parser.nextToken()) != null);
     }
 
     @Override
     public Records records(Path file, FileRun run) throws IOException {
         JsonParser parser = json.createParser(file.toFile());
-        JsonToken top = parser.nextToken();
-        long topLine = parser.currentTokenLocation().getLineNr();
-        return new PulledRecords(run) {
+        JsonToken top;
+        long topLine;
+        try {
+            top = parser.nextToken();
+            topLine = parser.currentTokenLocation().getLineNr();
+        } catch (IOException | RuntimeException e) {
+            parser.close();
+            throw e;
+        }
+        return new PulledRecords(run, "malformed_json") {
             private boolean inArray = top == JsonToken.START_ARRAY;
             /** Inside {"records": [...]}: other top-level fields are not records. */
             private boolean wrapper;
@@ -113,6 +138,11 @@ public class JsonRecordReader implements RecordReader {
                 done = true;
                 return single == null ? null
                         : RecordReader.item(single, RecordSource.fileRecord(run.fileName(), topLine, 1), run);
+            }
+
+            @Override
+            protected long line() {
+                return parser.currentLocation().getLineNr();
             }
 
             @Override

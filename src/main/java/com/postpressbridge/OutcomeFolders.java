@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -192,7 +193,7 @@ public class OutcomeFolders {
         int dot = name.lastIndexOf('.');
         String base = dot > 0 ? name.substring(0, dot) : name;
         String extension = dot > 0 ? name.substring(dot) : "";
-        for (int n = 2; Files.exists(target); n++) {
+        for (int n = 2; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
             target = folder.resolve(base + "-" + n + extension);
         }
         return target;

@@ -45,6 +45,7 @@ public class OutreachStartup {
         recovery.run();
         waitingRecords.reconcile();
         camel.getRouteController().startRoute("file-intake");
+        camel.getRouteController().startRoute("inbox-sweep");
         if (!outreach.runOnce()) {
             camel.getRouteController().startRoute("retry");
         }

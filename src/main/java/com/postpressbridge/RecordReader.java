@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PushbackReader;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,26 +38,37 @@ public interface RecordReader {
     abstract class PulledRecords implements Records {
 
         private final FileRun run;
+        private final String reason;
         private OutreachItem next;
         private boolean closed;
+        private long handedOut;
 
-        protected PulledRecords(FileRun run) {
+        /** @param reason the {@code local/} type of a failure while reading, e.g. {@code malformed_csv} */
+        protected PulledRecords(FileRun run, String reason) {
             this.run = run;
+            this.reason = reason;
         }
 
         /** The next record, or null at the end of the file. */
         protected abstract OutreachItem pull() throws IOException;
 
+        /** The line reached in the file, for an error message. */
+        protected abstract long line();
+
         /** Closes the file. */
         protected abstract void release() throws IOException;
 
+        /**
+         * A failure here (a value over a parser limit, a file the process may not read) would fail the same way at
+         * every poll: it makes the file unreadable, and the file goes to quarantine.
+         */
         @Override
         public final boolean hasNext() {
             if (next == null && !closed && !run.stopped()) {
                 try {
                     next = pull();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                } catch (IOException | RuntimeException e) {
+                    throw UnreadableFileException.whileReading(reason, e, line(), handedOut);
                 }
             }
             return next != null;
@@ -71,6 +81,7 @@ public interface RecordReader {
             }
             OutreachItem item = next;
             next = null;
+            handedOut++;
             return item;
         }
 

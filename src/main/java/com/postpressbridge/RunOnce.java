@@ -48,6 +48,7 @@ public class RunOnce {
         int code = 0;
         try {
             camel.getRouteController().stopRoute("file-intake");
+            inbox.sweep();
             long cutoff = Instant.now().toEpochMilli();
             int sent = 0;
             try (ProducerTemplate producer = camel.createProducerTemplate()) {

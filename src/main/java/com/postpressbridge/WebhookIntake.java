@@ -103,7 +103,7 @@ public class WebhookIntake {
             document = json.readTree(body);
         } catch (JsonProcessingException e) {
             throw new WebhookRefusedException(400, "malformed_json", "the body is not valid JSON: "
-                    + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ", column "
+                    + ReadProblems.jackson(e.getOriginalMessage()) + " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")");
         } catch (IOException e) {
             throw new WebhookRefusedException(400, "malformed_json", "the body cannot be read");

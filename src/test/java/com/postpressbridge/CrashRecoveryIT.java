@@ -25,7 +25,6 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import org.junit.jupiter.api.AfterEach;
@@ -92,7 +91,7 @@ class CrashRecoveryIT {
 
         Map<String, Integer> posts = new HashMap<>();
         for (LoggedRequest request : requests()) {
-            posts.merge(attendee(request), 1, Integer::sum);
+            posts.merge(PostpressStub.attendee(request), 1, Integer::sum);
         }
         posts.forEach((attendee, count) -> assertEquals(1, count, attendee + " was sent " + count + " times"));
 
@@ -167,7 +166,7 @@ class CrashRecoveryIT {
             assertEquals(0, second.awaitExit(120), second.log());
         }
         Map<String, Integer> posts = new HashMap<>();
-        requests().forEach(r -> posts.merge(attendee(r), 1, Integer::sum));
+        requests().forEach(r -> posts.merge(PostpressStub.attendee(r), 1, Integer::sum));
         posts.forEach((attendee, count) -> assertEquals(1, count, attendee + " was sent " + count + " times"));
         Set<String> outcomes = new HashSet<>();
         try (Stream<Path> files = Files.list(dir.resolve("success"))) {
@@ -201,11 +200,6 @@ class CrashRecoveryIT {
 
     private List<LoggedRequest> requests() {
         return postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats")));
-    }
-
-    private static String attendee(LoggedRequest request) {
-        return request.getParts().stream().filter(p -> p.getName().equals("attendees_ids[]")).map(Request.Part::getBody)
-                .map(b -> b.asString()).findFirst().orElseThrow();
     }
 
     private static List<JsonNode> documents(Path folder) throws IOException {

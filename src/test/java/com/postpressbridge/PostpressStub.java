@@ -15,6 +15,8 @@ import java.util.Map;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -54,6 +56,12 @@ public class PostpressStub implements QuarkusTestResourceLifecycleManager {
     static MappingBuilder forAttendee(String attendee) {
         return post("/api/v1/chats").atPriority(1)
                 .withMultipartRequestBody(aMultipart().withName("attendees_ids[]").withBody(equalTo(attendee)));
+    }
+
+    /** The (first) attendee of a request the stub received. */
+    static String attendee(LoggedRequest request) {
+        return request.getParts().stream().filter(p -> p.getName().equals("attendees_ids[]")).map(Request.Part::getBody)
+                .map(b -> b.asString()).findFirst().orElseThrow();
     }
 
     @Override
