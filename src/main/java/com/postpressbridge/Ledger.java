@@ -267,6 +267,47 @@ public class Ledger {
         });
     }
 
+    /** Whether the ledger holds no record at all: a new database. */
+    public boolean isEmpty() {
+        return transaction("count records", db -> {
+            try (PreparedStatement select = db.prepareStatement("SELECT 1 FROM outreach_record")) {
+                select.setMaxRows(1);
+                try (ResultSet row = select.executeQuery()) {
+                    return !row.next();
+                }
+            }
+        });
+    }
+
+    /** A key found in an outcome folder, for a ledger rebuilt from the folders. */
+    public record Known(String key, State state, boolean inDoubt, String chatId, String messageId) {
+    }
+
+    /** Enters keys found in the outcome folders, in one transaction; a key already entered stays as it is. */
+    public void rebuild(List<Known> keys) {
+        long now = System.currentTimeMillis();
+        transaction("rebuild " + keys.size() + " records", true, db -> {
+            try (PreparedStatement insert = db.prepareStatement("INSERT INTO outreach_record (record_key, state,"
+                    + " attempts, first_seen_at, updated_at, in_doubt, content_hash, chat_id, message_id)"
+                    + " SELECT ?, ?, 0, ?, ?, ?, '', ?, ? FROM (VALUES (0)) AS one (x)"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM outreach_record WHERE record_key = ?)")) {
+                for (Known known : keys) {
+                    insert.setString(1, known.key());
+                    insert.setString(2, known.state().name());
+                    insert.setLong(3, now);
+                    insert.setLong(4, now);
+                    insert.setBoolean(5, known.inDoubt());
+                    insert.setString(6, known.chatId());
+                    insert.setString(7, known.messageId());
+                    insert.setString(8, known.key());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+    }
+
     /** An outcome decided but maybe not written to its folder. */
     public record Unwritten(long version, String document) {
     }

@@ -20,14 +20,16 @@ public class OutreachStartup {
     private final PostpressConfig postpress;
     private final OutreachConfig outreach;
     private final OutcomeFolders folders;
+    private final LedgerRebuild rebuild;
     private final LedgerRecovery recovery;
     private final WaitingRecords waitingRecords;
 
     public OutreachStartup(PostpressConfig postpress, OutreachConfig outreach, OutcomeFolders folders,
-            LedgerRecovery recovery, WaitingRecords waitingRecords) {
+            LedgerRebuild rebuild, LedgerRecovery recovery, WaitingRecords waitingRecords) {
         this.postpress = postpress;
         this.outreach = outreach;
         this.folders = folders;
+        this.rebuild = rebuild;
         this.recovery = recovery;
         this.waitingRecords = waitingRecords;
     }
@@ -42,6 +44,7 @@ public class OutreachStartup {
                     + " (or set POSTPRESS_SANDBOX=true to try everything against the built-in sandbox)");
         }
         folders.create();
+        rebuild.run();
         recovery.run();
         waitingRecords.reconcile();
         camel.getRouteController().startRoute("file-intake");

@@ -1,0 +1,106 @@
+package com.postpressbridge;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Start-up, before anything is read: a new, empty ledger beside outcome folders that hold records means the ledger was
+ * lost (its folder deleted, a new volume). Forgetting would send every record of a file dropped again a second time,
+ * so the keys are entered again from the folders: each success line as sent, each record's quarantine file as
+ * quarantined (in doubt when it says so). Retry files are put back on the schedule by {@link WaitingRecords}.
+ */
+@ApplicationScoped
+public class LedgerRebuild {
+
+    private static final Logger LOG = Logger.getLogger(LedgerRebuild.class);
+    private static final int CHUNK = 1000;
+
+    private final Ledger ledger;
+    private final OutcomeFolders folders;
+    private final ObjectMapper json;
+
+    public LedgerRebuild(Ledger ledger, OutcomeFolders folders, ObjectMapper json) {
+        this.ledger = ledger;
+        this.folders = folders;
+        this.json = json;
+    }
+
+    public void run() throws IOException {
+        if (!ledger.isEmpty()) {
+            return;
+        }
+        List<Ledger.Known> chunk = new ArrayList<>();
+        long sent = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.success(), "*.jsonl")) {
+            for (Path file : files) {
+                try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        JsonNode success = line.isBlank() ? null : json.readTree(line);
+                        if (success != null && success.hasNonNull("key")) {
+                            chunk.add(new Ledger.Known(success.get("key").asText(), Ledger.State.SENT, false,
+                                    text(success, "chat_id"), text(success, "message_id")));
+                            sent++;
+                            flushIfFull(chunk);
+                        }
+                    }
+                }
+            }
+        }
+        long quarantined = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.quarantine(), "*.json")) {
+            for (Path file : files) {
+                JsonNode document = file.getFileName().toString().endsWith(".error.json") ? null : record(file);
+                if (document != null) {
+                    boolean inDoubt = "local/in_doubt".equals(document.at("/error/type").asText());
+                    chunk.add(new Ledger.Known(document.get("key").asText(), Ledger.State.QUARANTINED, inDoubt, null,
+                            null));
+                    quarantined++;
+                    flushIfFull(chunk);
+                }
+            }
+        }
+        if (!chunk.isEmpty()) {
+            ledger.rebuild(chunk);
+        }
+        if (sent + quarantined > 0) {
+            LOG.warnf("the ledger is new but %s holds records: it was rebuilt from the outcome folders (%d success lines"
+                    + " entered as sent, %d quarantined records), so that nothing already sent is sent again",
+                    folders.root(), sent, quarantined);
+        }
+    }
+
+    private void flushIfFull(List<Ledger.Known> chunk) {
+        if (chunk.size() >= CHUNK) {
+            ledger.rebuild(chunk);
+            chunk.clear();
+        }
+    }
+
+    /** A record's quarantine file, or null for anything else there (a file quarantined whole, a broken document). */
+    private JsonNode record(Path file) {
+        try {
+            JsonNode document = json.readTree(file.toFile());
+            return document != null && document.hasNonNull("key") && document.has("record") ? document : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode document, String field) {
+        JsonNode value = document.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

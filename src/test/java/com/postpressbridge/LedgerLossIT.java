@@ -1,0 +1,89 @@
+package com.postpressbridge;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ledger's folder deleted under the running app (issue 6, hole 8): the app notices and stops; the next start
+ * rebuilds the ledger from the success lines, so the same file dropped again sends nothing a second time.
+ */
+class LedgerLossIT {
+
+    static final String LEADS = "account_id,attendees_ids,text\nacc,lost-1,Hi\nacc,lost-2,Hi\nacc,lost-3,Hi\n";
+
+    @TempDir
+    Path work;
+
+    WireMockServer postpress;
+
+    @BeforeEach
+    void startPostpress() {
+        postpress = new WireMockServer(wireMockConfig().dynamicPort());
+        postpress.start();
+        PostpressStub.answerCreated(postpress);
+    }
+
+    @AfterEach
+    void stopPostpress() {
+        postpress.stop();
+    }
+
+    @Test
+    void aDeletedLedgerStopsTheAppAndIsRebuiltSoThatNothingIsSentTwice() throws Exception {
+        Path dir = work.resolve("outreach");
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        Files.writeString(inbox.resolve("leads.csv"), LEADS);
+        Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY", "pp_live_x");
+        try (PackagedApp app = PackagedApp.start(dir, env, "running")) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> TestFolders.find(dir.resolve("archive"),
+                    "leads.csv.summary.json") != null);
+            deleteTree(dir.resolve(".ledger"));
+            assertEquals(LedgerWatch.LEDGER_LOST, app.awaitExit(30), "stops by itself: " + app.log());
+            assertTrue(app.log().contains("was deleted while the bridge was running"), app.log());
+        }
+
+        Files.writeString(inbox.resolve("leads.csv"), LEADS);
+        Map<String, String> again = new HashMap<>(env);
+        again.put("OUTREACH_RUN_ONCE", "true");
+        try (PackagedApp app = PackagedApp.start(dir, again, "restarted")) {
+            assertEquals(0, app.awaitExit(60), app.log());
+            assertTrue(app.log().contains("3 success lines entered as sent"), app.log());
+        }
+
+        Map<String, Integer> posts = new TreeMap<>();
+        postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats")))
+                .forEach(request -> posts.merge(PostpressStub.attendee(request), 1, Integer::sum));
+        assertEquals(Map.of("lost-1", 1, "lost-2", 1, "lost-3", 1), posts, "each record posted once");
+        Path second = TestFolders.find(dir.resolve("archive"), "leads-2.csv.summary.json");
+        assertEquals(3, TestFolders.read(second).get("duplicates").asInt(), "the file dropped again is all duplicates");
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+}
