@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -42,7 +43,7 @@ public class LedgerRebuild {
         if (!ledger.isEmpty()) {
             return;
         }
-        List<Ledger.Known> chunk = new ArrayList<>();
+        Map<String, Ledger.Known> chunk = new LinkedHashMap<>();
         long sent = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.success(), "*.jsonl")) {
             for (Path file : files) {
@@ -50,7 +51,7 @@ public class LedgerRebuild {
                     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                         JsonNode success = line.isBlank() ? null : json.readTree(line);
                         if (success != null && success.hasNonNull("key")) {
-                            chunk.add(new Ledger.Known(success.get("key").asText(), Ledger.State.SENT, false,
+                            add(chunk, new Ledger.Known(success.get("key").asText(), Ledger.State.SENT, false,
                                     text(success, "chat_id"), text(success, "message_id")));
                             sent++;
                             flushIfFull(chunk);
@@ -65,15 +66,15 @@ public class LedgerRebuild {
                 JsonNode document = file.getFileName().toString().endsWith(".error.json") ? null : record(file);
                 if (document != null) {
                     boolean inDoubt = "local/in_doubt".equals(document.at("/error/type").asText());
-                    chunk.add(new Ledger.Known(document.get("key").asText(), Ledger.State.QUARANTINED, inDoubt, null,
-                            null));
+                    add(chunk, new Ledger.Known(document.get("key").asText(), Ledger.State.QUARANTINED, inDoubt,
+                            null, null));
                     quarantined++;
                     flushIfFull(chunk);
                 }
             }
         }
         if (!chunk.isEmpty()) {
-            ledger.rebuild(chunk);
+            ledger.rebuild(List.copyOf(chunk.values()));
         }
         if (sent + quarantined > 0) {
             LOG.warnf("the ledger is new but %s holds records: it was rebuilt from the outcome folders (%d success lines"
@@ -82,11 +83,16 @@ public class LedgerRebuild {
         }
     }
 
-    private void flushIfFull(List<Ledger.Known> chunk) {
+    private void flushIfFull(Map<String, Ledger.Known> chunk) {
         if (chunk.size() >= CHUNK) {
-            ledger.rebuild(chunk);
+            ledger.rebuild(List.copyOf(chunk.values()));
             chunk.clear();
         }
+    }
+
+    /** A key seen twice in one chunk (a record quarantined, then sent) is entered once, as sent if it was. */
+    private static void add(Map<String, Ledger.Known> chunk, Ledger.Known known) {
+        chunk.merge(known.key(), known, (old, fresh) -> old.state() == Ledger.State.SENT ? old : fresh);
     }
 
     /** A record's quarantine file, or null for anything else there (a file quarantined whole, a broken document). */

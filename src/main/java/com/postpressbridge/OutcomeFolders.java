@@ -85,11 +85,7 @@ public class OutcomeFolders {
      */
     public void write(OutcomeFile outcome, boolean again) {
         try {
-            switch (outcome.folder()) {
-                case success -> appendSuccess(outcome, again);
-                case retry -> writeWhole(retry().resolve(outcome.fileName()), outcome.document());
-                case quarantine -> writeWhole(quarantine().resolve(outcome.fileName()), outcome.document());
-            }
+            writeOnly(outcome, again);
             if (outcome.folder() != OutcomeFile.Folder.retry) {
                 Files.deleteIfExists(retryFile(outcome.key()));
             }
@@ -98,6 +94,43 @@ public class OutcomeFolders {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + outcome.folder() + "/" + outcome.fileName(), e);
+        }
+    }
+
+    /**
+     * Writes the outcome of a record the ledger never claimed (refused before its claim, a duplicate's twin with a
+     * bad value): the files of the key's claimed record, a retry file that waits, are not this record's to remove.
+     */
+    public void writeUnclaimed(OutcomeFile outcome) {
+        try {
+            writeOnly(outcome, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + outcome.folder() + "/" + outcome.fileName(), e);
+        }
+    }
+
+    private void writeOnly(OutcomeFile outcome, boolean again) throws IOException {
+        switch (outcome.folder()) {
+            case success -> appendSuccess(outcome, again);
+            case retry -> writeWhole(retry().resolve(outcome.fileName()), outcome.document());
+            case quarantine -> writeWhole(ownName(quarantine().resolve(outcome.fileName()), outcome.key()),
+                    outcome.document());
+        }
+    }
+
+    /** The file itself, unless another record's file has that name: then the next free name, nothing is overwritten. */
+    private Path ownName(Path file, String key) throws IOException {
+        if (!Files.isRegularFile(file) || key.equals(keyOf(file))) {
+            return file;
+        }
+        return freeName(file.getParent(), file.getFileName().toString());
+    }
+
+    private String keyOf(Path file) {
+        try {
+            return json.readTree(file.toFile()).path("key").asText(null);
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
         }
     }
 

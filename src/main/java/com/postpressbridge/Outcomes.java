@@ -173,7 +173,7 @@ public class Outcomes {
     private void record(boolean claimed, OutreachItem item, State state, int attempts, Long nextAttemptAt,
             boolean inDoubt, String chatId, String messageId, OutcomeFile file) {
         if (!claimed) {
-            folders.write(file, false);
+            folders.writeUnclaimed(file);
             return;
         }
         long version = ledger.finish(item.key(), state, attempts, nextAttemptAt, inDoubt, chatId, messageId,

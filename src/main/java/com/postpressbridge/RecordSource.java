@@ -41,12 +41,15 @@ public record RecordSource(String kind, String name, Long line, Integer index, S
         return name + ".jsonl";
     }
 
-    /** {@code quarantine/<this>.json}: the line where one record is one line, the key elsewhere. */
+    /**
+     * {@code quarantine/<this>.json}, one name per record: {@code <file>.<line>.<tag>} where one record is one line
+     * (the tag, from the key, tells two files of the same name apart), the key elsewhere.
+     */
     public String quarantineFileName(String key) {
         if (isWebhook()) {
             return "webhook-" + name + "." + key;
         }
-        return name + "." + (index == null && line != null ? String.valueOf(line) : key);
+        return name + "." + (index == null && line != null ? line + "." + RecordKeys.tag(key) : key);
     }
 
     public ObjectNode toJson() {

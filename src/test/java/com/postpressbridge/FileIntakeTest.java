@@ -155,11 +155,11 @@ class FileIntakeTest {
         JsonNode csv = TestFolders.awaitSummary("rows.csv");
         assertEquals(2, csv.get("sent").asInt());
         assertEquals(2, csv.get("quarantined").asInt());
-        JsonNode extraCell = TestFolders.read(TestFolders.QUARANTINE.resolve("rows.csv.3.json"));
+        JsonNode extraCell = TestFolders.read(TestFolders.quarantineFile("rows.csv.3"));
         assertEquals("local/malformed_row", extraCell.at("/error/type").asText());
         assertTrue(extraCell.at("/error/detail").asText().contains("4 cells"), extraCell.toString());
         assertEquals("acc_r,row-2,second,extra cell", extraCell.get("raw").asText().strip());
-        JsonNode noAccount = TestFolders.read(TestFolders.QUARANTINE.resolve("rows.csv.4.json"));
+        JsonNode noAccount = TestFolders.read(TestFolders.quarantineFile("rows.csv.4"));
         assertEquals("local/missing_field", noAccount.at("/error/type").asText());
         assertTrue(noAccount.at("/error/status").isNull());
         assertTrue(noAccount.at("/error/detail").asText().contains("account_id"));
@@ -167,7 +167,7 @@ class FileIntakeTest {
         JsonNode jsonl = TestFolders.awaitSummary("rows.jsonl");
         assertEquals(2, jsonl.get("sent").asInt());
         assertEquals(1, jsonl.get("quarantined").asInt());
-        JsonNode brokenLine = TestFolders.read(TestFolders.QUARANTINE.resolve("rows.jsonl.2.json"));
+        JsonNode brokenLine = TestFolders.read(TestFolders.quarantineFile("rows.jsonl.2"));
         assertEquals("local/malformed_row", brokenLine.at("/error/type").asText());
         assertTrue(brokenLine.get("raw").asText().contains("jl-2"));
         assertEquals(List.of("jl-1", "jl-3", "row-1", "row-4"), List.copyOf(requestsByFirstAttendee().keySet()));
@@ -190,10 +190,10 @@ class FileIntakeTest {
         JsonNode summary = TestFolders.awaitSummary("files.jsonl");
         assertEquals(1, summary.get("sent").asInt());
         assertEquals(4, summary.get("quarantined").asInt());
-        assertEquals("local/invalid_attachment_path", quarantined("files.jsonl.2.json").at("/error/type").asText());
-        assertEquals("local/invalid_attachment_path", quarantined("files.jsonl.3.json").at("/error/type").asText());
-        assertEquals("local/invalid_attachment_path", quarantined("files.jsonl.4.json").at("/error/type").asText());
-        JsonNode gone = quarantined("files.jsonl.5.json");
+        assertEquals("local/invalid_attachment_path", quarantined("files.jsonl.2").at("/error/type").asText());
+        assertEquals("local/invalid_attachment_path", quarantined("files.jsonl.3").at("/error/type").asText());
+        assertEquals("local/invalid_attachment_path", quarantined("files.jsonl.4").at("/error/type").asText());
+        JsonNode gone = quarantined("files.jsonl.5");
         assertEquals("local/attachment_not_found", gone.at("/error/type").asText());
         assertTrue(gone.at("/error/detail").asText().contains("video_message"));
         assertEquals(List.of("f-ok"), List.copyOf(requestsByFirstAttendee().keySet()));
@@ -210,10 +210,10 @@ class FileIntakeTest {
         assertEquals(2, summary.get("quarantined").asInt());
         assertEquals(List.of("Hi Ada!"), values(requestsByFirstAttendee().get("t-1"), "text"));
         assertEquals(List.of("For Ada"), values(requestsByFirstAttendee().get("t-1"), "subject"));
-        JsonNode company = quarantined("templates.csv.3.json");
+        JsonNode company = quarantined("templates.csv.3");
         assertEquals("local/missing_variable", company.at("/error/type").asText());
         assertTrue(company.at("/error/detail").asText().contains("{{company}}"), company.toString());
-        assertEquals("local/missing_variable", quarantined("templates.csv.4.json").at("/error/type").asText());
+        assertEquals("local/missing_variable", quarantined("templates.csv.4").at("/error/type").asText());
     }
 
     @Test
@@ -239,7 +239,7 @@ class FileIntakeTest {
                         .withBody("{\"status\":422,\"type\":\"errors/invalid_recipient\",\"title\":\"The recipient is not valid.\"}")));
         TestFolders.drop("fixme.csv", "account_id,attendees_ids,text,external_id\nacc_q,wrong-id,Hello,crm-42\n");
         assertEquals(1, TestFolders.awaitSummary("fixme.csv").get("quarantined").asInt());
-        Path quarantined = TestFolders.QUARANTINE.resolve("fixme.csv.2.json");
+        Path quarantined = TestFolders.quarantineFile("fixme.csv.2");
         JsonNode file = TestFolders.read(quarantined);
         assertEquals("errors/invalid_recipient", file.at("/error/type").asText());
         assertEquals(422, file.at("/error/status").asInt());
@@ -271,10 +271,8 @@ class FileIntakeTest {
         return TestFolders.awaitSummary(archivedName);
     }
 
-    private static JsonNode quarantined(String name) {
-        Path file = TestFolders.QUARANTINE.resolve(name);
-        assertTrue(Files.exists(file), "missing " + name);
-        return TestFolders.read(file);
+    private static JsonNode quarantined(String fileAndLine) {
+        return TestFolders.read(TestFolders.quarantineFile(fileAndLine));
     }
 
     /** The requests postpress received, by their first attendee, in attendee order. */

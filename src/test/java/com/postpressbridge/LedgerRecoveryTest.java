@@ -85,7 +85,9 @@ class LedgerRecoveryTest {
 
         assertEquals(Ledger.State.RETRY, ledger.state(fresh.key()));
         assertEquals(Ledger.State.QUARANTINED, ledger.state(resent.key()));
-        List<JsonNode> quarantined = TestFolders.all(TestFolders.QUARANTINE);
+        // Only this test's records: a claim another test of this boot left behind is recovered too.
+        List<JsonNode> quarantined = TestFolders.all(TestFolders.QUARANTINE).stream()
+                .filter(document -> List.of(fresh.key(), resent.key()).contains(document.get("key").asText())).toList();
         assertEquals(1, quarantined.size());
         assertEquals(resent.key(), quarantined.get(0).get("key").asText());
         assertEquals("local/in_doubt", quarantined.get(0).at("/error/type").asText());

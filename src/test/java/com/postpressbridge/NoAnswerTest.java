@@ -67,7 +67,7 @@ class NoAnswerTest {
         String csv = "account_id,attendees_ids,text\nacc_to,to-1,Hello\n";
         TestFolders.drop("timeout.csv", csv);
         assertEquals(1, TestFolders.awaitSummary("timeout.csv").get("quarantined").asInt());
-        Path quarantined = TestFolders.QUARANTINE.resolve("timeout.csv.2.json");
+        Path quarantined = TestFolders.quarantineFile("timeout.csv.2");
         JsonNode inDoubt = TestFolders.read(quarantined);
         assertEquals("local/in_doubt", inDoubt.at("/error/type").asText());
         assertTrue(inDoubt.at("/error/detail").asText().contains("may have reached postpress"), inDoubt.toString());

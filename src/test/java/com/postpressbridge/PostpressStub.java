@@ -64,8 +64,13 @@ public class PostpressStub implements QuarkusTestResourceLifecycleManager {
                 .map(b -> b.asString()).findFirst().orElseThrow();
     }
 
+    /**
+     * Also empties the test folders before the app boots: each boot has a new ledger in memory, and outcome files of
+     * an earlier boot beside it would be taken for a lost ledger's records and entered again (LedgerRebuild).
+     */
     @Override
     public Map<String, String> start() {
+        TestFolders.wipe();
         // A fixed port, so that a test can stop the server (connection refused) and start it again.
         server = new WireMockServer(wireMockConfig().port(freePort()));
         server.start();

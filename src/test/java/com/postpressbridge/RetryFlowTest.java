@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -79,8 +78,8 @@ class RetryFlowTest {
         postpress.stubFor(PostpressStub.forAttendee("ex-1").willReturn(PostpressStub.error(500, "errors/provider_error")));
         TestFolders.drop("ex.csv", "account_id,attendees_ids,text\nacc_ex,ex-1,Hello\n");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(TestFolders.QUARANTINE.resolve("ex.csv.2.json")));
-        JsonNode quarantined = TestFolders.read(TestFolders.QUARANTINE.resolve("ex.csv.2.json"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestFolders.quarantineFiles("ex.csv.2").size() == 1);
+        JsonNode quarantined = TestFolders.read(TestFolders.quarantineFile("ex.csv.2"));
         assertTrue(quarantined.get("exhausted").asBoolean());
         assertEquals(3, quarantined.get("attempts").asInt(), "outreach.retry.max-attempts of the profile");
         assertEquals(500, quarantined.at("/error/status").asInt());

@@ -49,17 +49,17 @@ class SandboxSamplesTest {
 
         assertTrue(TestFolders.successLines("leads.csv").stream().allMatch(l -> l.get("chat_id").asText()
                 .startsWith("chat_sandbox_")), "answered by the sandbox");
-        assertEquals("local/missing_variable", TestFolders.read(TestFolders.QUARANTINE.resolve("leads.csv.6.json"))
+        assertEquals("local/missing_variable", TestFolders.read(TestFolders.quarantineFile("leads.csv.6"))
                 .at("/error/type").asText());
-        JsonNode invalid = TestFolders.read(TestFolders.QUARANTINE.resolve("leads.csv.7.json"));
+        JsonNode invalid = TestFolders.read(TestFolders.quarantineFile("leads.csv.7"));
         assertEquals("errors/invalid_recipient", invalid.at("/error/type").asText());
         assertEquals(422, invalid.at("/error/status").asInt());
         assertEquals("errors/too_many_requests",
                 TestFolders.read(TestFolders.RETRY.resolve("crm-lead-1006.json")).at("/error/type").asText());
         assertEquals("errors/disconnected_account",
                 TestFolders.read(TestFolders.RETRY.resolve("ats-cand-503.json")).at("/error/type").asText());
-        assertEquals("local/option_not_allowed", TestFolders.read(TestFolders.QUARANTINE
-                .resolve("sales-navigator.jsonl.3.json")).at("/error/type").asText());
+        assertEquals("local/option_not_allowed", TestFolders.read(TestFolders
+                .quarantineFile("sales-navigator.jsonl.3")).at("/error/type").asText());
     }
 
     private static void assertCounts(JsonNode summary, int sent, int retry, int quarantined) {

@@ -92,6 +92,25 @@ public final class TestFolders {
         return read(summary[0]);
     }
 
+    /** The quarantine file of the one record of {@code <file>.<line>} ({@code <file>.<line>.<tag>.json}). */
+    static Path quarantineFile(String fileAndLine) {
+        List<Path> found = quarantineFiles(fileAndLine);
+        if (found.size() != 1) {
+            throw new AssertionError("one quarantine file of " + fileAndLine + " expected, found " + found);
+        }
+        return found.get(0);
+    }
+
+    /** The quarantine files of the records of {@code <file>.<line>}: one per record, whatever file they came from. */
+    static List<Path> quarantineFiles(String fileAndLine) {
+        try (Stream<Path> files = Files.list(QUARANTINE)) {
+            return files.filter(p -> p.getFileName().toString().matches(
+                    java.util.regex.Pattern.quote(fileAndLine) + "\\.[0-9a-f]{8}\\.json")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Path find(Path folder, String name) {
         try (Stream<Path> files = Files.walk(folder)) {
             return files.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElse(null);

@@ -1,0 +1,73 @@
+package com.postpressbridge;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Holes of the record lifecycle (issue 6), each reproduced as a user met it, and closed. */
+@QuarkusTest
+@QuarkusTestResource(PostpressStub.class)
+class LifecycleHolesTest {
+
+    @PostpressStub.Server
+    WireMockServer postpress;
+
+    @BeforeEach
+    void clean() {
+        TestFolders.wipe();
+        PostpressStub.answerCreated(postpress);
+    }
+
+    /** Hole 4: two files of one name with a bad row on the same line each keep their own quarantine file. */
+    @Test
+    void badRowsOfTwoFilesOfOneNameNeverOverwriteEachOther() {
+        TestFolders.drop("same.csv", "account_id,attendees_ids,text\n,first-file,Hi\n");
+        assertEquals(1, TestFolders.awaitSummary("same.csv").get("quarantined").asInt());
+        TestFolders.drop("same.csv", "account_id,attendees_ids,text\n,second-file,Hello\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestFolders.quarantineFiles("same.csv.2").size() == 2);
+
+        List<String> attendees = TestFolders.quarantineFiles("same.csv.2").stream().map(TestFolders::read)
+                .map(document -> document.at("/record/attendees_ids/0").asText()).sorted().toList();
+        assertEquals(List.of("first-file", "second-file"), attendees);
+    }
+
+    /**
+     * Hole 3: a broken copy of a record that waits in retry/ (same external_id) is quarantined on its own; the
+     * waiting record's retry file stays, and the record is sent when it is due.
+     */
+    @Test
+    void anInvalidCopyOfAWaitingRecordLeavesItsRetryFileAlone() {
+        postpress.stubFor(PostpressStub.forAttendee("waits-1").willReturn(PostpressStub.error(422,
+                "errors/cannot_resend_yet").withHeader("Retry-After", "3")));
+        TestFolders.drop("waits.csv", "account_id,attendees_ids,text,external_id\nacc_w,waits-1,Hello,crm-waits\n");
+        assertEquals(1, TestFolders.awaitSummary("waits.csv").get("retry").asInt());
+        Path retry = TestFolders.RETRY.resolve("crm-waits.json");
+        assertTrue(Files.exists(retry));
+
+        TestFolders.drop("broken-copy.csv", "account_id,attendees_ids,text,external_id\nacc_w,waits-1,,crm-waits\n");
+        assertEquals(1, TestFolders.awaitSummary("broken-copy.csv").get("quarantined").asInt());
+        assertEquals("local/nothing_to_send", TestFolders.read(TestFolders.quarantineFile("broken-copy.csv.2"))
+                .at("/error/type").asText());
+        assertTrue(Files.exists(retry), "the waiting record's retry file is still there");
+
+        postpress.stubFor(PostpressStub.forAttendee("waits-1").willReturn(PostpressStub.created()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestFolders.successLines("waits.csv").size() == 1);
+        JsonNode sent = TestFolders.successLines("waits.csv").get(0);
+        assertEquals("crm-waits", sent.get("key").asText());
+        assertEquals(List.of(), TestFolders.all(TestFolders.RETRY));
+    }
+}
