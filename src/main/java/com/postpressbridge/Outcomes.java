@@ -83,12 +83,18 @@ public class Outcomes {
         return policy.decide(facts, failure, Instant.now(), ThreadLocalRandom.current().nextDouble());
     }
 
-    /** The pauses an answer starts, and the probes it ends: a probe that got no answer passes to the next record. */
+    /**
+     * The pauses an answer starts, and the probes it ends. Any answer but a stop-all proves the API key works, so it
+     * ends a stop-all pause this record was probing, even when it pauses the record's own account: other accounts
+     * must not wait for this record's next attempt. A probe that got no answer passes to the next record.
+     */
     private void tellGate(OutreachItem item, SendFailure failure, Decision decision) {
         if (decision instanceof Decision.HoldAccount hold) {
             gate.pause(item.accountId(), hold.accountUntil(), failure.error());
+            gate.keyWorks(item);
         } else if (decision instanceof Decision.StopAll stop) {
             gate.stopAll(stop.until(), failure.error());
+            gate.unanswered(item); // nothing was learnt about its account: another record may probe it
         } else if (failure.kind() == SendFailure.Kind.ANSWERED) {
             gate.keyWorks(item);
             gate.accountWorks(item);
