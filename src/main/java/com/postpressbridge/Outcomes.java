@@ -57,8 +57,8 @@ public class Outcomes {
     /** Last step of {@code send-chat}: postpress answered with a 2xx. */
     public void sent(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        settle(item, claimed(exchange), BlipRedelivery.tries(exchange),
-                SendFailure.answered(status == null ? 200 : status), exchange.getMessage().getBody(String.class));
+        settle(item, claimed(exchange), BlipRedelivery.tries(exchange), SendFailure.answered(status == null ? 200 : status),
+                exchange.getMessage().getBody(String.class));
     }
 
     /** The step of every clause of the error policy: whatever went wrong, the policy says what happens now. */
@@ -127,12 +127,46 @@ public class Outcomes {
         }
     }
 
+    /**
+     * A sent record stays sent, whatever fails after the answer: nothing of it may reach the error policy's
+     * clauses that quarantine. The ledger takes the success first; if it cannot, the line goes to its folder all the
+     * same (start-up recovery takes a line written after the claim as the outcome) and the failure goes on as the
+     * ledger's, which stops the inbox. If the folder cannot be written, the ledger keeps the line and start-up
+     * writes it.
+     */
     private void succeed(boolean claimed, OutreachItem item, int attempts, String chatId, String messageId,
             boolean already) {
         OutcomeFile line = new OutcomeFile(Folder.success, item.source().successFileName(), item.key(),
                 OutcomeDocuments.success(item, chatId, messageId, already), OutcomeFolders.quarantineName(item));
-        record(claimed, item, State.SENT, attempts, null, false, chatId, messageId, line);
+        Long version = null;
+        if (claimed) {
+            try {
+                version = ledger.finish(item.key(), State.SENT, attempts, null, false, chatId, messageId,
+                        line.toJson().toString());
+            } catch (RuntimeException e) {
+                LOG.errorf("record %s was sent (chat_id %s, message_id %s) but the ledger cannot record it (%s): its"
+                        + " success line is written without it", item, chatId, messageId, e.getMessage());
+                writeSent(line, item, chatId, messageId, "the next start takes the line as the record's outcome");
+                throw e instanceof Ledger.LedgerException down ? down
+                        : new Ledger.LedgerException("cannot record that " + item.key() + " was sent", e);
+            }
+        }
+        if (writeSent(line, item, chatId, messageId, "the ledger keeps it as sent and the next start writes the line")
+                && version != null) {
+            ledger.written(item.key(), version);
+        }
         count(item, already ? Outcome.already_performed : Outcome.sent);
+    }
+
+    private boolean writeSent(OutcomeFile line, OutreachItem item, String chatId, String messageId, String then) {
+        try {
+            folders.write(line, false);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "record %s was sent (chat_id %s, message_id %s) but success/%s cannot be written: %s", item,
+                    chatId, messageId, line.fileName(), then);
+            return false;
+        }
     }
 
     /** Step of {@code send-chat}: the key is already known; the record is counted and goes no further. */
