@@ -6,9 +6,6 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -24,87 +21,41 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 
 /**
- * Reads a failed send: postpress's error envelope (tolerantly: a missing or broken body still routes by status),
- * Retry-After, or the kind of I/O failure. The {@code is...} methods are the {@code onWhen} predicates of the
- * error policy in {@code routes/error-handling.camel.yaml}.
+ * Reads a failed pass of a record into a {@link SendFailure}: postpress's error envelope (tolerantly: a missing or
+ * broken body still routes by status), Retry-After, the kind of I/O failure, or why no request was made. What to do
+ * about it is {@link OutcomePolicy}'s call; only the quick in-process re-send of blips is decided here, because the
+ * error policy's {@code blip} clause must know it before the failure is handled.
  */
 @ApplicationScoped
 @Named("errorClassifier")
 public class ErrorClassifier {
 
-    static final String FAILURE = "outreachFailure";
     /** Retry-After above this is not waited for in-process: the record goes to the retry folder at once. */
     static final Duration BLIP = Duration.ofSeconds(5);
     private static final int MAX_DETAIL = 500;
 
     private final ObjectMapper json;
-    private final OutreachConfig config;
 
-    public ErrorClassifier(ObjectMapper json, OutreachConfig config) {
+    public ErrorClassifier(ObjectMapper json) {
         this.json = json;
-        this.config = config;
     }
 
-    public boolean isAlreadyPerformed(Exchange exchange) {
-        return routing(exchange) == ErrorRouting.ALREADY_PERFORMED;
-    }
-
-    public boolean isQuarantine(Exchange exchange) {
-        return routing(exchange) == ErrorRouting.QUARANTINE;
-    }
-
-    public boolean isStopAll(Exchange exchange) {
-        return routing(exchange) == ErrorRouting.STOP_ALL;
-    }
-
-    public boolean isHoldAccount(Exchange exchange) {
-        ErrorRouting routing = routing(exchange);
-        return routing == ErrorRouting.HOLD_ACCOUNT || routing == ErrorRouting.HOLD_ACCOUNT_LONG;
-    }
-
-    public boolean isRateLimited(Exchange exchange) {
-        return routing(exchange) == ErrorRouting.RETRY_PAUSE_ACCOUNT;
-    }
-
-    public boolean isRetryLater(Exchange exchange) {
-        return routing(exchange) == ErrorRouting.RETRY_LATER;
-    }
-
-    /** A 503 or a connection that never opened: worth a quick re-send in-process before the retry folder. */
+    /** {@code onWhen} of the {@code blip} clause: a 503 or a connection that never opened, without a long Retry-After. */
     public boolean isBlip(Exchange exchange) {
-        SendFailure failure = failure(exchange);
-        if (failure.routing() != ErrorRouting.RETRY) {
+        SendFailure failure = classify(caught(exchange));
+        boolean unavailable = failure.kind() == SendFailure.Kind.ANSWERED && failure.status() == 503
+                && ErrorTable.routing(503, failure.error().type()) == ErrorRouting.RETRY;
+        if (!unavailable && failure.kind() != SendFailure.Kind.NEVER_SENT) {
             return false;
         }
-        boolean unavailable = failure.error().status() != null && failure.error().status() == 503;
-        boolean shortWait = failure.retryAfter() == null || failure.retryAfter().compareTo(BLIP) <= 0;
-        return (unavailable || failure.neverSent()) && shortWait;
+        Duration retryAfter = failure.retryAfterDelay(Instant.now());
+        return retryAfter == null || retryAfter.compareTo(BLIP) <= 0;
     }
 
-    public boolean isRetry(Exchange exchange) {
-        return routing(exchange) == ErrorRouting.RETRY;
-    }
-
-    private ErrorRouting routing(Exchange exchange) {
-        return failure(exchange).routing();
-    }
-
-    /** The failure of the exception being handled, read once per exception. */
-    public SendFailure failure(Exchange exchange) {
+    /** The exception being handled: still on the exchange while {@code onWhen} runs, in a property once handled. */
+    static Throwable caught(Exchange exchange) {
         Throwable cause = exchange.getException();
-        if (cause == null) {
-            cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        }
-        Object cached = exchange.getProperty(FAILURE);
-        if (cached instanceof CachedFailure hit && hit.cause == cause) {
-            return hit.failure;
-        }
-        SendFailure failure = classify(cause);
-        exchange.setProperty(FAILURE, new CachedFailure(cause, failure));
-        return failure;
-    }
-
-    private record CachedFailure(Throwable cause, SendFailure failure) {
+        return cause != null ? cause : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     }
 
     public SendFailure classify(Throwable cause) {
@@ -112,16 +63,18 @@ public class ErrorClassifier {
             return answered(answer);
         }
         if (cause instanceof InvalidRecordException invalid) {
-            return new SendFailure(ErrorRouting.QUARANTINE, invalid.error(), null, false, true);
+            return SendFailure.invalidRecord(invalid.error());
+        }
+        if (cause instanceof SendingHeldException held) {
+            return SendFailure.held(held.reason(), held.pausedUntil(), held.allSending());
         }
         IOException io = ioCause(cause);
         if (io != null) {
             return noAnswer(io);
         }
         String what = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        return new SendFailure(ErrorRouting.QUARANTINE,
-                OutreachError.local("internal_error", "Unexpected error in postpress-bridge", clip(what)), null, false,
-                true);
+        return SendFailure.unexpected(OutreachError.local("internal_error", "Unexpected error in postpress-bridge",
+                clip(what)));
     }
 
     private SendFailure answered(HttpOperationFailedException answer) {
@@ -141,24 +94,19 @@ public class ErrorClassifier {
         if (title == null) {
             title = answer.getStatusText();
         }
-        OutreachError error = new OutreachError(status, type, title, detail);
-        Duration retryAfter = retryAfter(header(answer.getResponseHeaders(), "Retry-After"), Instant.now());
-        return new SendFailure(ErrorTable.routing(status, type), error, retryAfter, true, false);
+        return SendFailure.answered(new OutreachError(status, type, title, detail),
+                header(answer.getResponseHeaders(), "Retry-After"));
     }
 
-    private SendFailure noAnswer(IOException io) {
+    private static SendFailure noAnswer(IOException io) {
         String what = io.getClass().getSimpleName() + (io.getMessage() == null ? "" : ": " + io.getMessage());
         if (neverSent(io)) {
-            return new SendFailure(ErrorRouting.RETRY, OutreachError.local("connection_failed",
-                    "No connection to postpress", clip(what + " (the request was not sent)")), null, false, true);
+            return SendFailure.neverSent(OutreachError.local("connection_failed", "No connection to postpress",
+                    clip(what + " (the request was not sent)")));
         }
-        ErrorRouting routing = config.retry().inDoubt() == OutreachConfig.InDoubtPolicy.retry
-                ? ErrorRouting.RETRY
-                : ErrorRouting.QUARANTINE;
-        return new SendFailure(routing, OutreachError.local("in_doubt", "No answer from postpress",
+        return SendFailure.maybeSent(OutreachError.local("in_doubt", "No answer from postpress",
                 clip(what + ": the request may have reached postpress and the chat may have started. Check the"
-                        + " conversation before dropping this record back in the inbox.")),
-                null, false, false);
+                        + " conversation before dropping this record back in the inbox.")));
     }
 
     /** The request did not leave this machine: no connection was ever made. */
@@ -176,24 +124,6 @@ public class ErrorClassifier {
             }
         }
         return null;
-    }
-
-    /** Retry-After as seconds or as an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(String value, Instant now) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String trimmed = value.trim();
-        if (trimmed.matches("[0-9]{1,10}")) {
-            return Duration.ofSeconds(Long.parseLong(trimmed));
-        }
-        try {
-            Instant at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            Duration wait = Duration.between(now, at);
-            return wait.isNegative() ? Duration.ZERO : wait;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     private JsonNode parse(String body) {

@@ -4,7 +4,7 @@ package com.postpressbridge;
 public enum ErrorRouting {
     /** Transient: back off and try again; quarantined when attempts or age run out. */
     RETRY("retry"),
-    /** Transient, and the account is paused until the record's next attempt (429). */
+    /** Transient, and the account is paused for its Retry-After (capped) or the initial delay (429). */
     RETRY_PAUSE_ACCOUNT("retry + pause account"),
     /** "Not yet": the record waits a long delay in the retry folder. */
     RETRY_LATER("retry-later"),

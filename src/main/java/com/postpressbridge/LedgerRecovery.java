@@ -70,7 +70,7 @@ public class LedgerRecovery {
                 adopt(item, found.get());
                 adopted++;
             } else {
-                outcomes.recoverInDoubt(item, config.retry().inDoubt());
+                outcomes.recoverInDoubt(item);
                 inDoubt++;
             }
         }

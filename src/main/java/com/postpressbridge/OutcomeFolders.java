@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,8 +35,13 @@ public class OutcomeFolders {
     private final ObjectMapper json;
     private final Map<String, Object> successLocks = new ConcurrentHashMap<>();
 
+    @Inject
     public OutcomeFolders(OutreachConfig config, ObjectMapper json) {
-        this.root = Path.of(config.dir()).toAbsolutePath().normalize();
+        this(Path.of(config.dir()), json);
+    }
+
+    OutcomeFolders(Path root, ObjectMapper json) {
+        this.root = root.toAbsolutePath().normalize();
         this.json = json;
     }
 

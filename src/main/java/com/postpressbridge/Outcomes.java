@@ -2,8 +2,10 @@ package com.postpressbridge;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,109 +21,152 @@ import com.postpressbridge.OutcomeFile.Folder;
 
 /**
  * Puts each record in exactly one outcome: a success line, a retry file or a quarantine file, and the ledger state
- * that goes with it. Called by {@code send-chat} after a 2xx and by the error policy's clauses.
+ * that goes with it. Every pass of a record through {@code send-chat} ends here, after a 2xx ({@link #sent}) or in
+ * the error policy ({@link #failed}): {@link OutcomePolicy} decides, this class applies the decision (the pauses of
+ * {@link SendGate}, the ledger, then the folder).
  */
 @ApplicationScoped
 @Named("outcomes")
 public class Outcomes {
 
     private static final Logger LOG = Logger.getLogger(Outcomes.class);
-    private static final String INTERNAL_ERROR = "local/internal_error";
 
     private final Ledger ledger;
     private final OutcomeFolders folders;
     private final ErrorClassifier classifier;
-    private final RetrySchedule schedule;
     private final SendGate gate;
+    private final OutcomePolicy policy;
     private final ObjectMapper json;
 
-    public Outcomes(Ledger ledger, OutcomeFolders folders, ErrorClassifier classifier, RetrySchedule schedule,
-            SendGate gate, ObjectMapper json) {
+    @Inject
+    public Outcomes(Ledger ledger, OutcomeFolders folders, ErrorClassifier classifier, SendGate gate,
+            OutreachConfig config, ObjectMapper json) {
+        this(ledger, folders, classifier, gate, new OutcomePolicy(OutcomePolicy.Settings.of(config)), json);
+    }
+
+    Outcomes(Ledger ledger, OutcomeFolders folders, ErrorClassifier classifier, SendGate gate, OutcomePolicy policy,
+            ObjectMapper json) {
         this.ledger = ledger;
         this.folders = folders;
         this.classifier = classifier;
-        this.schedule = schedule;
         this.gate = gate;
+        this.policy = policy;
         this.json = json;
     }
 
-    /** postpress started the chat. */
+    /** Last step of {@code send-chat}: postpress answered with a 2xx. */
     public void sent(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
-        JsonNode answer = parse(exchange.getMessage().getBody(String.class));
-        gate.answered(item);
-        succeed(exchange, item, text(answer, "chat_id"), text(answer, "message_id"), false);
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        settle(item, claimed(exchange), BlipRedelivery.tries(exchange), SendFailure.answered(status == null ? 200 : status),
+                exchange.getMessage().getBody(String.class));
     }
 
-    /** postpress says this was already done: nothing to do again. */
-    public void alreadyPerformed(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
-        gate.answered(item);
-        succeed(exchange, item, null, null, true);
-    }
-
-    private void succeed(Exchange exchange, OutreachItem item, String chatId, String messageId, boolean already) {
-        int attempts = item.attempts() + tries(exchange);
-        OutcomeFile line = new OutcomeFile(Folder.success, item.source().successFileName(), item.key(),
-                OutcomeDocuments.success(item, chatId, messageId, already), OutcomeFolders.quarantineName(item));
-        record(claimed(exchange), item, State.SENT, attempts, null, false, chatId, messageId, line);
-        count(item, already ? Outcome.already_performed : Outcome.sent);
-    }
-
-    /** A permanent failure, a refused record, or no answer when in-doubt records are quarantined. */
-    public void quarantine(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
-        SendFailure failure = classifier.failure(exchange);
-        noteAnswer(item, failure);
-        boolean requested = failure.answered() || exchange.getProperty(Exchange.EXCEPTION_CAUGHT) instanceof IOException;
-        // An unexpected error after the claim may have come after the request: the record is in doubt.
-        boolean internal = INTERNAL_ERROR.equals(failure.error().type());
-        boolean inDoubt = claimed(exchange) && (internal || !failure.answered() && !failure.neverSent());
-        if (internal) {
-            LOG.errorf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
-                    "unexpected error with record %s: quarantined", item);
+    /** The step of every clause of the error policy: whatever went wrong, the policy says what happens now. */
+    public void failed(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
+        Throwable cause = ErrorClassifier.caught(exchange);
+        SendFailure failure = classifier.classify(cause);
+        if (failure.kind() == SendFailure.Kind.UNEXPECTED) {
+            LOG.errorf(cause, "unexpected error with record %s: quarantined", item);
         }
-        quarantine(claimed(exchange), item, item.attempts() + (requested ? tries(exchange) : 0), failure.error(), false,
-                inDoubt);
+        settle(item, claimed(exchange), BlipRedelivery.tries(exchange), failure, null);
     }
 
-    /** A transient failure: the record waits in the retry folder, or is quarantined when it has waited enough. */
-    public void retry(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
-        SendFailure failure = classifier.failure(exchange);
-        noteAnswer(item, failure);
-        int attempts = item.attempts() + tries(exchange);
-        Instant next = Instant.now().plus(schedule.delay(attempts, failure));
-        Instant paused = gate.pausedUntil(item.accountId()).orElse(null);
-        if (paused != null && paused.isAfter(next)) {
-            next = paused;
-        }
-        if (schedule.exhausted(attempts, item.firstSeenAt(), next)) {
-            quarantine(claimed(exchange), item, attempts, failure.error(), true, false);
-            return;
-        }
-        waitInRetry(claimed(exchange), item, attempts, next, failure.error(), false);
+    private void settle(OutreachItem item, boolean claimed, int tries, SendFailure failure, String answer) {
+        Decision decision = decide(item, claimed, tries, failure, gate.pausedUntil(item.accountId()).orElse(null));
+        tellGate(item, failure, decision);
+        apply(item, claimed, decision, answer);
+    }
+
+    private Decision decide(OutreachItem item, boolean claimed, int tries, SendFailure failure, Instant pausedUntil) {
+        OutcomePolicy.RecordFacts facts = new OutcomePolicy.RecordFacts(item.attempts(), tries, item.firstSeenAt(),
+                claimed, pausedUntil);
+        return policy.decide(facts, failure, Instant.now(), ThreadLocalRandom.current().nextDouble());
     }
 
     /**
-     * The record waits without a request because its account is paused or all sending is stopped (also the
-     * record whose answer stopped it all). Records held because of the API key are never quarantined for waiting.
+     * The pauses an answer starts, and the probes it ends. Any answer but a stop-all proves the API key works, so it
+     * ends a stop-all pause this record was probing, even when it pauses the record's own account: other accounts
+     * must not wait for this record's next attempt. A probe that got no answer passes to the next record.
      */
-    public void hold(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
-        Object cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT);
-        OutreachError reason;
-        Instant until;
-        boolean allSending;
-        if (cause instanceof SendingHeldException held) {
-            reason = held.reason();
-            until = held.until();
-            allSending = held.allSending();
+    private void tellGate(OutreachItem item, SendFailure failure, Decision decision) {
+        if (decision instanceof Decision.HoldAccount hold) {
+            gate.pause(item.accountId(), hold.accountUntil(), failure.error());
+            gate.keyWorks(item);
+        } else if (decision instanceof Decision.StopAll stop) {
+            gate.stopAll(stop.until(), failure.error());
+            gate.unanswered(item); // nothing was learnt about its account: another record may probe it
+        } else if (failure.kind() == SendFailure.Kind.ANSWERED) {
+            gate.keyWorks(item);
+            gate.accountWorks(item);
+        } else if (failure.kind() != SendFailure.Kind.HELD_BY_ACCOUNT && failure.kind() != SendFailure.Kind.HELD_BY_API_KEY) {
+            gate.unanswered(item);
+        }
+    }
+
+    /** The record's share of a decision: its ledger state and its outcome file. */
+    void apply(OutreachItem item, boolean claimed, Decision decision, String answer) {
+        if (decision instanceof Decision.Sent sent) {
+            JsonNode body = parse(answer);
+            succeed(claimed, item, sent.attempts(), text(body, "chat_id"), text(body, "message_id"), false);
+        } else if (decision instanceof Decision.AlreadyPerformed done) {
+            succeed(claimed, item, done.attempts(), null, null, true);
+        } else if (decision instanceof Decision.RetryAt retry) {
+            waitInRetry(claimed, item, retry.attempts(), retry.at(), retry.error(), false);
+        } else if (decision instanceof Decision.Held held) {
+            waitInRetry(claimed, item, held.attempts(), held.until(), held.reason(), true);
+        } else if (decision instanceof Decision.Quarantine quarantine) {
+            quarantine(claimed, item, quarantine.attempts(), quarantine.error(), quarantine.exhausted(), false);
+        } else if (decision instanceof Decision.InDoubt inDoubt) {
+            quarantine(claimed, item, inDoubt.attempts(), inDoubt.error(), false, true);
+        } else if (decision instanceof Decision.HoldAccount hold) {
+            apply(item, claimed, hold.record(), answer);
+        } else if (decision instanceof Decision.StopAll stop) {
+            apply(item, claimed, stop.record(), answer);
         } else {
-            reason = classifier.failure(exchange).error();
-            until = gate.pausedUntil(item.accountId()).orElse(Instant.now());
-            allSending = true;
+            throw new IllegalArgumentException("no outcome for " + decision);
         }
-        if (!allSending && schedule.tooOld(item.firstSeenAt(), until)) {
-            quarantine(claimed(exchange), item, item.attempts(), reason, true, false);
-            return;
+    }
+
+    /**
+     * A sent record stays sent, whatever fails after the answer: nothing of it may reach the error policy's
+     * clauses that quarantine. The ledger takes the success first; if it cannot, the line goes to its folder all the
+     * same (start-up recovery takes a line written after the claim as the outcome) and the failure goes on as the
+     * ledger's, which stops the inbox. If the folder cannot be written, the ledger keeps the line and start-up
+     * writes it.
+     */
+    private void succeed(boolean claimed, OutreachItem item, int attempts, String chatId, String messageId,
+            boolean already) {
+        OutcomeFile line = new OutcomeFile(Folder.success, item.source().successFileName(), item.key(),
+                OutcomeDocuments.success(item, chatId, messageId, already), OutcomeFolders.quarantineName(item));
+        Long version = null;
+        if (claimed) {
+            try {
+                version = ledger.finish(item.key(), State.SENT, attempts, null, false, chatId, messageId,
+                        line.toJson().toString());
+            } catch (RuntimeException e) {
+                LOG.errorf("record %s was sent (chat_id %s, message_id %s) but the ledger cannot record it (%s): its"
+                        + " success line is written without it", item, chatId, messageId, e.getMessage());
+                writeSent(line, item, chatId, messageId, "the next start takes the line as the record's outcome");
+                throw e instanceof Ledger.LedgerException down ? down
+                        : new Ledger.LedgerException("cannot record that " + item.key() + " was sent", e);
+            }
         }
-        waitInRetry(claimed(exchange), item, item.attempts(), until, reason, true);
+        if (writeSent(line, item, chatId, messageId, "the ledger keeps it as sent and the next start writes the line")
+                && version != null) {
+            ledger.written(item.key(), version);
+        }
+        count(item, already ? Outcome.already_performed : Outcome.sent);
+    }
+
+    private boolean writeSent(OutcomeFile line, OutreachItem item, String chatId, String messageId, String then) {
+        try {
+            folders.write(line, false);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "record %s was sent (chat_id %s, message_id %s) but success/%s cannot be written: %s", item,
+                    chatId, messageId, line.fileName(), then);
+            return false;
+        }
     }
 
     /** Step of {@code send-chat}: the key is already known; the record is counted and goes no further. */
@@ -132,20 +177,16 @@ public class Outcomes {
     }
 
     /** After a crash: a record was claimed by the process that died, a request may have left for it. */
-    public void recoverInDoubt(OutreachItem item, OutreachConfig.InDoubtPolicy policy) {
+    public void recoverInDoubt(OutreachItem item) {
         OutreachError error = OutreachError.local("in_doubt", "No answer from postpress",
                 "postpress-bridge stopped while this record was being sent: postpress may have started the chat."
                         + " Check the conversation before dropping this record back in the inbox.");
-        if (policy == OutreachConfig.InDoubtPolicy.retry) {
-            waitInRetry(true, item, item.attempts() + 1, Instant.now(), error, false);
-        } else {
-            quarantine(true, item, item.attempts() + 1, error, false, true);
-        }
+        apply(item, true, decide(item, true, 1, SendFailure.maybeSent(error), null), null);
     }
 
     /** A webhook record refused before it was accepted: quarantined, the ledger never saw it. */
     public void refused(OutreachItem item, OutreachError error) {
-        quarantine(false, item, 0, error, false, false);
+        apply(item, false, decide(item, false, 0, SendFailure.invalidRecord(error), null), null);
     }
 
     private void quarantine(boolean claimed, OutreachItem item, int attempts, OutreachError error, boolean exhausted,
@@ -182,25 +223,8 @@ public class Outcomes {
         ledger.written(item.key(), version);
     }
 
-    private void noteAnswer(OutreachItem item, SendFailure failure) {
-        if (failure.answered()) {
-            ErrorRouting routing = failure.routing();
-            boolean aboutAccount = routing == ErrorRouting.HOLD_ACCOUNT || routing == ErrorRouting.HOLD_ACCOUNT_LONG
-                    || routing == ErrorRouting.RETRY_PAUSE_ACCOUNT || routing == ErrorRouting.STOP_ALL;
-            if (!aboutAccount) {
-                gate.answered(item);
-            }
-        } else {
-            gate.unanswered(item);
-        }
-    }
-
     private static boolean claimed(Exchange exchange) {
         return exchange.getProperty(RecordClaims.CLAIMED, false, Boolean.class);
-    }
-
-    private static int tries(Exchange exchange) {
-        return BlipRedelivery.tries(exchange);
     }
 
     private static void count(OutreachItem item, Outcome outcome) {

@@ -1,6 +1,5 @@
 package com.postpressbridge;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -9,14 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Decides whether a record may be sent now. An account whose answer said it is unusable is paused: its records wait
- * without a request until the pause ends, then one record probes; the others wait for the probe's answer. An API
- * key that postpress refused stops all sending the same way.
+ * The pauses and their probes. An account whose answer said it is unusable is paused: its records wait without a
+ * request until the pause ends, then one record probes; the others wait for the probe's answer. An API key that
+ * postpress refused stops all sending the same way. How long a pause lasts is {@link OutcomePolicy}'s call; this
+ * class only keeps them, and {@link Outcomes} tells it what each answer proved.
  */
 @ApplicationScoped
 @Named("sendGate")
@@ -30,13 +29,6 @@ public class SendGate {
     }
 
     private final Map<String, Pause> pauses = new ConcurrentHashMap<>();
-    private final OutreachConfig config;
-    private final ErrorClassifier classifier;
-
-    public SendGate(OutreachConfig config, ErrorClassifier classifier) {
-        this.config = config;
-        this.classifier = classifier;
-    }
 
     /** Step of {@code send-chat}: lets the record through, or holds it with a {@link SendingHeldException}. */
     public void admit(@ExchangeProperty(SendChat.ITEM) OutreachItem item) {
@@ -50,6 +42,9 @@ public class SendGate {
     }
 
     private void admitThrough(String scope, OutreachItem item, boolean allSending) {
+        if (scope == null) {
+            return;
+        }
         Instant now = Instant.now();
         Pause[] held = new Pause[1];
         pauses.computeIfPresent(scope, (s, pause) -> {
@@ -60,38 +55,18 @@ public class SendGate {
             return new Pause(pause.until(), pause.reason(), item.key()); // this record probes
         });
         if (held[0] != null) {
-            Instant until = held[0].until().isAfter(now) ? held[0].until() : now.plus(probeWait());
-            throw new SendingHeldException(held[0].reason(), until, allSending);
+            throw new SendingHeldException(held[0].reason(), held[0].until(), allSending);
         }
     }
 
-    /** Error step: the answer says the sending account is unusable. */
-    public void pauseAccount(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
-        SendFailure failure = classifier.failure(exchange);
-        pause(item.accountId(), Instant.now().plus(pauseFor(failure)), failure.error());
-    }
-
-    /** A 429 pauses for its Retry-After (capped), a limit hit for the long delay, anything else for the pause. */
-    private Duration pauseFor(SendFailure failure) {
-        return switch (failure.routing()) {
-            case HOLD_ACCOUNT_LONG -> config.retry().laterDelay();
-            case RETRY_PAUSE_ACCOUNT -> {
-                Duration wait = failure.retryAfter() == null ? config.retry().initialDelay() : failure.retryAfter();
-                yield wait.compareTo(config.retry().maxDelay()) > 0 ? config.retry().maxDelay() : wait;
-            }
-            default -> config.accountPause();
-        };
-    }
-
-    /** Error step: the API key was refused; nothing is sent until the pause ends and a probe succeeds. */
-    public void stopAll(Exchange exchange) {
-        SendFailure failure = classifier.failure(exchange);
-        pause(ALL, Instant.now().plus(config.accountPause()), failure.error());
+    /** postpress refused the API key: nothing is sent until the pause ends and a probe is answered. */
+    public void stopAll(Instant until, OutreachError reason) {
+        pause(ALL, until, reason);
         LOG.errorf("postpress refused the API key (%s): all sending stops until %s; records wait in the retry folder."
-                + " Check POSTPRESS_API_KEY and its scopes.", failure.error(), pauses.get(ALL).until());
+                + " Check POSTPRESS_API_KEY and its scopes.", reason, pauses.get(ALL).until());
     }
 
-    /** Pauses the account until a given time (a 429 pauses it until the record's next attempt). */
+    /** Pauses the account until a given time; a pause that already lasts longer keeps its end. Nobody probes it yet. */
     public void pause(String accountId, Instant until, OutreachError reason) {
         if (accountId == null) {
             return;
@@ -103,12 +78,13 @@ public class SendGate {
         }
     }
 
-    /**
-     * postpress answered a request of this record and the answer was not about the account or the key: whatever
-     * pause the record was probing is over.
-     */
-    public void answered(OutreachItem item) {
+    /** postpress answered this record's request, so the API key works: the stop-all pause it probed is over. */
+    public void keyWorks(OutreachItem item) {
         release(ALL, item);
+    }
+
+    /** postpress answered this record's request, and not about its account: the account pause it probed is over. */
+    public void accountWorks(OutreachItem item) {
         release(item.accountId(), item);
     }
 
@@ -150,9 +126,5 @@ public class SendGate {
     /** Lifts every pause, as a restart does. */
     void clear() {
         pauses.clear();
-    }
-
-    private Duration probeWait() {
-        return config.retry().scanInterval();
     }
 }

@@ -6,13 +6,13 @@ import java.time.Instant;
 public class SendingHeldException extends RuntimeException {
 
     private final OutreachError reason;
-    private final Instant until;
+    private final Instant pausedUntil;
     private final boolean allSending;
 
-    public SendingHeldException(OutreachError reason, Instant until, boolean allSending) {
-        super("held until " + until + " because of " + reason, null, false, false);
+    public SendingHeldException(OutreachError reason, Instant pausedUntil, boolean allSending) {
+        super("held by a pause until " + pausedUntil + " because of " + reason, null, false, false);
         this.reason = reason;
-        this.until = until;
+        this.pausedUntil = pausedUntil;
         this.allSending = allSending;
     }
 
@@ -20,8 +20,9 @@ public class SendingHeldException extends RuntimeException {
         return reason;
     }
 
-    public Instant until() {
-        return until;
+    /** The end of the pause; in the past when the pause is over and another record is probing it. */
+    public Instant pausedUntil() {
+        return pausedUntil;
     }
 
     /** Stopped because the API key was refused; such records are never quarantined for waiting. */

@@ -19,11 +19,11 @@ class RetryAndKeysTest {
     @Test
     void retryAfterAsSecondsOrAsAnHttpDate() {
         Instant now = Instant.parse("2026-11-25T10:00:00Z");
-        assertEquals(Duration.ofSeconds(120), ErrorClassifier.retryAfter("120", now));
-        assertEquals(Duration.ofSeconds(90), ErrorClassifier.retryAfter("Wed, 25 Nov 2026 10:01:30 GMT", now));
-        assertEquals(Duration.ZERO, ErrorClassifier.retryAfter("Wed, 25 Nov 2026 09:00:00 GMT", now), "in the past");
-        assertNull(ErrorClassifier.retryAfter("soon", now));
-        assertNull(ErrorClassifier.retryAfter(null, now));
+        assertEquals(Duration.ofSeconds(120), SendFailure.parseRetryAfter("120", now));
+        assertEquals(Duration.ofSeconds(90), SendFailure.parseRetryAfter("Wed, 25 Nov 2026 10:01:30 GMT", now));
+        assertEquals(Duration.ZERO, SendFailure.parseRetryAfter("Wed, 25 Nov 2026 09:00:00 GMT", now), "in the past");
+        assertNull(SendFailure.parseRetryAfter("soon", now));
+        assertNull(SendFailure.parseRetryAfter(null, now));
     }
 
     @Test

@@ -145,6 +145,35 @@ class RetryFlowTest {
         assertEquals(List.of(), TestFolders.all(TestFolders.QUARANTINE), "nothing quarantined because of the key");
     }
 
+    /**
+     * Issue 6, hole 1: after a stop-all pause, the first record admitted probes for all sending. When its own account
+     * turns out unusable, the answer still proves the API key works: all sending resumes at once (readiness UP, other
+     * accounts sent), not when that record tries again.
+     */
+    @Test
+    void aProbeOfAllSendingThatPausesItsOwnAccountStillReleasesEveryOtherAccount() {
+        postpress.stubFor(PostpressStub.forAttendee("probe-1").inScenario("probe").whenScenarioStateIs(STARTED)
+                .willReturn(PostpressStub.error(401, "errors/missing_credentials")).willSetStateTo("key fixed"));
+        postpress.stubFor(PostpressStub.forAttendee("probe-1").inScenario("probe").whenScenarioStateIs("key fixed")
+                .willReturn(PostpressStub.error(401, "errors/disconnected_account")).willSetStateTo("reconnected"));
+        postpress.stubFor(PostpressStub.forAttendee("probe-1").inScenario("probe").whenScenarioStateIs("reconnected")
+                .willReturn(PostpressStub.created()));
+
+        TestFolders.drop("probe-a.csv", "account_id,attendees_ids,text\nacc_probe,probe-1,Hello\n");
+        assertEquals(1, TestFolders.awaitSummary("probe-a.csv").get("retry").asInt());
+        // The stop-all pause ends; probe-1 probes for all sending and learns that its own account is disconnected.
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> TestFolders.all(TestFolders.RETRY).stream()
+                .anyMatch(d -> d.at("/error/type").asText().equals("errors/disconnected_account")));
+        given().get("/q/health/ready").then().statusCode(200);
+
+        TestFolders.drop("probe-b.csv", "account_id,attendees_ids,text\nacc_elsewhere,elsewhere-1,Hello\n");
+        assertEquals(1, TestFolders.awaitSummary("probe-b.csv").get("sent").asInt(),
+                "not held until probe-1 tries again");
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestFolders.successLines("probe-a.csv").size() == 1);
+        assertEquals(4, requests().size(), "probe-1 three times, elsewhere-1 once");
+        assertEquals(List.of(), TestFolders.all(TestFolders.QUARANTINE));
+    }
+
     private List<LoggedRequest> requests() {
         return postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats"))).stream()
                 .sorted(Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
