@@ -68,7 +68,17 @@ public class Outcomes {
         if (failure.kind() == SendFailure.Kind.UNEXPECTED) {
             LOG.errorf(cause, "unexpected error with record %s: quarantined", item);
         }
-        settle(item, claimed(exchange), BlipRedelivery.tries(exchange), failure, null);
+        boolean claimed = claimed(exchange);
+        if (!claimed && item.waitingIn() != null) {
+            // A record that waits in the ledger (a webhook record, a retry) and fails before its claim (its attachment
+            // was removed meanwhile) takes its outcome there too; otherwise it would wait, and fail, at every scan.
+            // Taken by another pass meanwhile: that pass gives it its outcome.
+            if (!ledger.claimWaiting(item.key(), item.waitingIn(), OutcomeDocuments.item(item).toString())) {
+                return;
+            }
+            claimed = true;
+        }
+        settle(item, claimed, BlipRedelivery.tries(exchange), failure, null);
     }
 
     private void settle(OutreachItem item, boolean claimed, int tries, SendFailure failure, String answer) {

@@ -1,5 +1,7 @@
 package com.postpressbridge;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,11 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +34,12 @@ class LifecycleHolesTest {
 
     @PostpressStub.Server
     WireMockServer postpress;
+
+    @Inject
+    Ledger ledger;
+
+    @Inject
+    CamelContext camel;
 
     @BeforeEach
     void clean() {
@@ -43,6 +58,31 @@ class LifecycleHolesTest {
         List<String> attendees = TestFolders.quarantineFiles("same.csv.2").stream().map(TestFolders::read)
                 .map(document -> document.at("/record/attendees_ids/0").asText()).sorted().toList();
         assertEquals(List.of("first-file", "second-file"), attendees);
+    }
+
+    /**
+     * Hole 2: a webhook record accepted (queued in the ledger) whose attachment is gone when its turn comes is
+     * quarantined once, and taken off the queue: no scan takes it again.
+     */
+    @Test
+    void aQueuedRecordThatFailsBeforeItsClaimLeavesTheQueue() throws Exception {
+        OutreachItem queued = OutreachItem.webhook(RecordSource.webhook("outreach", "d-gone", Instant.now()),
+                TestFolders.JSON.readTree("{\"account_id\": \"acc_g\", \"attendees_ids\": [\"gone-1\"], \"text\": \"Hi\","
+                        + " \"attachments\": [\"removed.pdf\"]}"), null);
+        queued.key("crm-gone-" + UUID.randomUUID());
+        queued.firstSeenAt(Instant.now());
+        assertEquals(Ledger.Claim.CLAIMED, ledger.claim(queued.key(), "hash", OutcomeDocuments.item(queued).toString(),
+                false, Ledger.State.QUEUED));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> ledger.state(queued.key()) == Ledger.State.QUARANTINED);
+        List<JsonNode> quarantined = TestFolders.all(TestFolders.QUARANTINE);
+        assertEquals(1, quarantined.size());
+        assertEquals("local/attachment_not_found", quarantined.get(0).at("/error/type").asText());
+        try (ProducerTemplate producer = camel.createProducerTemplate()) {
+            Exchange scan = producer.request("direct:dispatch-waiting", exchange -> { });
+            assertEquals(0, scan.getProperty(WaitingRecords.TAKEN, Integer.class), "nothing waits any more");
+        }
+        postpress.verify(0, postRequestedFor(urlPathEqualTo("/api/v1/chats")));
     }
 
     /**
