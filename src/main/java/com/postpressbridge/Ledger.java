@@ -4,12 +4,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -78,28 +80,78 @@ public class Ledger {
      * @param item the item document, kept until the record's outcome is in its folder
      */
     public Claim claim(String key, String contentHash, String item, boolean redropped, State as) {
+        return transaction("claim record " + key, as == State.SENDING,
+                db -> claimIn(db, key, contentHash, item, redropped, as));
+    }
+
+    private Claim claimIn(Connection db, String key, String contentHash, String item, boolean redropped, State as)
+            throws SQLException {
         long now = System.currentTimeMillis();
-        return transaction("claim record " + key, as == State.SENDING, db -> {
-            try {
-                update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
-                        + " in_doubt, content_hash) VALUES (?, ?, 0, ?, ?, FALSE, ?)", key, as.name(), now, now, contentHash);
-                work(db, key, item);
-                return Claim.CLAIMED;
-            } catch (SQLException e) {
-                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    throw e;
+        Savepoint before = db.setSavepoint();
+        try {
+            update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
+                    + " in_doubt, content_hash) VALUES (?, ?, 0, ?, ?, FALSE, ?)", key, as.name(), now, now, contentHash);
+            work(db, key, item);
+            return Claim.CLAIMED;
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            db.rollback(before); // only the insert: a delivery's earlier records stay in its transaction
+        }
+        if (update(db, "UPDATE outreach_record SET state = ?, attempts = 0, first_seen_at = ?, updated_at = ?,"
+                + " next_attempt_at = NULL, in_doubt = FALSE, content_hash = ? WHERE record_key = ?"
+                + " AND state = 'QUARANTINED' AND (? OR (in_doubt = FALSE AND content_hash <> ?))", as.name(), now,
+                now, contentHash, key, redropped, contentHash) == 1) {
+            work(db, key, item);
+            return Claim.CLAIMED;
+        }
+        return duplicate(db, key);
+    }
+
+    /** A webhook record to queue: its key, what it would send (hashed), and its item document. */
+    public record Queued(String key, String contentHash, String item) {
+    }
+
+    /** The answer of a delivery, and whether it is the one given to an earlier copy of it. */
+    public record DeliveryAnswer(String body, boolean replayed) {
+    }
+
+    /**
+     * Stores a webhook delivery in one durable transaction: its records queued (or found to be duplicates) and, with a
+     * delivery id, its answer, made from their claims. All of it is stored, or none: a failure in the middle leaves
+     * nothing queued that the sender was told was refused. A copy of the delivery stored meanwhile gets that copy's
+     * answer, and nothing of this one is stored.
+     */
+    public DeliveryAnswer acceptDelivery(String source, String deliveryId, List<Queued> records,
+            Function<List<Claim>, String> answer) {
+        try {
+            return transaction("store delivery " + (deliveryId == null ? "" : deliveryId), true, db -> {
+                if (deliveryId != null) {
+                    update(db, "INSERT INTO webhook_delivery (source, delivery_id, received_at, answer) VALUES (?, ?,"
+                            + " ?, '')", source, deliveryId, System.currentTimeMillis());
                 }
-                db.rollback();
+                List<Claim> claims = new ArrayList<>();
+                for (Queued record : records) {
+                    claims.add(claimIn(db, record.key(), record.contentHash(), record.item(), false, State.QUEUED));
+                }
+                String body = answer.apply(claims);
+                if (deliveryId != null) {
+                    update(db, "UPDATE webhook_delivery SET answer = ? WHERE source = ? AND delivery_id = ?", body,
+                            source, deliveryId);
+                }
+                return new DeliveryAnswer(body, false);
+            });
+        } catch (LedgerException e) {
+            if (deliveryId != null && e.getCause() instanceof SQLException sql
+                    && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                String earlier = deliveryAnswer(source, deliveryId);
+                if (earlier != null && !earlier.isEmpty()) {
+                    return new DeliveryAnswer(earlier, true);
+                }
             }
-            if (update(db, "UPDATE outreach_record SET state = ?, attempts = 0, first_seen_at = ?, updated_at = ?,"
-                    + " next_attempt_at = NULL, in_doubt = FALSE, content_hash = ? WHERE record_key = ?"
-                    + " AND state = 'QUARANTINED' AND (? OR (in_doubt = FALSE AND content_hash <> ?))", as.name(), now,
-                    now, contentHash, key, redropped, contentHash) == 1) {
-                work(db, key, item);
-                return Claim.CLAIMED;
-            }
-            return duplicate(db, key);
-        });
+            throw e;
+        }
     }
 
     /**
@@ -367,31 +419,8 @@ public class Ledger {
         });
     }
 
-    /**
-     * Keeps the answer of a delivery. When the same delivery was answered meanwhile (two copies at once), that first
-     * answer is returned, so that both copies get the same one.
-     */
-    public String keepDeliveryAnswer(String source, String deliveryId, String answer) {
-        try {
-            transaction("keep delivery " + deliveryId, db -> update(db, "INSERT INTO webhook_delivery (source,"
-                    + " delivery_id, received_at, answer) VALUES (?, ?, ?, ?)", source, deliveryId,
-                    System.currentTimeMillis(), answer));
-            return answer;
-        } catch (LedgerException e) {
-            if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-                return deliveryAnswer(source, deliveryId);
-            }
-            throw e;
-        }
-    }
-
     private interface Work<T> {
         T in(Connection db) throws SQLException;
-    }
-
-    /** Everything committed so far is in the database file: a killed process will not lose it. */
-    public void makeDurable() {
-        transaction("write the ledger to its file", true, db -> null);
     }
 
     private <T> T transaction(String what, Work<T> work) {

@@ -3,7 +3,9 @@ package com.postpressbridge;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -150,50 +152,56 @@ public class WebhookIntake {
     }
 
     /**
-     * Validates every record and stores the good ones in the ledger (durably) to be sent; bad ones are quarantined
-     * and listed. The answer is 202 even when some are refused: redelivering them would not make them good.
+     * Validates every record and stores the good ones in the ledger, with the answer, in one durable transaction:
+     * the 202 means all of them are stored, a 503 that none is. Bad ones are quarantined and listed. The answer is 202
+     * even when some are refused: redelivering them would not make them good.
      */
     public void accept(Exchange exchange, @ExchangeProperty(SOURCE) WebhookSources.Source source,
             @ExchangeProperty(ITEMS) List<Delivered> delivered, @ExchangeProperty(DELIVERY_ID) String deliveryId) {
-        int accepted = 0;
-        int duplicates = 0;
-        ArrayNode rejected = json.createArrayNode();
-        ArrayNode keys = json.createArrayNode();
+        List<Ledger.Queued> queued = new ArrayList<>();
+        List<OutreachItem> good = new ArrayList<>();
+        Map<Integer, OutreachError> refused = new LinkedHashMap<>();
         for (int index = 0; index < delivered.size(); index++) {
             OutreachItem item = delivered.get(index).item();
-            OutreachError refused = delivered.get(index).refused();
-            if (refused == null) {
+            OutreachError refusal = delivered.get(index).refused();
+            if (refusal == null) {
                 try {
                     mapper.prepare(item);
                 } catch (InvalidRecordException e) {
-                    refused = e.error();
+                    refusal = e.error();
                 }
             }
-            if (refused != null) {
-                outcomes.refused(item, refused);
-                ObjectNode entry = rejected.addObject().put("index", index);
-                entry.putObject("error").put("type", refused.type()).put("detail", refused.detail());
+            if (refusal != null) {
+                refused.put(index, refusal);
                 continue;
             }
             item.firstSeenAt(item.source().receivedAt());
-            Ledger.Claim claim = ledger.claim(item.key(), item.contentHash(), OutcomeDocuments.item(item).toString(),
-                    false, Ledger.State.QUEUED);
-            if (claim.isDuplicate()) {
-                duplicates++;
-            } else {
-                accepted++;
-            }
-            keys.add(item.key());
+            good.add(item);
+            queued.add(new Ledger.Queued(item.key(), item.contentHash(), OutcomeDocuments.item(item).toString()));
         }
-        ledger.makeDurable(); // the 202 promises the records survive a crash
-        ObjectNode answer = json.createObjectNode().put("accepted", accepted).put("duplicates", duplicates);
-        answer.set("rejected", rejected);
-        answer.set("keys", keys);
-        String body = deliveryId == null ? answer.toString()
-                : ledger.keepDeliveryAnswer(source.name(), deliveryId, answer.toString());
-        LOG.infof("webhook %s%s: %d accepted, %d duplicates, %d rejected", source.name(),
-                deliveryId == null ? "" : " delivery " + deliveryId, accepted, duplicates, rejected.size());
-        respond(exchange, 202, body, null);
+        int[] counts = new int[2];
+        Ledger.DeliveryAnswer answer = ledger.acceptDelivery(source.name(), deliveryId, queued, claims -> {
+            ObjectNode body = json.createObjectNode();
+            counts[0] = (int) claims.stream().filter(claim -> !claim.isDuplicate()).count();
+            counts[1] = claims.size() - counts[0];
+            body.put("accepted", counts[0]).put("duplicates", counts[1]);
+            ArrayNode rejected = body.putArray("rejected");
+            refused.forEach((index, error) -> rejected.addObject().put("index", index).putObject("error")
+                    .put("type", error.type()).put("detail", error.detail()));
+            ArrayNode keys = body.putArray("keys");
+            good.forEach(item -> keys.add(item.key()));
+            return body.toString();
+        });
+        if (answer.replayed()) {
+            LOG.infof("webhook %s delivery %s: stored meanwhile by another copy, its answer given again", source.name(),
+                    deliveryId);
+        } else {
+            // Refused records are quarantined once their delivery is stored: a 503 leaves nothing behind.
+            refused.forEach((index, error) -> outcomes.refused(delivered.get(index).item(), error));
+            LOG.infof("webhook %s%s: %d accepted, %d duplicates, %d rejected", source.name(),
+                    deliveryId == null ? "" : " delivery " + deliveryId, counts[0], counts[1], refused.size());
+        }
+        respond(exchange, 202, answer.body(), null);
     }
 
     /** Error step: the delivery is refused as a whole. */

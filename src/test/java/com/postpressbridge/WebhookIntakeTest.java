@@ -18,6 +18,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +30,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -53,6 +59,12 @@ class WebhookIntakeTest {
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    Ledger ledger;
 
     @BeforeEach
     void clean() {
@@ -211,6 +223,39 @@ class WebhookIntakeTest {
         awaitSuccessLines(1);
         await().pollDelay(Duration.ofMillis(500)).until(() -> true);
         assertEquals(List.of("again-1"), attendeesPosted());
+    }
+
+    /**
+     * Issue 6, hole 5: the ledger fails at the second record of a delivery. The answer is 503 and nothing of the
+     * delivery is stored or sent; delivered again once the ledger works, all of it is accepted and sent once.
+     */
+    @Test
+    void aLedgerFailureInTheMiddleOfADeliveryStoresNothingOfIt() throws Exception {
+        String body = "[" + record("half-1").replace("}", ", \"external_id\": \"half-1\"}") + ","
+                + record("half-2").replace("}", ", \"external_id\": \"" + PoisonedKey.KEY + "\"}") + "]";
+        try (Connection db = dataSource.getConnection(); Statement statement = db.createStatement()) {
+            statement.execute(PoisonedKey.create());
+        }
+        try {
+            deliver(body, "half-delivery").then().statusCode(503).body("error", equalTo("unavailable"));
+        } finally {
+            try (Connection db = dataSource.getConnection(); Statement statement = db.createStatement()) {
+                statement.execute(PoisonedKey.drop());
+            }
+        }
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        assertEquals(null, ledger.state("half-1"), "nothing of the refused delivery is queued");
+        assertEquals(List.of(), attendeesPosted());
+
+        deliver(body, "half-delivery").then().statusCode(202).body("accepted", equalTo(2));
+        awaitSuccessLines(2);
+        assertEquals(List.of("half-1", "half-2"), attendeesPosted().stream().sorted().toList());
+    }
+
+    private static Response deliver(String body, String deliveryId) {
+        return given().contentType("application/json").header("X-Outreach-Delivery-Id", deliveryId)
+                .header("X-Outreach-Signature", signature(WebhookProfile.NEW_SECRET, Instant.now().getEpochSecond(), body))
+                .body(body).post("/webhooks/outreach");
     }
 
     @Test
