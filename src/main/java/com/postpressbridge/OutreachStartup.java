@@ -8,6 +8,13 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 
+import com.postpressbridge.config.OutreachConfig;
+import com.postpressbridge.config.PostpressConfig;
+import com.postpressbridge.outcome.LedgerRebuild;
+import com.postpressbridge.outcome.LedgerRecovery;
+import com.postpressbridge.outcome.OutcomeFolders;
+import com.postpressbridge.outcome.WaitingRecords;
+
 /**
  * Brings the bridge up in order: configuration checked, folders made, the ledger repaired after a crash, and only
  * then the routes that send ({@code file-intake}, {@code retry}), which do not start by themselves.

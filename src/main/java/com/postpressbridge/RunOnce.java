@@ -12,6 +12,9 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Quarkus;
 
+import com.postpressbridge.inbox.InboxFiles;
+import com.postpressbridge.outcome.WaitingRecords;
+
 /**
  * {@code outreach.run-once}: once the inbox is drained, send what waits (webhook records accepted before, retries
  * already due; records rescheduled meanwhile wait for the next run), then exit: 0, or 2 when a file could not be

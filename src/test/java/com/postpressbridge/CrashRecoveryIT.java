@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.postpressbridge.webhook.WebhookSignatures;
+
 /**
  * The packaged app killed with SIGKILL in the middle of a file, then started again: no record is sent twice, and
  * every record ends in exactly one outcome.

@@ -38,6 +38,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import com.postpressbridge.postpress.ContractTable;
+import com.postpressbridge.postpress.ErrorTable;
+import com.postpressbridge.postpress.SendGate;
+import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordSource;
+
 /**
  * The routing table of postpress-api.md, row by row, through send-chat to a real HTTP server: each of the 79 error
  * types with its envelope, with an empty body and with a non-JSON body (both route by status), plus types and
@@ -53,9 +59,6 @@ class ErrorRoutingTableTest {
         ENVELOPE,
         EMPTY,
         NOT_JSON
-    }
-
-    record Row(int status, String type, String routing) {
     }
 
     @PostpressStub.Server
@@ -78,44 +81,23 @@ class ErrorRoutingTableTest {
         gate.clear();
     }
 
-    static List<Row> table() throws IOException {
-        List<Row> rows = new ArrayList<>();
-        try (InputStream in = ErrorRoutingTableTest.class.getResourceAsStream("/postpress-error-types.tsv")) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    String[] cells = line.split("\t");
-                    rows.add(new Row(Integer.parseInt(cells[0]), cells[1], cells[2]));
-                }
-            }
-        }
-        return rows;
-    }
-
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> cases = new ArrayList<>();
-        for (Row row : table()) {
+        for (ContractTable.Row row : ContractTable.rows()) {
             for (Body body : Body.values()) {
-                String routing = body == Body.ENVELOPE ? row.routing() : byStatus(row.status());
+                String routing = body == Body.ENVELOPE ? row.routing() : ContractTable.byStatus(row.status());
                 cases.add(Arguments.of(row.status(), row.type(), body, routing));
             }
         }
         return cases.stream();
     }
 
-    /** Types not listed: 429 and 5xx retry, 401/403 hold the account, other 4xx quarantine. */
-    static String byStatus(int status) {
-        if (status == 429 || status >= 500) {
-            return "retry";
-        }
-        return status == 401 || status == 403 ? "hold-account" : "quarantine";
-    }
-
     @Test
     void theTableHasEveryTypeOfTheContract() throws IOException {
-        List<Row> rows = table();
+        List<ContractTable.Row> rows = ContractTable.rows();
         assertEquals(79, rows.size());
         assertEquals(79, ErrorTable.TYPES.size());
-        for (Row row : rows) {
+        for (ContractTable.Row row : rows) {
             ErrorTable.ErrorType type = ErrorTable.find(row.type());
             assertNotNull(type, row.type());
             assertEquals(row.status(), type.status(), row.type());

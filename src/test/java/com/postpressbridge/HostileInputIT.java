@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.postpressbridge.inbox.HostileReadersTest;
+
 /**
  * The inputs real users drop, all at once, into the packaged app in run-once mode: huge exports, files the process
  * may not read, links, folders, copy-paste junk, odd names. The app exits by itself; every input ends archived or

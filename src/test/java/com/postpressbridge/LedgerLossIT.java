@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.postpressbridge.ledger.LedgerWatch;
+
 /**
  * The ledger's folder deleted under the running app (issue 6, hole 8): the app notices and stops; the next start
  * rebuilds the ledger from the success lines, so the same file dropped again sends nothing a second time.

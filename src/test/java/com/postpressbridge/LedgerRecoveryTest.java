@@ -19,6 +19,15 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.outcome.LedgerRecovery;
+import com.postpressbridge.outcome.OutcomeDocuments;
+import com.postpressbridge.outcome.OutcomeFile;
+import com.postpressbridge.outcome.OutcomeFolders;
+import com.postpressbridge.record.OutreachError;
+import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordSource;
+
 /**
  * Start-up repair, driven by hand: records left claimed by a process that died take the outcome their folder already
  * has (the ledger may have lost it), or are in doubt; outcomes decided but not written are written.

@@ -27,6 +27,12 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.outcome.OutcomeDocuments;
+import com.postpressbridge.outcome.WaitingRecords;
+import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordSource;
+
 /** Holes of the record lifecycle (issue 6), each reproduced as a user met it, and closed. */
 @QuarkusTest
 @QuarkusTestResource(PostpressStub.class)

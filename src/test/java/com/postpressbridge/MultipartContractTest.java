@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordSource;
+
 /** What postpress receives, part by part, for every form field of "Start a new chat". */
 @QuarkusTest
 @QuarkusTestResource(PostpressStub.class)

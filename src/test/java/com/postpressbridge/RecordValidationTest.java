@@ -17,6 +17,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import com.postpressbridge.chat.ChatRequestMapper;
+import com.postpressbridge.record.ChatRequest;
+import com.postpressbridge.record.FormPart;
+import com.postpressbridge.record.InvalidRecordException;
+
 /** Local validation: every way a record is refused before any request, with the type and the field named. */
 @QuarkusTest
 @QuarkusTestResource(PostpressStub.class)

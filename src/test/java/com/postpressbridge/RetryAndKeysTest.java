@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import com.postpressbridge.postpress.SendFailure;
+import com.postpressbridge.record.ChatRequest;
+import com.postpressbridge.record.FormPart;
+import com.postpressbridge.record.RecordKeys;
+
 /** Retry-After parsing, record keys and the file names made of them. */
 class RetryAndKeysTest {
 

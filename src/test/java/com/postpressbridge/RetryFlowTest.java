@@ -27,6 +27,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import com.postpressbridge.postpress.SendGate;
+
 /** Records that wait in the retry folder and go again: Retry-After, exhaustion, paused accounts and their probe. */
 @QuarkusTest
 @TestProfile(ShortPauses.class)

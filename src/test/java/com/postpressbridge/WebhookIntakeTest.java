@@ -48,6 +48,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.webhook.WebhookSignatures;
+
 /** POST /webhooks/...: signatures, limits, shapes, idempotent deliveries and mapped CRM payloads, end to end. */
 @QuarkusTest
 @TestProfile(WebhookProfile.class)

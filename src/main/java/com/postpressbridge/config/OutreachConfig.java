@@ -1,0 +1,115 @@
+package com.postpressbridge.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+
+/** Folders, concurrency and the retry policy. */
+@ConfigMapping(prefix = "outreach")
+public interface OutreachConfig {
+
+    /** Holds inbox/, success/, retry/, quarantine/ and archive/. */
+    String dir();
+
+    /** File names in records are resolved under this folder only. */
+    String attachmentsDir();
+
+    /** POSTs in flight at once. */
+    int concurrency();
+
+    /** Process what is in the inbox and what is due for retry, then exit. */
+    boolean runOnce();
+
+    /** How long an account stays paused after an answer that says the account is unusable. */
+    Duration accountPause();
+
+    Inbox inbox();
+
+    Retry retry();
+
+    Webhook webhook();
+
+    interface Inbox {
+        Duration pollInterval();
+
+        /** A file must be unchanged for this long before it is read: no half-written file is read. */
+        Duration settleTime();
+    }
+
+    interface Retry {
+        int maxAttempts();
+
+        Duration initialDelay();
+
+        /** Cap on the back-off and on Retry-After (except for retry-later answers). */
+        Duration maxDelay();
+
+        /** Wait after a "not yet" answer (cannot_resend_yet, ...). */
+        Duration laterDelay();
+
+        /** A record older than this is quarantined instead of retried again; also the hold limit. */
+        Duration maxAge();
+
+        Duration scanInterval();
+
+        /** What to do when a request may have reached postpress but no answer came back. */
+        InDoubtPolicy inDoubt();
+
+        /** Quick in-process re-sends for a 503 or a connection that could not be opened. */
+        int blipRedeliveries();
+
+        Duration blipDelay();
+    }
+
+    interface Webhook {
+        /** Larger bodies are refused (413) before they are read whole; also Quarkus' HTTP body limit. */
+        MemorySize maxBody();
+
+        int maxRecords();
+
+        /** HMAC secrets of X-Outreach-Signature; several while one is rotated out. */
+        Optional<List<String>> secrets();
+
+        /** Bearer tokens (and user:password pairs for the basic scheme of mapped sources). */
+        Optional<List<String>> tokens();
+
+        /** How old (or how far ahead) a signed timestamp may be. */
+        Duration tolerance();
+
+        /** CRM payloads mapped to records without code, served at /webhooks/<name>. */
+        Map<String, Source> sources();
+    }
+
+    /** A mapped webhook source. */
+    interface Source {
+        /** hmac (default), bearer, basic or hubspot-v3. */
+        Optional<String> auth();
+
+        /** The HubSpot app's client secret (hubspot-v3). */
+        Optional<String> secret();
+
+        /** The URL the CRM calls, as it writes it (hubspot-v3 signs it); else the URL the request came to. */
+        Optional<String> publicUrl();
+
+        /** JSONPath to the list of items in the body; without it the body is the list, or one item. */
+        Optional<String> records();
+
+        /** Where the delivery id is: a JSONPath on the body ($...), or a header name. */
+        Optional<String> deliveryId();
+
+        /** Record field (as a CSV column: account_id, linkedin[api], ...) to a JSONPath on the item, or a text. */
+        Map<String, String> map();
+
+        /** Template variable to a JSONPath on the item, or a text. */
+        Map<String, String> vars();
+    }
+
+    enum InDoubtPolicy {
+        quarantine,
+        retry
+    }
+}

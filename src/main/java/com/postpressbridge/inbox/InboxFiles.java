@@ -1,0 +1,196 @@
+package com.postpressbridge.inbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.jboss.logging.Logger;
+
+import com.postpressbridge.outcome.OutcomeFolders;
+import com.postpressbridge.postpress.SendChat;
+import com.postpressbridge.record.FileRun;
+import com.postpressbridge.record.OutreachError;
+import com.postpressbridge.record.OutreachItem;
+
+/**
+ * The inbox side of {@code file-intake}: checks a dropped file, hands out its records, and moves it on: to
+ * {@code archive/<date>/} with a summary once its records are done, or whole to {@code quarantine/} with a
+ * {@code .error.json} when it cannot be read.
+ */
+@ApplicationScoped
+@Named("inbox")
+public class InboxFiles {
+
+    private static final Logger LOG = Logger.getLogger(InboxFiles.class);
+    /** Names of files still being written (as the {@code exclude} of {@code file-intake} says). */
+    private static final Pattern IN_PROGRESS = Pattern.compile(".*\\.(tmp|part|partial|crdownload|swp)$|.*~$");
+    /** Exchange property with the {@link FileRun} of the file being processed. */
+    public static final String RUN = "outreachFileRun";
+
+    private final OutcomeFolders folders;
+    private final ObjectMapper json;
+    private final CsvRecordReader csv = new CsvRecordReader();
+    private final JsonRecordReader jsonFiles;
+    private final JsonLinesRecordReader jsonLines;
+    private final AtomicInteger unreadableFiles = new AtomicInteger();
+
+    public InboxFiles(OutcomeFolders folders, ObjectMapper json) {
+        this.folders = folders;
+        this.json = json;
+        this.jsonFiles = new JsonRecordReader(json);
+        this.jsonLines = new JsonLinesRecordReader(json);
+    }
+
+    /**
+     * Reads the file through once: a file that cannot be read is refused before any record is sent. So is a symbolic
+     * link: the inbox takes files, as the attachments folder does, so that a link can't make the bridge read (and
+     * quote in an error file) a file from elsewhere on the machine.
+     */
+    public void open(Exchange exchange) {
+        Path file = file(exchange);
+        if (Files.isSymbolicLink(file)) {
+            throw new UnreadableFileException("not_a_file", "this is a symbolic link, and the inbox takes files only:"
+                    + " copy or move the file itself into the inbox", null, null);
+        }
+        RecordReader reader = reader(file);
+        try {
+            Utf8Check.check(file);
+        } catch (IOException e) {
+            throw new UnreadableFileException("unreadable_file", ReadProblems.plain(e), null, null);
+        }
+        reader.check(file);
+        exchange.setProperty(RUN, new FileRun(file.getFileName().toString()));
+    }
+
+    /**
+     * Step of {@code inbox-sweep}: what the file consumer never lists (a folder, a link to nowhere, a pipe) would
+     * otherwise sit in the inbox unseen. Each goes to quarantine with a {@code .error.json} saying what to drop instead.
+     */
+    public void sweep() throws IOException {
+        List<Path> strays;
+        try (Stream<Path> entries = Files.list(folders.inbox())) {
+            strays = entries.filter(entry -> !Files.isRegularFile(entry) && !ignored(entry.getFileName().toString()))
+                    .toList();
+        }
+        for (Path stray : strays) {
+            String what = Files.isSymbolicLink(stray) ? "a symbolic link to nothing readable"
+                    : Files.isDirectory(stray) ? "a folder" : "not a regular file";
+            quarantine(stray, new UnreadableFileException("not_a_file", "this is " + what + ", and the inbox takes"
+                    + " outreach files only: drop .csv, .json, .jsonl or .ndjson files", null, null));
+        }
+    }
+
+    /** The names {@code file-intake} leaves alone: hidden files and files still being written. */
+    static boolean ignored(String name) {
+        return name.startsWith(".") || IN_PROGRESS.matcher(name).matches();
+    }
+
+    /** The records of the file, one at a time (the split streams them). */
+    public RecordReader.Records records(Exchange exchange, @ExchangeProperty(RUN) FileRun run) throws IOException {
+        Path file = file(exchange);
+        return reader(file).records(file, run);
+    }
+
+    /** Error step: a record hit a failure that every record would hit; the file stays in the inbox for later. */
+    public void stopReading(@ExchangeProperty(SendChat.ITEM) OutreachItem item) {
+        if (item.fileRun() != null) {
+            item.fileRun().stop();
+        }
+    }
+
+    /** Every record of the file has its outcome: archive it with its summary. */
+    public void finish(Exchange exchange, @ExchangeProperty(RUN) FileRun run) throws IOException {
+        Path file = file(exchange);
+        Path day = folders.archive().resolve(LocalDate.now().toString());
+        Files.createDirectories(day);
+        Path archived = OutcomeFolders.freeName(day, file.getFileName().toString());
+        Files.move(file, archived, StandardCopyOption.ATOMIC_MOVE);
+        String archivedAs = folders.root().relativize(archived).toString();
+        folders.writeWhole(archived.resolveSibling(archived.getFileName() + ".summary.json"), run.summary(archivedAs));
+        LOG.info(run.logLine(archivedAs));
+    }
+
+    /** The file cannot be read: it goes whole to quarantine, with what is wrong and where beside it. */
+    public void quarantine(Exchange exchange) throws IOException {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        UnreadableFileException why = null;
+        for (Throwable t = caught; t != null && why == null; t = t.getCause()) {
+            why = t instanceof UnreadableFileException unreadable ? unreadable : null;
+        }
+        quarantine(file(exchange), why);
+    }
+
+    private void quarantine(Path file, UnreadableFileException why) throws IOException {
+        String name = file.getFileName().toString();
+        Path quarantined = OutcomeFolders.freeName(folders.quarantine(), name);
+        try {
+            Files.move(file, quarantined, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException gone) {
+            LOG.debugf("%s left the inbox before it could be quarantined", FileRun.quoted(name));
+            return;
+        }
+        ObjectNode report = json.createObjectNode();
+        report.put("file", name);
+        report.put("quarantined_as", folders.root().relativize(quarantined).toString());
+        String detail = why.getMessage() + (why.recordsRead() == 0
+                ? ". Nothing of it was sent; once it is fixed, drop it back in the inbox."
+                : ". The " + why.recordsRead() + " records before that point were read and have their outcomes"
+                        + " (success/, retry/, quarantine/); nothing after it was read. Fix the file and drop it back"
+                        + " in the inbox: the records already sent are recognised and not sent again.");
+        ObjectNode error = OutreachError.local(why.reason(), "File cannot be read", detail).toJson();
+        if (why.line() != null) {
+            error.put("line", why.line());
+        }
+        if (why.column() != null) {
+            error.put("column", why.column());
+        }
+        report.set("error", error);
+        report.put("records_read", why.recordsRead());
+        report.put("quarantined_at", Instant.now().toString());
+        folders.writeWhole(quarantined.resolveSibling(quarantined.getFileName() + ".error.json"), report);
+        unreadableFiles.incrementAndGet();
+        LOG.warnf("%s cannot be read, moved to %s: %s", FileRun.quoted(name),
+                FileRun.quoted(folders.root().relativize(quarantined).toString()), why.getMessage());
+    }
+
+    /** Files quarantined whole since start-up (run-once exits non-zero when there were any). */
+    public int unreadableFiles() {
+        return unreadableFiles.get();
+    }
+
+    private RecordReader reader(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".csv")) {
+            return csv;
+        }
+        if (name.endsWith(".json")) {
+            return jsonFiles;
+        }
+        if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
+            return jsonLines;
+        }
+        throw new UnreadableFileException("unsupported_file",
+                "not an outreach file: drop .csv, .json, .jsonl or .ndjson files in the inbox", null, null);
+    }
+
+    private static Path file(Exchange exchange) {
+        return Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class)).toAbsolutePath();
+    }
+}

@@ -1,0 +1,481 @@
+package com.postpressbridge.ledger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * The state of every record key, in the database (plain JDBC). A key is claimed atomically before any request:
+ * whoever claims it sends it, everybody else sees a duplicate. Outcomes are stored here before they are written to
+ * their folder, so that a crash between the two is repaired at start-up.
+ *
+ * <p>What must survive a killed process is the claim: a claim for sending is in the database file before it returns
+ * (embedded H2 writes its commits a moment later, so the claim is followed by a CHECKPOINT there). Outcomes may reach
+ * the file a moment later: after a crash, start-up finds a lost outcome in its folder ({@link LedgerRecovery}).
+ */
+@ApplicationScoped
+public class Ledger {
+
+    public enum State {
+        /** Accepted from a webhook, durably: waiting to be sent. */
+        QUEUED,
+        SENDING,
+        SENT,
+        RETRY,
+        QUARANTINED
+    }
+
+    /** The answer to a claim. */
+    public enum Claim {
+        /** This caller sends the record. */
+        CLAIMED,
+        ALREADY_SENT,
+        /** Another thread, file or delivery is sending it right now. */
+        IN_FLIGHT,
+        /** It waits to be sent: a webhook record accepted before, or a record in the retry folder. */
+        WAITING,
+        /** Quarantined, and read again unchanged: it comes back fixed, or by its quarantine file. */
+        ALREADY_QUARANTINED,
+        /** It may have been sent; only its quarantine file dropped back in the inbox releases it. */
+        IN_DOUBT;
+
+        public boolean isDuplicate() {
+            return this != CLAIMED;
+        }
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final DataSource dataSource;
+    private volatile Boolean embedded;
+    private final Queue<Written> written = new ConcurrentLinkedQueue<>();
+    /** Orders the documents of a key; starts from the clock so that it keeps growing across restarts. */
+    private final AtomicLong versions = new AtomicLong(System.currentTimeMillis() * 1000);
+
+    public Ledger(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Claims a record: a new key, or a quarantined one that comes back changed (fixed, same external_id) or as its
+     * quarantine file dropped back in the inbox ({@code redropped}: a person decided, which also releases a record in
+     * doubt). The claimed key is {@code SENDING} (sent now) or {@code QUEUED} (a webhook record, sent soon).
+     *
+     * @param item the item document, kept until the record's outcome is in its folder
+     */
+    public Claim claim(String key, String contentHash, String item, boolean redropped, State as) {
+        return transaction("claim record " + key, as == State.SENDING,
+                db -> claimIn(db, key, contentHash, item, redropped, as));
+    }
+
+    private Claim claimIn(Connection db, String key, String contentHash, String item, boolean redropped, State as)
+            throws SQLException {
+        long now = System.currentTimeMillis();
+        Savepoint before = db.setSavepoint();
+        try {
+            update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
+                    + " in_doubt, content_hash) VALUES (?, ?, 0, ?, ?, FALSE, ?)", key, as.name(), now, now, contentHash);
+            work(db, key, item);
+            return Claim.CLAIMED;
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            db.rollback(before); // only the insert: a delivery's earlier records stay in its transaction
+        }
+        if (update(db, "UPDATE outreach_record SET state = ?, attempts = 0, first_seen_at = ?, updated_at = ?,"
+                + " next_attempt_at = NULL, in_doubt = FALSE, content_hash = ? WHERE record_key = ?"
+                + " AND state = 'QUARANTINED' AND (? OR (in_doubt = FALSE AND content_hash <> ?))", as.name(), now,
+                now, contentHash, key, redropped, contentHash) == 1) {
+            work(db, key, item);
+            return Claim.CLAIMED;
+        }
+        return duplicate(db, key);
+    }
+
+    /** A webhook record to queue: its key, what it would send (hashed), and its item document. */
+    public record Queued(String key, String contentHash, String item) {
+    }
+
+    /** The answer of a delivery, and whether it is the one given to an earlier copy of it. */
+    public record DeliveryAnswer(String body, boolean replayed) {
+    }
+
+    /**
+     * Stores a webhook delivery in one durable transaction: its records queued (or found to be duplicates) and, with a
+     * delivery id, its answer, made from their claims. All of it is stored, or none: a failure in the middle leaves
+     * nothing queued that the sender was told was refused. A copy of the delivery stored meanwhile gets that copy's
+     * answer, and nothing of this one is stored.
+     */
+    public DeliveryAnswer acceptDelivery(String source, String deliveryId, List<Queued> records,
+            Function<List<Claim>, String> answer) {
+        try {
+            return transaction("store delivery " + (deliveryId == null ? "" : deliveryId), true, db -> {
+                if (deliveryId != null) {
+                    update(db, "INSERT INTO webhook_delivery (source, delivery_id, received_at, answer) VALUES (?, ?,"
+                            + " ?, '')", source, deliveryId, System.currentTimeMillis());
+                }
+                List<Claim> claims = new ArrayList<>();
+                for (Queued record : records) {
+                    claims.add(claimIn(db, record.key(), record.contentHash(), record.item(), false, State.QUEUED));
+                }
+                String body = answer.apply(claims);
+                if (deliveryId != null) {
+                    update(db, "UPDATE webhook_delivery SET answer = ? WHERE source = ? AND delivery_id = ?", body,
+                            source, deliveryId);
+                }
+                return new DeliveryAnswer(body, false);
+            });
+        } catch (LedgerException e) {
+            if (deliveryId != null && e.getCause() instanceof SQLException sql
+                    && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                String earlier = deliveryAnswer(source, deliveryId);
+                if (earlier != null && !earlier.isEmpty()) {
+                    return new DeliveryAnswer(earlier, true);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Claims a record that waits to be sent ({@code RETRY} or {@code QUEUED}); false when someone else took it or it
+     * is no longer waiting.
+     */
+    public boolean claimWaiting(String key, State waiting, String item) {
+        return transaction("claim waiting record " + key, true, db -> {
+            if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ? WHERE record_key = ?"
+                    + " AND state = ?", System.currentTimeMillis(), key, waiting.name()) != 1) {
+                return false;
+            }
+            work(db, key, item);
+            return true;
+        });
+    }
+
+    private void work(Connection db, String key, String item) throws SQLException {
+        update(db, "DELETE FROM outreach_work WHERE record_key = ?", key);
+        update(db, "INSERT INTO outreach_work (record_key, version, item) VALUES (?, ?, ?)", key,
+                versions.incrementAndGet(), item);
+    }
+
+    private static Claim duplicate(Connection db, String key) throws SQLException {
+        try (PreparedStatement select = db.prepareStatement(
+                "SELECT state, in_doubt FROM outreach_record WHERE record_key = ?")) {
+            select.setString(1, key);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return Claim.IN_FLIGHT; // deleted under us: treat as taken, never send blindly
+                }
+                return switch (State.valueOf(row.getString(1))) {
+                    case SENT -> Claim.ALREADY_SENT;
+                    case SENDING -> Claim.IN_FLIGHT;
+                    case QUEUED, RETRY -> Claim.WAITING;
+                    case QUARANTINED -> row.getBoolean(2) ? Claim.IN_DOUBT : Claim.ALREADY_QUARANTINED;
+                };
+            }
+        }
+    }
+
+    /**
+     * Records the outcome of a claimed key, with the outcome document still to be written to its folder.
+     *
+     * @return the version to pass to {@link #written} once the document is in its folder
+     */
+    public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
+            String messageId, String unwrittenOutcome) {
+        long version = versions.incrementAndGet();
+        transaction("finish " + key, db -> {
+            if (outcome(db, key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId) != 1) {
+                throw new SQLException("record " + key + " is not in the ledger");
+            }
+            update(db, "UPDATE outreach_work SET version = ?, item = NULL, unwritten_outcome = ?"
+                    + " WHERE record_key = ?", version, unwrittenOutcome, key);
+            return null;
+        });
+        return version;
+    }
+
+    /** Takes an outcome found in its folder after a crash as the key's state; the key's work is done. */
+    public void adopt(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
+            String messageId) {
+        transaction("adopt the outcome of " + key, db -> {
+            outcome(db, key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId);
+            return update(db, "DELETE FROM outreach_work WHERE record_key = ?", key);
+        });
+    }
+
+    private static int outcome(Connection db, String key, State state, int attempts, Long nextAttemptAt,
+            boolean inDoubt, String chatId, String messageId) throws SQLException {
+        return update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
+                + " chat_id = ?, message_id = ?, updated_at = ? WHERE record_key = ?", state.name(), attempts,
+                nextAttemptAt, inDoubt, chatId, messageId, System.currentTimeMillis(), key);
+    }
+
+    /**
+     * The outcome document of a key is in its folder. Its work row is cleared a little later, with others, in one
+     * transaction: a crash before that only makes start-up write the same document again.
+     */
+    public void written(String key, long version) {
+        written.add(new Written(key, version));
+    }
+
+    private record Written(String key, long version) {
+    }
+
+    /** Clears the work rows of written outcomes, unless a newer claim or outcome of the key replaced them. */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void clearWritten() {
+        List<Written> batch = new ArrayList<>();
+        for (Written next = written.poll(); next != null && batch.size() < 1000; next = written.poll()) {
+            batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        transaction("clear written outcomes", db -> {
+            try (PreparedStatement delete = db.prepareStatement(
+                    "DELETE FROM outreach_work WHERE record_key = ? AND version = ?")) {
+                for (Written done : batch) {
+                    delete.setString(1, done.key());
+                    delete.setLong(2, done.version());
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @PreDestroy
+    void flush() {
+        while (!written.isEmpty()) {
+            clearWritten();
+        }
+    }
+
+    /** Keys waiting in the retry folder whose time has come, oldest first. */
+    public List<String> dueRetries(long now, int limit) {
+        return transaction("list due retries", db -> {
+            List<String> keys = new ArrayList<>();
+            try (PreparedStatement select = db.prepareStatement("SELECT record_key FROM outreach_record"
+                    + " WHERE state = 'RETRY' AND next_attempt_at <= ? ORDER BY next_attempt_at, record_key")) {
+                select.setLong(1, now);
+                select.setMaxRows(limit);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        keys.add(rows.getString(1));
+                    }
+                }
+            }
+            return keys;
+        });
+    }
+
+    /** The state of a key, or null when the ledger has never seen it. */
+    public State state(String key) {
+        return transaction("read record " + key, db -> {
+            try (PreparedStatement select = db.prepareStatement("SELECT state FROM outreach_record WHERE record_key = ?")) {
+                select.setString(1, key);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? State.valueOf(row.getString(1)) : null;
+                }
+            }
+        });
+    }
+
+    /**
+     * Puts a file found in the retry folder back on the schedule, for a ledger that lost track of it (a new
+     * database, a file moved by hand). A key the ledger knows is left as it is.
+     */
+    public boolean adoptRetry(String key, int attempts, long firstSeenAt, long nextAttemptAt) {
+        return transaction("adopt retry " + key, db -> {
+            try {
+                return update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
+                        + " next_attempt_at, in_doubt, content_hash) VALUES (?, 'RETRY', ?, ?, ?, ?, FALSE, '')", key,
+                        attempts, firstSeenAt, System.currentTimeMillis(), nextAttemptAt) == 1;
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                return false;
+            }
+        });
+    }
+
+    /** Whether the ledger holds no record at all: a new database. */
+    public boolean isEmpty() {
+        return transaction("count records", db -> {
+            try (PreparedStatement select = db.prepareStatement("SELECT 1 FROM outreach_record")) {
+                select.setMaxRows(1);
+                try (ResultSet row = select.executeQuery()) {
+                    return !row.next();
+                }
+            }
+        });
+    }
+
+    /** A key found in an outcome folder, for a ledger rebuilt from the folders. */
+    public record Known(String key, State state, boolean inDoubt, String chatId, String messageId) {
+    }
+
+    /** Enters keys found in the outcome folders, in one transaction; a key already entered stays as it is. */
+    public void rebuild(List<Known> keys) {
+        long now = System.currentTimeMillis();
+        transaction("rebuild " + keys.size() + " records", true, db -> {
+            try (PreparedStatement insert = db.prepareStatement("INSERT INTO outreach_record (record_key, state,"
+                    + " attempts, first_seen_at, updated_at, in_doubt, content_hash, chat_id, message_id)"
+                    + " SELECT ?, ?, 0, ?, ?, ?, '', ?, ? FROM (VALUES (0)) AS one (x)"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM outreach_record WHERE record_key = ?)")) {
+                for (Known known : keys) {
+                    insert.setString(1, known.key());
+                    insert.setString(2, known.state().name());
+                    insert.setLong(3, now);
+                    insert.setLong(4, now);
+                    insert.setBoolean(5, known.inDoubt());
+                    insert.setString(6, known.chatId());
+                    insert.setString(7, known.messageId());
+                    insert.setString(8, known.key());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** An outcome decided but maybe not written to its folder. */
+    public record Unwritten(long version, String document) {
+    }
+
+    /** Outcomes decided but maybe not written to their folder (a crash came in between). */
+    public List<Unwritten> unwrittenOutcomes() {
+        return transaction("read unwritten outcomes", db -> {
+            List<Unwritten> outcomes = new ArrayList<>();
+            try (PreparedStatement select = db.prepareStatement("SELECT version, unwritten_outcome FROM outreach_work"
+                    + " WHERE unwritten_outcome IS NOT NULL"); ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    outcomes.add(new Unwritten(row.getLong(1), row.getString(2)));
+                }
+            }
+            return outcomes;
+        });
+    }
+
+    /** Records claimed by a process that is gone: a request may have left for each. */
+    public List<String> inFlight() {
+        return items("SELECT w.item FROM outreach_work w JOIN outreach_record r ON r.record_key = w.record_key"
+                + " WHERE r.state = 'SENDING' AND w.item IS NOT NULL", Integer.MAX_VALUE);
+    }
+
+    /** Webhook records accepted and waiting to be sent, oldest first. */
+    public List<String> queued(int limit) {
+        return items("SELECT w.item FROM outreach_work w JOIN outreach_record r ON r.record_key = w.record_key"
+                + " WHERE r.state = 'QUEUED' AND w.item IS NOT NULL ORDER BY r.first_seen_at, r.record_key", limit);
+    }
+
+    private List<String> items(String sql, int limit) {
+        return transaction("read waiting records", db -> {
+            List<String> documents = new ArrayList<>();
+            try (PreparedStatement select = db.prepareStatement(sql)) {
+                select.setMaxRows(limit);
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        documents.add(row.getString(1));
+                    }
+                }
+            }
+            return documents;
+        });
+    }
+
+    /** The answer given to a webhook delivery before, or null. */
+    public String deliveryAnswer(String source, String deliveryId) {
+        return transaction("read delivery " + deliveryId, db -> {
+            try (PreparedStatement select = db.prepareStatement("SELECT answer FROM webhook_delivery"
+                    + " WHERE source = ? AND delivery_id = ?")) {
+                select.setString(1, source);
+                select.setString(2, deliveryId);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? row.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    private interface Work<T> {
+        T in(Connection db) throws SQLException;
+    }
+
+    private <T> T transaction(String what, Work<T> work) {
+        return transaction(what, false, work);
+    }
+
+    /**
+     * Runs the work in one transaction: it all happens, or none of it does. {@code durable}: the commit is in the
+     * database file before this returns.
+     */
+    private <T> T transaction(String what, boolean durable, Work<T> work) {
+        try (Connection db = dataSource.getConnection()) {
+            db.setAutoCommit(false);
+            T result;
+            try {
+                result = work.in(db);
+                db.commit();
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+            if (durable && embedded(db)) {
+                try (Statement checkpoint = db.createStatement()) {
+                    checkpoint.execute("CHECKPOINT");
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new LedgerException("cannot " + what, e);
+        }
+    }
+
+    /** H2 commits reach the file within its write delay; a server database (PostgreSQL) commits to it at once. */
+    private boolean embedded(Connection db) throws SQLException {
+        if (embedded == null) {
+            embedded = "H2".equals(db.getMetaData().getDatabaseProductName());
+        }
+        return embedded;
+    }
+
+    private static int update(Connection db, String sql, Object... values) throws SQLException {
+        try (PreparedStatement update = db.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                update.setObject(i + 1, values[i]);
+            }
+            return update.executeUpdate();
+        }
+    }
+
+    /** The ledger cannot be read or written: nothing is sent until it can. */
+    public static class LedgerException extends RuntimeException {
+        public LedgerException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package com.postpressbridge.outcome;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.jboss.logging.Logger;
+
+import com.postpressbridge.ledger.Ledger;
+
+/**
+ * Start-up, before anything is read: a new, empty ledger beside outcome folders that hold records means the ledger was
+ * lost (its folder deleted, a new volume). Forgetting would send every record of a file dropped again a second time,
+ * so the keys are entered again from the folders: each success line as sent, each record's quarantine file as
+ * quarantined (in doubt when it says so). Retry files are put back on the schedule by {@link WaitingRecords}.
+ */
+@ApplicationScoped
+public class LedgerRebuild {
+
+    private static final Logger LOG = Logger.getLogger(LedgerRebuild.class);
+    private static final int CHUNK = 1000;
+
+    private final Ledger ledger;
+    private final OutcomeFolders folders;
+    private final ObjectMapper json;
+
+    public LedgerRebuild(Ledger ledger, OutcomeFolders folders, ObjectMapper json) {
+        this.ledger = ledger;
+        this.folders = folders;
+        this.json = json;
+    }
+
+    public void run() throws IOException {
+        if (!ledger.isEmpty()) {
+            return;
+        }
+        Map<String, Ledger.Known> chunk = new LinkedHashMap<>();
+        long sent = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.success(), "*.jsonl")) {
+            for (Path file : files) {
+                try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        JsonNode success = line.isBlank() ? null : json.readTree(line);
+                        if (success != null && success.hasNonNull("key")) {
+                            add(chunk, new Ledger.Known(success.get("key").asText(), Ledger.State.SENT, false,
+                                    text(success, "chat_id"), text(success, "message_id")));
+                            sent++;
+                            flushIfFull(chunk);
+                        }
+                    }
+                }
+            }
+        }
+        long quarantined = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.quarantine(), "*.json")) {
+            for (Path file : files) {
+                JsonNode document = file.getFileName().toString().endsWith(".error.json") ? null : record(file);
+                if (document != null) {
+                    boolean inDoubt = "local/in_doubt".equals(document.at("/error/type").asText());
+                    add(chunk, new Ledger.Known(document.get("key").asText(), Ledger.State.QUARANTINED, inDoubt,
+                            null, null));
+                    quarantined++;
+                    flushIfFull(chunk);
+                }
+            }
+        }
+        if (!chunk.isEmpty()) {
+            ledger.rebuild(List.copyOf(chunk.values()));
+        }
+        if (sent + quarantined > 0) {
+            LOG.warnf("the ledger is new but %s holds records: it was rebuilt from the outcome folders (%d success lines"
+                    + " entered as sent, %d quarantined records), so that nothing already sent is sent again",
+                    folders.root(), sent, quarantined);
+        }
+    }
+
+    private void flushIfFull(Map<String, Ledger.Known> chunk) {
+        if (chunk.size() >= CHUNK) {
+            ledger.rebuild(List.copyOf(chunk.values()));
+            chunk.clear();
+        }
+    }
+
+    /** A key seen twice in one chunk (a record quarantined, then sent) is entered once, as sent if it was. */
+    private static void add(Map<String, Ledger.Known> chunk, Ledger.Known known) {
+        chunk.merge(known.key(), known, (old, fresh) -> old.state() == Ledger.State.SENT ? old : fresh);
+    }
+
+    /** A record's quarantine file, or null for anything else there (a file quarantined whole, a broken document). */
+    private JsonNode record(Path file) {
+        try {
+            JsonNode document = json.readTree(file.toFile());
+            return document != null && document.hasNonNull("key") && document.has("record") ? document : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode document, String field) {
+        JsonNode value = document.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

@@ -1,0 +1,89 @@
+package com.postpressbridge.outcome;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.record.OutreachError;
+import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordSource;
+
+/** The JSON written to the outcome folders (the formats the README documents), and read back from them. */
+public final class OutcomeDocuments {
+
+    private OutcomeDocuments() {
+    }
+
+    /** A line of {@code success/<source>.jsonl}. The key comes first: recovery looks lines up by it. */
+    public static ObjectNode success(OutreachItem item, String chatId, String messageId, boolean alreadyPerformed) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("key", item.key());
+        json.put("chat_id", chatId);
+        json.put("message_id", messageId);
+        json.put("sent_at", Instant.now().toString());
+        json.set("source", item.source().toJson());
+        json.set("record", item.record());
+        json.put("already_performed", alreadyPerformed);
+        return json;
+    }
+
+    /** {@code retry/<key>.json}. */
+    public static ObjectNode retry(OutreachItem item, int attempts, Instant nextAttemptAt, OutreachError error,
+            boolean held) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("key", item.key());
+        json.set("record", item.record());
+        json.set("source", item.source().toJson());
+        json.put("attempts", attempts);
+        json.put("first_seen_at", item.firstSeenAt().toString());
+        json.put("next_attempt_at", nextAttemptAt.toString());
+        json.put("held", held);
+        json.set("error", error.toJson());
+        return json;
+    }
+
+    /** {@code quarantine/<source>.<line-or-key>.json}. */
+    public static ObjectNode quarantine(OutreachItem item, int attempts, OutreachError error, boolean exhausted) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("key", item.key());
+        json.set("record", item.record());
+        if (item.raw() != null) {
+            json.put("raw", item.raw());
+        }
+        if (item.payload() != null) {
+            json.set("payload", item.payload());
+        }
+        json.set("source", item.source().toJson());
+        json.put("attempts", attempts);
+        json.set("error", error.toJson());
+        json.put("exhausted", exhausted);
+        json.put("quarantined_at", Instant.now().toString());
+        return json;
+    }
+
+    /**
+     * What the ledger keeps while the record is queued or being sent; {@code claimed_at} tells an outcome written for
+     * this claim from an older one of the same record.
+     */
+    public static ObjectNode item(OutreachItem item) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("key", item.key());
+        json.put("claimed_at", System.currentTimeMillis());
+        json.set("record", item.record());
+        json.set("source", item.source().toJson());
+        json.put("attempts", item.attempts());
+        json.put("first_seen_at", item.firstSeenAt().toString());
+        return json;
+    }
+
+    /** An item back from a retry file or from the ledger's item document. */
+    public static OutreachItem item(JsonNode json, Ledger.State waitingIn) {
+        JsonNode firstSeen = json.get("first_seen_at");
+        return OutreachItem.waiting(waitingIn, json.get("key").asText(), RecordSource.fromJson(json.get("source")),
+                json.get("record"), json.path("attempts").asInt(0),
+                firstSeen == null ? Instant.now() : Instant.parse(firstSeen.asText()));
+    }
+}

@@ -1,0 +1,244 @@
+package com.postpressbridge.outcome;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import com.postpressbridge.config.OutreachConfig;
+import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordKeys;
+
+/**
+ * The folders under {@code outreach.dir} and how files get into them: retry and quarantine files appear whole
+ * (written aside, then renamed), success lines are appended one {@code write} each.
+ */
+@ApplicationScoped
+public class OutcomeFolders {
+
+    private final Path root;
+    private final ObjectMapper json;
+    private final Map<String, Object> successLocks = new ConcurrentHashMap<>();
+
+    @Inject
+    public OutcomeFolders(OutreachConfig config, ObjectMapper json) {
+        this(Path.of(config.dir()), json);
+    }
+
+    OutcomeFolders(Path root, ObjectMapper json) {
+        this.root = root.toAbsolutePath().normalize();
+        this.json = json;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path inbox() {
+        return root.resolve("inbox");
+    }
+
+    public Path success() {
+        return root.resolve("success");
+    }
+
+    public Path retry() {
+        return root.resolve("retry");
+    }
+
+    public Path quarantine() {
+        return root.resolve("quarantine");
+    }
+
+    public Path archive() {
+        return root.resolve("archive");
+    }
+
+    public void create() throws IOException {
+        for (Path folder : new Path[] { inbox(), success(), retry(), quarantine(), archive() }) {
+            Files.createDirectories(folder);
+        }
+    }
+
+    public Path retryFile(String key) {
+        return retry().resolve(RecordKeys.fileName(key) + ".json");
+    }
+
+    /** {@code quarantine/<source>.<line-or-key>.json} of a record. */
+    public static String quarantineName(OutreachItem item) {
+        return RecordKeys.fileName(item.source().quarantineFileName(item.key())) + ".json";
+    }
+
+    /**
+     * Writes an outcome document to its folder. The record's earlier outcome file goes: its retry file when it
+     * leaves the retry folder, its quarantine file when a fixed or dropped-back record is sent or retried. With
+     * {@code again}, a success line already in its file is not appended a second time.
+     */
+    public void write(OutcomeFile outcome, boolean again) {
+        try {
+            writeOnly(outcome, again);
+            if (outcome.folder() != OutcomeFile.Folder.retry) {
+                Files.deleteIfExists(retryFile(outcome.key()));
+            }
+            if (outcome.folder() != OutcomeFile.Folder.quarantine) {
+                deleteIfOf(quarantine().resolve(outcome.quarantineName()), outcome.key());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + outcome.folder() + "/" + outcome.fileName(), e);
+        }
+    }
+
+    /**
+     * Writes the outcome of a record the ledger never claimed (refused before its claim, a duplicate's twin with a
+     * bad value): the files of the key's claimed record, a retry file that waits, are not this record's to remove.
+     */
+    public void writeUnclaimed(OutcomeFile outcome) {
+        try {
+            writeOnly(outcome, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + outcome.folder() + "/" + outcome.fileName(), e);
+        }
+    }
+
+    private void writeOnly(OutcomeFile outcome, boolean again) throws IOException {
+        switch (outcome.folder()) {
+            case success -> appendSuccess(outcome, again);
+            case retry -> writeWhole(retry().resolve(outcome.fileName()), outcome.document());
+            case quarantine -> writeWhole(ownName(quarantine().resolve(outcome.fileName()), outcome.key()),
+                    outcome.document());
+        }
+    }
+
+    /** The file itself, unless another record's file has that name: then the next free name, nothing is overwritten. */
+    private Path ownName(Path file, String key) throws IOException {
+        if (!Files.isRegularFile(file) || key.equals(keyOf(file))) {
+            return file;
+        }
+        return freeName(file.getParent(), file.getFileName().toString());
+    }
+
+    private String keyOf(Path file) {
+        try {
+            return json.readTree(file.toFile()).path("key").asText(null);
+        } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /** Deletes an outcome file only if it is the given record's: a file of the same name may be another record's. */
+    private void deleteIfOf(Path file, String key) throws IOException {
+        if (Files.isRegularFile(file)) {
+            JsonNode document = json.readTree(file.toFile());
+            if (document != null && key.equals(document.path("key").asText())) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private void appendSuccess(OutcomeFile outcome, boolean again) throws IOException {
+        Path file = success().resolve(outcome.fileName());
+        byte[] line = (json.writeValueAsString(outcome.document()) + "\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (successLocks.computeIfAbsent(outcome.fileName(), name -> new Object())) {
+            if (again && hasLine(file, outcome.key())) {
+                return;
+            }
+            Files.write(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        }
+    }
+
+    private boolean hasLine(Path file, String key) throws IOException {
+        return successLine(file, key, 0) != null;
+    }
+
+    /** The last success line of a key in a success file, sent at or after a time (epoch ms), or null. */
+    private JsonNode successLine(Path file, String key, long since) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        String start = "{\"key\":" + TextNode.valueOf(key) + ",";
+        JsonNode found = null;
+        try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith(start)) {
+                    JsonNode candidate = json.readTree(line);
+                    if (Instant.parse(candidate.path("sent_at").asText()).toEpochMilli() >= since) {
+                        found = candidate;
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The outcome written for a record since it was claimed, if one was: after a crash, the ledger may have lost an
+     * outcome that its folder already has. Older files of the same record (a retry file it was sent from) don't count.
+     */
+    public Optional<OutcomeFile> writtenSince(OutreachItem item, long claimedAt) throws IOException {
+        String quarantineName = quarantineName(item);
+        String successFile = item.source().successFileName();
+        JsonNode line = successLine(success().resolve(successFile), item.key(), claimedAt);
+        if (line != null) {
+            return Optional.of(new OutcomeFile(OutcomeFile.Folder.success, successFile, item.key(), (ObjectNode) line,
+                    quarantineName));
+        }
+        for (Path file : new Path[] { quarantine().resolve(quarantineName), retryFile(item.key()) }) {
+            if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).toMillis() >= claimedAt) {
+                JsonNode document = json.readTree(file.toFile());
+                if (item.key().equals(document.path("key").asText())) {
+                    OutcomeFile.Folder folder = file.getParent().equals(retry()) ? OutcomeFile.Folder.retry
+                            : OutcomeFile.Folder.quarantine;
+                    return Optional.of(new OutcomeFile(folder, file.getFileName().toString(), item.key(),
+                            (ObjectNode) document, quarantineName));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Writes a JSON file so that it appears whole or not at all. */
+    public void writeWhole(Path target, JsonNode document) throws IOException {
+        Path aside = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.write(aside, pretty(document));
+            Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(aside);
+        }
+    }
+
+    private byte[] pretty(JsonNode document) throws JsonProcessingException {
+        return (json.writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code name} in {@code folder}, or {@code name-2.ext}, {@code name-3.ext}... when taken: nothing is overwritten. */
+    public static Path freeName(Path folder, String name) {
+        Path target = folder.resolve(name);
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        String extension = dot > 0 ? name.substring(dot) : "";
+        for (int n = 2; Files.exists(target, LinkOption.NOFOLLOW_LINKS); n++) {
+            target = folder.resolve(base + "-" + n + extension);
+        }
+        return target;
+    }
+}

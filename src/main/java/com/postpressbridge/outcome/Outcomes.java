@@ -1,0 +1,272 @@
+package com.postpressbridge.outcome;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.jboss.logging.Logger;
+
+import com.postpressbridge.record.FileRun.Outcome;
+import com.postpressbridge.ledger.Ledger.State;
+import com.postpressbridge.outcome.OutcomeFile.Folder;
+
+import com.postpressbridge.config.OutreachConfig;
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.postpress.BlipRedelivery;
+import com.postpressbridge.postpress.Decision;
+import com.postpressbridge.postpress.ErrorClassifier;
+import com.postpressbridge.postpress.OutcomePolicy;
+import com.postpressbridge.postpress.SendChat;
+import com.postpressbridge.postpress.SendFailure;
+import com.postpressbridge.postpress.SendGate;
+import com.postpressbridge.record.OutreachError;
+import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordKeys;
+
+/**
+ * Puts each record in exactly one outcome: a success line, a retry file or a quarantine file, and the ledger state
+ * that goes with it. Every pass of a record through {@code send-chat} ends here, after a 2xx ({@link #sent}) or in
+ * the error policy ({@link #failed}): {@link OutcomePolicy} decides, this class applies the decision (the pauses of
+ * {@link SendGate}, the ledger, then the folder).
+ */
+@ApplicationScoped
+@Named("outcomes")
+public class Outcomes {
+
+    private static final Logger LOG = Logger.getLogger(Outcomes.class);
+
+    private final Ledger ledger;
+    private final OutcomeFolders folders;
+    private final ErrorClassifier classifier;
+    private final SendGate gate;
+    private final OutcomePolicy policy;
+    private final ObjectMapper json;
+
+    @Inject
+    public Outcomes(Ledger ledger, OutcomeFolders folders, ErrorClassifier classifier, SendGate gate,
+            OutreachConfig config, ObjectMapper json) {
+        this(ledger, folders, classifier, gate, new OutcomePolicy(OutcomePolicy.Settings.of(config)), json);
+    }
+
+    Outcomes(Ledger ledger, OutcomeFolders folders, ErrorClassifier classifier, SendGate gate, OutcomePolicy policy,
+            ObjectMapper json) {
+        this.ledger = ledger;
+        this.folders = folders;
+        this.classifier = classifier;
+        this.gate = gate;
+        this.policy = policy;
+        this.json = json;
+    }
+
+    /** Last step of {@code send-chat}: postpress answered with a 2xx. */
+    public void sent(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        settle(item, claimed(exchange), BlipRedelivery.tries(exchange), SendFailure.answered(status == null ? 200 : status),
+                exchange.getMessage().getBody(String.class));
+    }
+
+    /** The step of every clause of the error policy: whatever went wrong, the policy says what happens now. */
+    public void failed(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
+        Throwable cause = ErrorClassifier.caught(exchange);
+        SendFailure failure = classifier.classify(cause);
+        if (failure.kind() == SendFailure.Kind.UNEXPECTED) {
+            LOG.errorf(cause, "unexpected error with record %s: quarantined", item);
+        }
+        boolean claimed = claimed(exchange);
+        if (!claimed && item.waitingIn() != null) {
+            // A record that waits in the ledger (a webhook record, a retry) and fails before its claim (its attachment
+            // was removed meanwhile) takes its outcome there too; otherwise it would wait, and fail, at every scan.
+            // Taken by another pass meanwhile: that pass gives it its outcome.
+            if (!ledger.claimWaiting(item.key(), item.waitingIn(), OutcomeDocuments.item(item).toString())) {
+                return;
+            }
+            claimed = true;
+        }
+        settle(item, claimed, BlipRedelivery.tries(exchange), failure, null);
+    }
+
+    private void settle(OutreachItem item, boolean claimed, int tries, SendFailure failure, String answer) {
+        Decision decision = decide(item, claimed, tries, failure, gate.pausedUntil(item.accountId()).orElse(null));
+        tellGate(item, failure, decision);
+        apply(item, claimed, decision, answer);
+    }
+
+    private Decision decide(OutreachItem item, boolean claimed, int tries, SendFailure failure, Instant pausedUntil) {
+        OutcomePolicy.RecordFacts facts = new OutcomePolicy.RecordFacts(item.attempts(), tries, item.firstSeenAt(),
+                claimed, pausedUntil);
+        return policy.decide(facts, failure, Instant.now(), ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * The pauses an answer starts, and the probes it ends. Any answer but a stop-all proves the API key works, so it
+     * ends a stop-all pause this record was probing, even when it pauses the record's own account: other accounts
+     * must not wait for this record's next attempt. A probe that got no answer passes to the next record.
+     */
+    private void tellGate(OutreachItem item, SendFailure failure, Decision decision) {
+        if (decision instanceof Decision.HoldAccount hold) {
+            gate.pause(item.accountId(), hold.accountUntil(), failure.error());
+            gate.keyWorks(item);
+        } else if (decision instanceof Decision.StopAll stop) {
+            gate.stopAll(stop.until(), failure.error());
+            gate.unanswered(item); // nothing was learnt about its account: another record may probe it
+        } else if (failure.kind() == SendFailure.Kind.ANSWERED) {
+            gate.keyWorks(item);
+            gate.accountWorks(item);
+        } else if (failure.kind() != SendFailure.Kind.HELD_BY_ACCOUNT && failure.kind() != SendFailure.Kind.HELD_BY_API_KEY) {
+            gate.unanswered(item);
+        }
+    }
+
+    /** The record's share of a decision: its ledger state and its outcome file. */
+    void apply(OutreachItem item, boolean claimed, Decision decision, String answer) {
+        if (decision instanceof Decision.Sent sent) {
+            JsonNode body = parse(answer);
+            succeed(claimed, item, sent.attempts(), text(body, "chat_id"), text(body, "message_id"), false);
+        } else if (decision instanceof Decision.AlreadyPerformed done) {
+            succeed(claimed, item, done.attempts(), null, null, true);
+        } else if (decision instanceof Decision.RetryAt retry) {
+            waitInRetry(claimed, item, retry.attempts(), retry.at(), retry.error(), false);
+        } else if (decision instanceof Decision.Held held) {
+            waitInRetry(claimed, item, held.attempts(), held.until(), held.reason(), true);
+        } else if (decision instanceof Decision.Quarantine quarantine) {
+            quarantine(claimed, item, quarantine.attempts(), quarantine.error(), quarantine.exhausted(), false);
+        } else if (decision instanceof Decision.InDoubt inDoubt) {
+            quarantine(claimed, item, inDoubt.attempts(), inDoubt.error(), false, true);
+        } else if (decision instanceof Decision.HoldAccount hold) {
+            apply(item, claimed, hold.record(), answer);
+        } else if (decision instanceof Decision.StopAll stop) {
+            apply(item, claimed, stop.record(), answer);
+        } else {
+            throw new IllegalArgumentException("no outcome for " + decision);
+        }
+    }
+
+    /**
+     * A sent record stays sent, whatever fails after the answer: nothing of it may reach the error policy's
+     * clauses that quarantine. The ledger takes the success first; if it cannot, the line goes to its folder all the
+     * same (start-up recovery takes a line written after the claim as the outcome) and the failure goes on as the
+     * ledger's, which stops the inbox. If the folder cannot be written, the ledger keeps the line and start-up
+     * writes it.
+     */
+    private void succeed(boolean claimed, OutreachItem item, int attempts, String chatId, String messageId,
+            boolean already) {
+        OutcomeFile line = new OutcomeFile(Folder.success, item.source().successFileName(), item.key(),
+                OutcomeDocuments.success(item, chatId, messageId, already), OutcomeFolders.quarantineName(item));
+        Long version = null;
+        if (claimed) {
+            try {
+                version = ledger.finish(item.key(), State.SENT, attempts, null, false, chatId, messageId,
+                        line.toJson().toString());
+            } catch (RuntimeException e) {
+                LOG.errorf("record %s was sent (chat_id %s, message_id %s) but the ledger cannot record it (%s): its"
+                        + " success line is written without it", item, chatId, messageId, e.getMessage());
+                writeSent(line, item, chatId, messageId, "the next start takes the line as the record's outcome");
+                throw e instanceof Ledger.LedgerException down ? down
+                        : new Ledger.LedgerException("cannot record that " + item.key() + " was sent", e);
+            }
+        }
+        if (writeSent(line, item, chatId, messageId, "the ledger keeps it as sent and the next start writes the line")
+                && version != null) {
+            ledger.written(item.key(), version);
+        }
+        count(item, already ? Outcome.already_performed : Outcome.sent);
+    }
+
+    private boolean writeSent(OutcomeFile line, OutreachItem item, String chatId, String messageId, String then) {
+        try {
+            folders.write(line, false);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "record %s was sent (chat_id %s, message_id %s) but success/%s cannot be written: %s", item,
+                    chatId, messageId, line.fileName(), then);
+            return false;
+        }
+    }
+
+    /** Step of {@code send-chat}: the key is already known; the record is counted and goes no further. */
+    public void duplicate(@ExchangeProperty(SendChat.ITEM) OutreachItem item,
+            @ExchangeProperty(RecordClaims.DUPLICATE) Ledger.Claim claim) {
+        LOG.debugf("duplicate record %s: %s, not sent again", item, claim);
+        count(item, Outcome.duplicates);
+    }
+
+    /** After a crash: a record was claimed by the process that died, a request may have left for it. */
+    public void recoverInDoubt(OutreachItem item) {
+        OutreachError error = OutreachError.local("in_doubt", "No answer from postpress",
+                "postpress-bridge stopped while this record was being sent: postpress may have started the chat."
+                        + " Check the conversation before dropping this record back in the inbox.");
+        apply(item, true, decide(item, true, 1, SendFailure.maybeSent(error), null), null);
+    }
+
+    /** A webhook record refused before it was accepted: quarantined, the ledger never saw it. */
+    public void refused(OutreachItem item, OutreachError error) {
+        apply(item, false, decide(item, false, 0, SendFailure.invalidRecord(error), null), null);
+    }
+
+    private void quarantine(boolean claimed, OutreachItem item, int attempts, OutreachError error, boolean exhausted,
+            boolean inDoubt) {
+        if (item.key() == null) {
+            item.key(RecordKeys.ofRecord(item.record(), item.raw()));
+        }
+        String name = OutcomeFolders.quarantineName(item);
+        OutcomeFile file = new OutcomeFile(Folder.quarantine, name, item.key(),
+                OutcomeDocuments.quarantine(item, attempts, error, exhausted), name);
+        record(claimed, item, State.QUARANTINED, attempts, null, inDoubt, null, null, file);
+        count(item, Outcome.quarantined);
+        LOG.debugf("record %s quarantined: %s", item, error);
+    }
+
+    private void waitInRetry(boolean claimed, OutreachItem item, int attempts, Instant next, OutreachError error,
+            boolean held) {
+        OutcomeFile file = new OutcomeFile(Folder.retry, folders.retryFile(item.key()).getFileName().toString(),
+                item.key(), OutcomeDocuments.retry(item, attempts, next, error, held), OutcomeFolders.quarantineName(item));
+        record(claimed, item, State.RETRY, attempts, next.toEpochMilli(), false, null, null, file);
+        count(item, Outcome.retry);
+    }
+
+    /** The ledger first (with the document), then the folder, then the ledger forgets the document. */
+    private void record(boolean claimed, OutreachItem item, State state, int attempts, Long nextAttemptAt,
+            boolean inDoubt, String chatId, String messageId, OutcomeFile file) {
+        if (!claimed) {
+            folders.writeUnclaimed(file);
+            return;
+        }
+        long version = ledger.finish(item.key(), state, attempts, nextAttemptAt, inDoubt, chatId, messageId,
+                file.toJson().toString());
+        folders.write(file, false);
+        ledger.written(item.key(), version);
+    }
+
+    private static boolean claimed(Exchange exchange) {
+        return exchange.getProperty(RecordClaims.CLAIMED, false, Boolean.class);
+    }
+
+    private static void count(OutreachItem item, Outcome outcome) {
+        if (item.fileRun() != null) {
+            item.fileRun().count(outcome);
+        }
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? null : json.readTree(body);
+        } catch (IOException e) {
+            LOG.warnf("postpress started a chat but its answer is not JSON: %s", body.length() > 200 ? body.substring(0, 200) : body);
+            return null;
+        }
+    }
+
+    private static String text(JsonNode answer, String field) {
+        JsonNode value = answer == null ? null : answer.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

@@ -1,0 +1,48 @@
+package com.postpressbridge.outcome;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.postpress.SendChat;
+import com.postpressbridge.record.OutreachItem;
+
+/**
+ * Step of {@code send-chat}: claims the record's key in the ledger before anything is sent. A key that is already
+ * sent, being sent, waiting in retry or in doubt is a duplicate and goes no further.
+ */
+@ApplicationScoped
+@Named("claims")
+public class RecordClaims {
+
+    /** Set to true once this exchange holds the claim of its key. */
+    public static final String CLAIMED = "outreachClaimed";
+    /** Set to the {@link Ledger.Claim} of a duplicate. */
+    public static final String DUPLICATE = "outreachDuplicate";
+
+    private final Ledger ledger;
+
+    public RecordClaims(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    public void claim(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
+        if (item.firstSeenAt() == null) {
+            item.firstSeenAt(Instant.now());
+        }
+        String document = OutcomeDocuments.item(item).toString();
+        Ledger.Claim claim = item.waitingIn() != null
+                ? (ledger.claimWaiting(item.key(), item.waitingIn(), document) ? Ledger.Claim.CLAIMED : Ledger.Claim.IN_FLIGHT)
+                : ledger.claim(item.key(), item.contentHash(), document, item.redropped(), Ledger.State.SENDING);
+        if (claim.isDuplicate()) {
+            exchange.setProperty(DUPLICATE, claim);
+        } else {
+            exchange.setProperty(CLAIMED, true);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package com.postpressbridge.outcome;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.record.OutreachItem;
+
+/**
+ * Records waiting to be sent: webhook records accepted into the ledger (sent at once), and records of the retry
+ * folder whose time has come (the ledger knows when, the file in {@code retry/} holds the record). The
+ * {@code dispatch-waiting} route sends them through {@code send-chat}.
+ */
+@ApplicationScoped
+@Named("waitingRecords")
+public class WaitingRecords {
+
+    private static final Logger LOG = Logger.getLogger(WaitingRecords.class);
+    /** Header: retries due up to this time (epoch ms); the run-once job sets it so that a rescheduled record waits. */
+    public static final String DUE_BEFORE = "OutreachDueBefore";
+    /** Property set on the dispatch exchange: how many records were taken. */
+    public static final String TAKEN = "outreachRecordsTaken";
+    static final int BATCH = 500;
+
+    private final Ledger ledger;
+    private final OutcomeFolders folders;
+    private final ObjectMapper json;
+
+    public WaitingRecords(Ledger ledger, OutcomeFolders folders, ObjectMapper json) {
+        this.ledger = ledger;
+        this.folders = folders;
+        this.json = json;
+    }
+
+    /** The records to send now: queued webhook records, then due retries (the split sends each). */
+    public List<OutreachItem> due(Exchange exchange) throws IOException {
+        Long before = exchange.getMessage().getHeader(DUE_BEFORE, Long.class);
+        List<OutreachItem> items = new ArrayList<>();
+        for (String document : ledger.queued(BATCH)) {
+            items.add(OutcomeDocuments.item(json.readTree(document), Ledger.State.QUEUED));
+        }
+        for (String key : ledger.dueRetries(before == null ? System.currentTimeMillis() : before, BATCH)) {
+            Path file = folders.retryFile(key);
+            try {
+                items.add(OutcomeDocuments.item(json.readTree(file.toFile()), Ledger.State.RETRY));
+            } catch (IOException | RuntimeException e) {
+                LOG.errorf("retry/%s cannot be read (%s): left in the retry folder and taken off the schedule;"
+                        + " fix it and drop its record in the inbox", file.getFileName(), e.getMessage());
+                ledger.finish(key, Ledger.State.QUARANTINED, 0, null, false, null, null, null);
+            }
+        }
+        exchange.setProperty(TAKEN, items.size());
+        return items;
+    }
+
+    /**
+     * Start-up: every file in the retry folder is on the ledger's schedule (a new database, or a file put back by
+     * hand, would otherwise wait forever); a file left behind by a record that already has another outcome goes.
+     */
+    public void reconcile() throws IOException {
+        int adopted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.retry(), "*.json")) {
+            for (Path file : files) {
+                JsonNode document;
+                try {
+                    document = json.readTree(file.toFile());
+                } catch (IOException e) {
+                    LOG.errorf("retry/%s cannot be read: %s", file.getFileName(), e.getMessage());
+                    continue;
+                }
+                String key = document.path("key").asText(null);
+                if (key == null) {
+                    continue;
+                }
+                Ledger.State state = ledger.state(key);
+                if (state == Ledger.State.SENT || state == Ledger.State.QUARANTINED) {
+                    Files.deleteIfExists(file);
+                } else if (state == null) {
+                    OutreachItem item = OutcomeDocuments.item(document, Ledger.State.RETRY);
+                    JsonNode next = document.get("next_attempt_at");
+                    long due = next == null ? System.currentTimeMillis() : Instant.parse(next.asText()).toEpochMilli();
+                    if (ledger.adoptRetry(key, item.attempts(), item.firstSeenAt().toEpochMilli(), due)) {
+                        adopted++;
+                    }
+                }
+            }
+        }
+        if (adopted > 0) {
+            LOG.infof("%d records of the retry folder were put back on the retry schedule", adopted);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package com.postpressbridge.postpress;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.core5.http.message.BasicHeader;
+import org.apache.hc.core5.util.Timeout;
+
+import com.postpressbridge.config.PostpressConfig;
+
+/**
+ * The HTTP client of the {@code send-chat} endpoint. The API key is a default header of the client, so it never
+ * travels in a Camel message (where logs, traces and error dumps could show it). HttpClient's own retries are off:
+ * it would re-send a POST by itself, and block a thread for as long as a Retry-After asks.
+ */
+@ApplicationScoped
+@Named("postpressClient")
+public class PostpressClientConfigurer implements HttpClientConfigurer {
+
+    static final String SANDBOX_KEY = "sandbox";
+
+    private final PostpressConfig config;
+
+    public PostpressClientConfigurer(PostpressConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // the connect timeout of a request: Camel builds the connection manager
+    public void configureHttpClient(HttpClientBuilder client) {
+        Timeout timeout = Timeout.of(config.timeout());
+        String key = config.apiKey().filter(k -> !k.isBlank()).orElse(SANDBOX_KEY);
+        client.disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .setDefaultHeaders(List.of(new BasicHeader("X-API-KEY", key)))
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectTimeout(timeout)
+                        .setResponseTimeout(timeout)
+                        .setConnectionRequestTimeout(timeout)
+                        .build());
+    }
+}

@@ -1,0 +1,98 @@
+package com.postpressbridge.record;
+
+import java.util.Locale;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The fields of a record named as flat columns, as CSV headers and CRM mappings name them ({@code account_id},
+ * {@code linkedin[follow_up][text]}), and how a text value of one goes into the JSON shape of a record.
+ */
+public final class RecordFields {
+
+    /** Columns that hold several values, separated by {@code ; | ,} or white space. */
+    static final Set<String> LIST_COLUMNS = Set.of("attendees_ids", "attachments", "linkedin[follow_up][attachments]");
+    static final Set<String> BOOLEAN_COLUMNS = Set.of("linkedin[inmail]");
+    static final Set<String> NUMBER_COLUMNS = Set.of("linkedin[follow_up][scheduled_time][days]",
+            "linkedin[follow_up][scheduled_time][weeks]");
+    public static final Set<String> COLUMNS = Set.of("account_id", "attendees_ids", "text", "subject", "attachments",
+            "voice_message", "video_message", "external_id", "linkedin[api]", "linkedin[topic]",
+            "linkedin[applicant_id]", "linkedin[invitation_id]", "linkedin[inmail]", "linkedin[signature]",
+            "linkedin[hiring_project_id]", "linkedin[job_posting_id]", "linkedin[sourcing_channel]",
+            "linkedin[email_address]", "linkedin[visibility]", "linkedin[follow_up][subject]",
+            "linkedin[follow_up][text]", "linkedin[follow_up][attachments]",
+            "linkedin[follow_up][scheduled_time][days]", "linkedin[follow_up][scheduled_time][weeks]",
+            "linkedin[follow_up][scheduled_time][timezone]");
+
+    private RecordFields() {
+    }
+
+    /** {@code linkedin.follow_up.text} and {@code Attendees_IDs[]} name the same columns as the bracket forms. */
+    public static String column(String name) {
+        String column = name.strip();
+        String lower = column.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("linkedin.")) {
+            String[] path = lower.split("\\.");
+            StringBuilder brackets = new StringBuilder("linkedin");
+            for (int i = 1; i < path.length; i++) {
+                brackets.append('[').append(path[i]).append(']');
+            }
+            lower = brackets.toString();
+        }
+        if (lower.endsWith("[]")) {
+            lower = lower.substring(0, lower.length() - 2);
+        }
+        return COLUMNS.contains(lower) || lower.startsWith("linkedin[") ? lower : column;
+    }
+
+    /**
+     * Puts a JSON value (a CRM field) at its place: a list for a list field, else its text (a list of one). Absent and
+     * null values are skipped.
+     */
+    public static void put(ObjectNode record, String column, JsonNode value) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return;
+        }
+        if (value.isArray()) {
+            if (value.size() == 1 || LIST_COLUMNS.contains(column)) {
+                java.util.List<String> texts = new java.util.ArrayList<>();
+                value.forEach(element -> texts.add(element.asText()));
+                put(record, column, String.join(" ", texts));
+            } else if (!value.isEmpty()) {
+                throw new InvalidRecordException("invalid_value", "Invalid value", column + " is mapped to a list of "
+                        + value.size() + " values, but takes one");
+            }
+        } else if (value.isContainerNode()) {
+            throw new InvalidRecordException("invalid_value", "Invalid value",
+                    column + " is mapped to an object, not a value");
+        } else if (!value.asText().isBlank()) {
+            put(record, column, value.asText());
+        }
+    }
+
+    /** Puts a cell at its place in the JSON shape: {@code linkedin[follow_up][text]} goes to linkedin.follow_up.text. */
+    public static void put(ObjectNode record, String column, String value) {
+        String[] path = column.replace("]", "").split("\\[");
+        ObjectNode parent = record;
+        for (int i = 0; i < path.length - 1; i++) {
+            JsonNode child = parent.get(path[i]);
+            parent = child instanceof ObjectNode object ? object : parent.putObject(path[i]);
+        }
+        String field = path[path.length - 1];
+        if (LIST_COLUMNS.contains(column)) {
+            var list = parent.putArray(field);
+            for (String element : value.strip().split("[;|,\\s]+")) {
+                list.add(element);
+            }
+        } else if (BOOLEAN_COLUMNS.contains(column) && value.strip().matches("(?i)true|false")) {
+            parent.put(field, Boolean.parseBoolean(value.strip()));
+        } else if (NUMBER_COLUMNS.contains(column) && value.strip().matches("[0-9]{1,6}")) {
+            parent.put(field, Integer.parseInt(value.strip()));
+        } else {
+            parent.put(field, value);
+        }
+    }
+
+}

@@ -1,0 +1,266 @@
+package com.postpressbridge.webhook;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.jboss.logging.Logger;
+
+import com.postpressbridge.chat.ChatRequestMapper;
+import com.postpressbridge.config.OutreachConfig;
+import com.postpressbridge.inbox.ReadProblems;
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.outcome.OutcomeDocuments;
+import com.postpressbridge.outcome.Outcomes;
+import com.postpressbridge.record.InvalidRecordException;
+import com.postpressbridge.record.OutreachError;
+import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordKeys;
+import com.postpressbridge.record.RecordSource;
+
+/**
+ * The steps of {@code webhook-intake}: who sent it, was it answered before, what records it holds, and storing them
+ * durably in the ledger before the 202. Records are sent afterwards, from the ledger, by {@code dispatch-waiting}.
+ */
+@ApplicationScoped
+@Named("webhookIntake")
+public class WebhookIntake {
+
+    private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
+    static final String SOURCE = "webhookSource";
+    static final String BODY = "webhookBody";
+    static final String RECEIVED_AT = "webhookReceivedAt";
+    static final String ITEMS = "webhookItems";
+    static final String DELIVERY_ID = "webhookDeliveryId";
+    static final String REPLAYED = "webhookReplayed";
+
+    /** A record of the delivery, or why it is refused. */
+    record Delivered(OutreachItem item, OutreachError refused) {
+    }
+
+    private final WebhookSources sources;
+    private final OutreachConfig.Webhook config;
+    private final ChatRequestMapper mapper;
+    private final Ledger ledger;
+    private final Outcomes outcomes;
+    private final ObjectMapper json;
+
+    public WebhookIntake(WebhookSources sources, OutreachConfig config, ChatRequestMapper mapper, Ledger ledger,
+            Outcomes outcomes, ObjectMapper json) {
+        this.sources = sources;
+        this.config = config.webhook();
+        this.mapper = mapper;
+        this.ledger = ledger;
+        this.outcomes = outcomes;
+        this.json = json;
+    }
+
+    /** 404 unknown source, 503 nothing to check a signature with, 401 not signed by a known secret, 415 not JSON. */
+    public void authenticate(Exchange exchange) {
+        String name = exchange.getMessage().getHeader("source", String.class);
+        WebhookSources.Source source = sources.find(name);
+        if (source == null) {
+            throw new WebhookRefusedException(404, "unknown_source", "no webhook source is named \"" + name + "\"");
+        }
+        if (!source.configured()) {
+            throw new WebhookRefusedException(503, "not_configured",
+                    "this endpoint has no secret or token configured: it accepts nothing", 300);
+        }
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        body = body == null ? new byte[0] : body;
+        if (!source.authenticates(exchange, body, config.tolerance())) {
+            throw new WebhookRefusedException(401, "unauthorized", null);
+        }
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        String mediaType = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
+            throw new WebhookRefusedException(415, "unsupported_media_type", "send Content-Type: application/json");
+        }
+        exchange.setProperty(SOURCE, source);
+        exchange.setProperty(BODY, body);
+        exchange.setProperty(RECEIVED_AT, Instant.now());
+    }
+
+    /** A delivery answered before gets the same answer again, without being processed again. */
+    public void replay(Exchange exchange, @ExchangeProperty(SOURCE) WebhookSources.Source source) {
+        String deliveryId = deliveryId(exchange, source);
+        exchange.setProperty(DELIVERY_ID, deliveryId);
+        String answer = deliveryId == null ? null : ledger.deliveryAnswer(source.name(), deliveryId);
+        if (answer != null) {
+            LOG.debugf("delivery %s of %s answered before: same answer", deliveryId, source.name());
+            respond(exchange, 202, answer, null);
+            exchange.setProperty(REPLAYED, true);
+        }
+    }
+
+    /** The records of the body: one record, an array, or {"records": [...]}; a mapped source's items. */
+    public void read(Exchange exchange, @ExchangeProperty(SOURCE) WebhookSources.Source source,
+            @ExchangeProperty(BODY) byte[] body, @ExchangeProperty(RECEIVED_AT) Instant receivedAt,
+            @ExchangeProperty(DELIVERY_ID) String deliveryId) {
+        JsonNode document;
+        try {
+            document = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new WebhookRefusedException(400, "malformed_json", "the body is not valid JSON: "
+                    + ReadProblems.jackson(e.getOriginalMessage()) + " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")");
+        } catch (IOException e) {
+            throw new WebhookRefusedException(400, "malformed_json", "the body cannot be read");
+        }
+        if (document == null || document.isMissingNode()) {
+            throw new WebhookRefusedException(400, "malformed_json", "the body is empty");
+        }
+        List<JsonNode> elements = source.mapping() == null ? records(document) : source.mapping().items(document);
+        if (elements.size() > config.maxRecords()) {
+            throw new WebhookRefusedException(413, "too_many_records", elements.size() + " records; at most "
+                    + config.maxRecords() + " in one delivery");
+        }
+        RecordSource from = RecordSource.webhook(source.name(), deliveryId, receivedAt);
+        List<Delivered> delivered = new ArrayList<>();
+        for (JsonNode element : elements) {
+            if (source.mapping() == null) {
+                delivered.add(new Delivered(OutreachItem.webhook(from, element, null), null));
+                continue;
+            }
+            try {
+                delivered.add(new Delivered(OutreachItem.webhook(from, source.mapping().record(element), element), null));
+            } catch (InvalidRecordException e) {
+                // No record came out of it: the CRM item itself names the quarantine file.
+                OutreachItem unmapped = OutreachItem.webhook(from, json.createObjectNode(), element);
+                unmapped.key(RecordKeys.ofRecord(element, null));
+                delivered.add(new Delivered(unmapped, e.error()));
+            }
+        }
+        exchange.setProperty(ITEMS, delivered);
+    }
+
+    private static List<JsonNode> records(JsonNode document) {
+        List<JsonNode> records = new ArrayList<>();
+        JsonNode list = document.isObject() && document.has("records") ? document.get("records") : document;
+        if (list.isArray()) {
+            list.forEach(records::add);
+        } else if (list.isObject() && list == document) {
+            records.add(document);
+        } else {
+            throw new WebhookRefusedException(400, "invalid_shape",
+                    "the body must be a record, an array of records, or {\"records\": [...]}");
+        }
+        return records;
+    }
+
+    /**
+     * Validates every record and stores the good ones in the ledger, with the answer, in one durable transaction:
+     * the 202 means all of them are stored, a 503 that none is. Bad ones are quarantined and listed. The answer is 202
+     * even when some are refused: redelivering them would not make them good.
+     */
+    public void accept(Exchange exchange, @ExchangeProperty(SOURCE) WebhookSources.Source source,
+            @ExchangeProperty(ITEMS) List<Delivered> delivered, @ExchangeProperty(DELIVERY_ID) String deliveryId) {
+        List<Ledger.Queued> queued = new ArrayList<>();
+        List<OutreachItem> good = new ArrayList<>();
+        Map<Integer, OutreachError> refused = new LinkedHashMap<>();
+        for (int index = 0; index < delivered.size(); index++) {
+            OutreachItem item = delivered.get(index).item();
+            OutreachError refusal = delivered.get(index).refused();
+            if (refusal == null) {
+                try {
+                    mapper.prepare(item);
+                } catch (InvalidRecordException e) {
+                    refusal = e.error();
+                }
+            }
+            if (refusal != null) {
+                refused.put(index, refusal);
+                continue;
+            }
+            item.firstSeenAt(item.source().receivedAt());
+            good.add(item);
+            queued.add(new Ledger.Queued(item.key(), item.contentHash(), OutcomeDocuments.item(item).toString()));
+        }
+        int[] counts = new int[2];
+        Ledger.DeliveryAnswer answer = ledger.acceptDelivery(source.name(), deliveryId, queued, claims -> {
+            ObjectNode body = json.createObjectNode();
+            counts[0] = (int) claims.stream().filter(claim -> !claim.isDuplicate()).count();
+            counts[1] = claims.size() - counts[0];
+            body.put("accepted", counts[0]).put("duplicates", counts[1]);
+            ArrayNode rejected = body.putArray("rejected");
+            refused.forEach((index, error) -> rejected.addObject().put("index", index).putObject("error")
+                    .put("type", error.type()).put("detail", error.detail()));
+            ArrayNode keys = body.putArray("keys");
+            good.forEach(item -> keys.add(item.key()));
+            return body.toString();
+        });
+        if (answer.replayed()) {
+            LOG.infof("webhook %s delivery %s: stored meanwhile by another copy, its answer given again", source.name(),
+                    deliveryId);
+        } else {
+            // Refused records are quarantined once their delivery is stored: a 503 leaves nothing behind.
+            refused.forEach((index, error) -> outcomes.refused(delivered.get(index).item(), error));
+            LOG.infof("webhook %s%s: %d accepted, %d duplicates, %d rejected", source.name(),
+                    deliveryId == null ? "" : " delivery " + deliveryId, counts[0], counts[1], refused.size());
+        }
+        respond(exchange, 202, answer.body(), null);
+    }
+
+    /** Error step: the delivery is refused as a whole. */
+    public void refuse(Exchange exchange) {
+        WebhookRefusedException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, WebhookRefusedException.class);
+        ObjectNode body = json.createObjectNode().put("error", refused.error());
+        if (refused.detail() != null) {
+            body.put("detail", refused.detail());
+        }
+        respond(exchange, refused.status(), body.toString(), refused.retryAfterSeconds());
+    }
+
+    /** Error step: the records cannot be stored; the sender should try again later. */
+    public void unavailable(Exchange exchange) {
+        LOG.errorf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
+                "webhook delivery not stored: the ledger is unavailable");
+        respond(exchange, 503, json.createObjectNode().put("error", "unavailable")
+                .put("detail", "the records cannot be stored right now; deliver again later").toString(), 30);
+    }
+
+    /** Error step: a bug of ours. Records stored before it stay stored; the sender will deliver again. */
+    public void failed(Exchange exchange) {
+        LOG.errorf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), "webhook delivery failed");
+        respond(exchange, 500, json.createObjectNode().put("error", "internal_error").toString(), null);
+    }
+
+    private String deliveryId(Exchange exchange, WebhookSources.Source source) {
+        String where = source.deliveryId();
+        if (where.startsWith("$")) {
+            try {
+                return CrmMapping.read(where, json.readTree(exchange.getProperty(BODY, byte[].class)));
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        String id = exchange.getMessage().getHeader(where, String.class);
+        return id == null || id.isBlank() || id.length() > 255 ? null : id.trim();
+    }
+
+    /** The answer, and nothing of the request: its headers (the signature, a token) are never echoed back. */
+    private static void respond(Exchange exchange, int status, String body, Integer retryAfterSeconds) {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (retryAfterSeconds != null) {
+            exchange.getMessage().setHeader("Retry-After", String.valueOf(retryAfterSeconds));
+        }
+        exchange.getMessage().setBody(body);
+    }
+}

@@ -1,0 +1,161 @@
+package com.postpressbridge.outcome;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.postpress.ErrorClassifier;
+import com.postpressbridge.postpress.OutcomePolicy;
+import com.postpressbridge.postpress.OutcomePolicyTest;
+import com.postpressbridge.postpress.SendChat;
+import com.postpressbridge.postpress.SendGate;
+import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordSource;
+
+/**
+ * Issue 6: a failure after a 2xx never turns a sent record into a quarantined or in-doubt one. {@link Outcomes} with
+ * real folders and a ledger that records what it is told (or fails), without Quarkus: the success folder cannot be
+ * written (a file stands in its place, which stops root too), or the ledger fails to take the success.
+ */
+class SentStaysSentTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ANSWER = "{\"object\":\"ChatStarted\",\"chat_id\":\"chat_1\",\"message_id\":\"msg_1\"}";
+
+    /** One {@code Ledger.finish} call. */
+    record Finish(String key, Ledger.State state, int attempts, boolean inDoubt, String chatId, String document) {
+    }
+
+    /** A ledger that keeps what it is told, and fails when asked to. */
+    static class RecordingLedger extends Ledger {
+        final List<Finish> finished = new ArrayList<>();
+        final List<String> written = new ArrayList<>();
+        RuntimeException down;
+
+        RecordingLedger() {
+            super(null);
+        }
+
+        @Override
+        public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
+                String messageId, String unwrittenOutcome) {
+            if (down != null) {
+                throw down;
+            }
+            finished.add(new Finish(key, state, attempts, inDoubt, chatId, unwrittenOutcome));
+            return finished.size();
+        }
+
+        @Override
+        public void written(String key, long version) {
+            written.add(key);
+        }
+    }
+
+    @TempDir
+    Path root;
+
+    RecordingLedger ledger;
+    OutcomeFolders folders;
+    Outcomes outcomes;
+    OutreachItem item;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        ledger = new RecordingLedger();
+        folders = new OutcomeFolders(root, JSON);
+        folders.create();
+        outcomes = new Outcomes(ledger, folders, new ErrorClassifier(JSON), new SendGate(),
+                new OutcomePolicy(OutcomePolicyTest.DEFAULTS), JSON);
+        item = OutreachItem.of(RecordSource.fileLine("sent.csv", 2),
+                JSON.readTree("{\"account_id\": \"acc\", \"attendees_ids\": [\"att\"], \"text\": \"Hi\"}"), null);
+        item.key("sent-key");
+        item.firstSeenAt(Instant.now().minus(Duration.ofDays(30))); // past the age limit: it must not matter
+    }
+
+    /** The exchange as send-chat leaves it after postpress answered 201. */
+    private Exchange answered201() {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(SendChat.ITEM, item);
+        exchange.setProperty(RecordClaims.CLAIMED, true);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
+        exchange.getMessage().setBody(ANSWER);
+        return exchange;
+    }
+
+    @Test
+    void anUnwritableSuccessFolderLeavesTheRecordSentInTheLedgerForStartUpToWrite() throws IOException {
+        Files.delete(folders.success());
+        Files.writeString(folders.success(), "not a folder");
+
+        outcomes.sent(answered201(), item);
+
+        assertEquals(1, ledger.finished.size(), "one outcome: " + ledger.finished);
+        Finish sent = ledger.finished.get(0);
+        assertEquals(Ledger.State.SENT, sent.state());
+        assertEquals(1, sent.attempts());
+        assertFalse(sent.inDoubt());
+        assertEquals("chat_1", sent.chatId());
+        JsonNode unwritten = JSON.readTree(sent.document());
+        assertEquals("success", unwritten.get("folder").asText());
+        assertEquals("chat_1", unwritten.at("/document/chat_id").asText(), "the chat id is kept for the line");
+        assertEquals(List.of(), ledger.written, "not written: the ledger keeps the line until start-up writes it");
+        assertNothingIn(folders.quarantine(), folders.retry());
+    }
+
+    static Stream<RuntimeException> ledgerFailures() {
+        return Stream.of(new Ledger.LedgerException("cannot finish", new SQLException("No space left on device")),
+                new IllegalStateException("a bug in the ledger"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("ledgerFailures")
+    void aLedgerThatFailsAfterTheAnswerStillGetsTheSuccessLineWritten(RuntimeException failure) throws IOException {
+        ledger.down = failure;
+
+        Ledger.LedgerException raised = assertThrows(Ledger.LedgerException.class, () -> outcomes.sent(answered201(), item),
+                "a ledger failure, handled by the ledger-unavailable clause (which stops the inbox), never by a clause"
+                        + " that quarantines");
+        assertTrue(raised == failure || raised.getCause() == failure);
+
+        List<String> lines = Files.readAllLines(folders.success().resolve("sent.csv.jsonl"));
+        assertEquals(1, lines.size());
+        JsonNode line = JSON.readTree(lines.get(0));
+        assertEquals("sent-key", line.get("key").asText());
+        assertEquals("chat_1", line.get("chat_id").asText(), "start-up recovery takes this line as the outcome");
+        assertFalse(line.get("already_performed").asBoolean());
+        assertNothingIn(folders.quarantine(), folders.retry());
+    }
+
+    private static void assertNothingIn(Path... folders) throws IOException {
+        for (Path folder : folders) {
+            try (var files = Files.list(folder)) {
+                assertEquals(List.of(), files.toList(), folder.getFileName() + " should be empty");
+            }
+        }
+    }
+}
