@@ -92,6 +92,43 @@ class LifecycleHolesTest {
     }
 
     /**
+     * Retries are driven from the ledger: the retry file is what a person reads, and an edit of it changes nothing of
+     * what is sent. Deleting it is how a person cancels the retry: the record is quarantined as local/cancelled,
+     * never sent, and sent after all when that quarantine file is dropped back in the inbox.
+     */
+    @Test
+    void aRetryIsSentFromTheLedgerAndCancelledByDeletingItsFile() throws Exception {
+        for (String attendee : List.of("kept-1", "cancel-1")) {
+            postpress.stubFor(PostpressStub.forAttendee(attendee).willReturn(PostpressStub.error(422,
+                    "errors/cannot_resend_yet").withHeader("Retry-After", "2")));
+        }
+        TestFolders.drop("later.csv", "account_id,attendees_ids,text,external_id\nacc_l,kept-1,Hello,crm-kept\n"
+                + "acc_l,cancel-1,Hello,crm-cancel\n");
+        assertEquals(2, TestFolders.awaitSummary("later.csv").get("retry").asInt());
+        Path kept = TestFolders.RETRY.resolve("crm-kept.json");
+        Files.writeString(kept, Files.readString(kept).replace("Hello", "Edited by hand"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.dueRetries(Long.MAX_VALUE, 10).stream()
+                .allMatch(Ledger.Due::projected));
+        Files.delete(TestFolders.RETRY.resolve("crm-cancel.json"));
+        postpress.stubFor(PostpressStub.forAttendee("kept-1").willReturn(PostpressStub.created()));
+        postpress.stubFor(PostpressStub.forAttendee("cancel-1").willReturn(PostpressStub.created()));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestFolders.successLines("later.csv").size() == 1);
+        assertEquals("Hello", TestFolders.successLines("later.csv").get(0).at("/record/text").asText(),
+                "sent from the ledger's document, not from the edited file");
+        Path cancelled = TestFolders.quarantineFile("later.csv.3");
+        assertEquals("local/cancelled", TestFolders.read(cancelled).at("/error/type").asText());
+        postpress.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/chats"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("cancel-1")));
+
+        String document = Files.readString(cancelled);
+        Files.delete(cancelled);
+        TestFolders.drop("later.csv.3.json", document);
+        assertEquals(1, TestFolders.awaitSummary("later.csv.3.json").get("sent").asInt());
+        assertEquals(List.of(), TestFolders.all(TestFolders.RETRY));
+    }
+
+    /**
      * Hole 3: a broken copy of a record that waits in retry/ (same external_id) is quarantined on its own; the
      * waiting record's retry file stays, and the record is sent when it is due.
      */

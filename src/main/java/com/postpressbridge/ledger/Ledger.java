@@ -200,13 +200,23 @@ public class Ledger {
      */
     public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
             String messageId, String unwrittenOutcome) {
+        return finish(key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId, null, unwrittenOutcome);
+    }
+
+    /**
+     * As {@link #finish(String, State, int, Long, boolean, String, String, String)}, for a record that waits to go
+     * again ({@code RETRY}): {@code waitingItem} is what it is sent from when its time comes. The retry file is written
+     * for people; the ledger never reads it back.
+     */
+    public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
+            String messageId, String waitingItem, String unwrittenOutcome) {
         long version = versions.incrementAndGet();
         transaction("finish " + key, db -> {
             if (outcome(db, key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId) != 1) {
                 throw new SQLException("record " + key + " is not in the ledger");
             }
-            update(db, "UPDATE outreach_work SET version = ?, item = NULL, unwritten_outcome = ?"
-                    + " WHERE record_key = ?", version, unwrittenOutcome, key);
+            update(db, "UPDATE outreach_work SET version = ?, item = ?, unwritten_outcome = ?"
+                    + " WHERE record_key = ?", version, waitingItem, unwrittenOutcome, key);
             return null;
         });
         return version;
@@ -250,14 +260,20 @@ public class Ledger {
             return;
         }
         transaction("clear written outcomes", db -> {
+            // A row that keeps the item of a waiting record only forgets the outcome it has projected.
             try (PreparedStatement delete = db.prepareStatement(
-                    "DELETE FROM outreach_work WHERE record_key = ? AND version = ?")) {
+                    "DELETE FROM outreach_work WHERE record_key = ? AND version = ? AND item IS NULL");
+                    PreparedStatement projected = db.prepareStatement("UPDATE outreach_work SET unwritten_outcome = NULL"
+                            + " WHERE record_key = ? AND version = ? AND item IS NOT NULL")) {
                 for (Written done : batch) {
-                    delete.setString(1, done.key());
-                    delete.setLong(2, done.version());
-                    delete.addBatch();
+                    for (PreparedStatement statement : List.of(delete, projected)) {
+                        statement.setString(1, done.key());
+                        statement.setLong(2, done.version());
+                        statement.addBatch();
+                    }
                 }
                 delete.executeBatch();
+                projected.executeBatch();
             }
             return null;
         });
@@ -270,21 +286,30 @@ public class Ledger {
         }
     }
 
-    /** Keys waiting in the retry folder whose time has come, oldest first. */
-    public List<String> dueRetries(long now, int limit) {
+    /**
+     * A record waiting in {@code RETRY} whose time has come: the document it is sent from, and whether its retry file
+     * was written (projected) since its outcome was decided.
+     */
+    public record Due(String key, String document, boolean projected) {
+    }
+
+    /** Records waiting to go again whose time has come, oldest first, with the documents they are sent from. */
+    public List<Due> dueRetries(long now, int limit) {
         return transaction("list due retries", db -> {
-            List<String> keys = new ArrayList<>();
-            try (PreparedStatement select = db.prepareStatement("SELECT record_key FROM outreach_record"
-                    + " WHERE state = 'RETRY' AND next_attempt_at <= ? ORDER BY next_attempt_at, record_key")) {
+            List<Due> due = new ArrayList<>();
+            try (PreparedStatement select = db.prepareStatement("SELECT r.record_key, w.item,"
+                    + " w.unwritten_outcome IS NULL FROM outreach_record r JOIN outreach_work w ON w.record_key ="
+                    + " r.record_key WHERE r.state = 'RETRY' AND r.next_attempt_at <= ? AND w.item IS NOT NULL"
+                    + " ORDER BY r.next_attempt_at, r.record_key")) {
                 select.setLong(1, now);
                 select.setMaxRows(limit);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        keys.add(rows.getString(1));
+                        due.add(new Due(rows.getString(1), rows.getString(2), rows.getBoolean(3)));
                     }
                 }
             }
-            return keys;
+            return due;
         });
     }
 
@@ -301,21 +326,32 @@ public class Ledger {
     }
 
     /**
-     * Puts a file found in the retry folder back on the schedule, for a ledger that lost track of it (a new
-     * database, a file moved by hand). A key the ledger knows is left as it is.
+     * Puts a file found in the retry folder back on the schedule, with the document it is sent from: for a ledger that
+     * lost track of it (a new database), or one that kept only its state (written by a version that read retry files
+     * back). A key in any other state is left as it is.
      */
-    public boolean adoptRetry(String key, int attempts, long firstSeenAt, long nextAttemptAt) {
+    public boolean adoptRetry(String key, int attempts, long firstSeenAt, long nextAttemptAt, String document) {
         return transaction("adopt retry " + key, db -> {
+            Savepoint before = db.setSavepoint();
             try {
-                return update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
+                update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
                         + " next_attempt_at, in_doubt, content_hash) VALUES (?, 'RETRY', ?, ?, ?, ?, FALSE, '')", key,
-                        attempts, firstSeenAt, System.currentTimeMillis(), nextAttemptAt) == 1;
+                        attempts, firstSeenAt, System.currentTimeMillis(), nextAttemptAt);
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
                 }
-                return false;
+                db.rollback(before);
             }
+            if (update(db, "UPDATE outreach_work SET item = ? WHERE record_key = ? AND item IS NULL AND EXISTS"
+                    + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = 'RETRY')", document, key,
+                    key) == 1) {
+                return true;
+            }
+            return update(db, "INSERT INTO outreach_work (record_key, version, item) SELECT ?, ?, ? FROM (VALUES (0))"
+                    + " AS one (x) WHERE NOT EXISTS (SELECT 1 FROM outreach_work WHERE record_key = ?) AND EXISTS"
+                    + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = 'RETRY')", key,
+                    versions.incrementAndGet(), document, key, key) == 1;
         });
     }
 

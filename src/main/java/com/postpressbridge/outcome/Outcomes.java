@@ -207,6 +207,21 @@ public class Outcomes {
         apply(item, true, decide(item, true, 1, SendFailure.maybeSent(error), null), null);
     }
 
+    /**
+     * A person deleted the retry file of a waiting record: it is not sent, it goes to quarantine (where it can be
+     * dropped back in the inbox to be sent after all). Taken by another pass meanwhile: that pass decides.
+     */
+    public void cancelled(OutreachItem item) {
+        if (!ledger.claimWaiting(item.key(), Ledger.State.RETRY, OutcomeDocuments.item(item).toString())) {
+            return;
+        }
+        OutreachError cancelled = OutreachError.local("cancelled", "Retry cancelled", "retry/"
+                + folders.retryFile(item.key()).getFileName() + " was deleted, so the record was not sent again. To send"
+                + " it after all, drop this file back in the inbox.");
+        apply(item, true, new Decision.Quarantine(cancelled, item.attempts(), false), null);
+        LOG.infof("record %s: its retry file was deleted, retry cancelled and the record quarantined", item);
+    }
+
     /** A webhook record refused before it was accepted: quarantined, the ledger never saw it. */
     public void refused(OutreachItem item, OutreachError error) {
         apply(item, false, decide(item, false, 0, SendFailure.invalidRecord(error), null), null);
@@ -240,8 +255,10 @@ public class Outcomes {
             folders.writeUnclaimed(file);
             return;
         }
+        // A record that waits to go again is sent from the ledger's copy of its retry document when its time comes.
+        String waitingItem = state == State.RETRY ? file.document().toString() : null;
         long version = ledger.finish(item.key(), state, attempts, nextAttemptAt, inDoubt, chatId, messageId,
-                file.toJson().toString());
+                waitingItem, file.toJson().toString());
         folders.write(file, false);
         ledger.written(item.key(), version);
     }

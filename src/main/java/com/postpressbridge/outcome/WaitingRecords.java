@@ -21,8 +21,9 @@ import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.record.OutreachItem;
 
 /**
- * Records waiting to be sent: webhook records accepted into the ledger (sent at once), and records of the retry
- * folder whose time has come (the ledger knows when, the file in {@code retry/} holds the record). The
+ * Records waiting to be sent, as the ledger has them: webhook records accepted into it (sent at once), and records
+ * waiting to go again whose time has come. The ledger holds the documents they are sent from; the files of
+ * {@code retry/} are for people, and never read back — except that a person who deletes one cancels its retry. The
  * {@code dispatch-waiting} route sends them through {@code send-chat}.
  */
 @ApplicationScoped
@@ -38,11 +39,13 @@ public class WaitingRecords {
 
     private final Ledger ledger;
     private final OutcomeFolders folders;
+    private final Outcomes outcomes;
     private final ObjectMapper json;
 
-    public WaitingRecords(Ledger ledger, OutcomeFolders folders, ObjectMapper json) {
+    public WaitingRecords(Ledger ledger, OutcomeFolders folders, Outcomes outcomes, ObjectMapper json) {
         this.ledger = ledger;
         this.folders = folders;
+        this.outcomes = outcomes;
         this.json = json;
     }
 
@@ -53,14 +56,13 @@ public class WaitingRecords {
         for (String document : ledger.queued(BATCH)) {
             items.add(OutcomeDocuments.item(json.readTree(document), Ledger.State.QUEUED));
         }
-        for (String key : ledger.dueRetries(before == null ? System.currentTimeMillis() : before, BATCH)) {
-            Path file = folders.retryFile(key);
-            try {
-                items.add(OutcomeDocuments.item(json.readTree(file.toFile()), Ledger.State.RETRY));
-            } catch (IOException | RuntimeException e) {
-                LOG.errorf("retry/%s cannot be read (%s): left in the retry folder and taken off the schedule;"
-                        + " fix it and drop its record in the inbox", file.getFileName(), e.getMessage());
-                ledger.finish(key, Ledger.State.QUARANTINED, 0, null, false, null, null, null);
+        for (Ledger.Due due : ledger.dueRetries(before == null ? System.currentTimeMillis() : before, BATCH)) {
+            OutreachItem item = OutcomeDocuments.item(json.readTree(due.document()), Ledger.State.RETRY);
+            // Written, then gone: a person deleted it. Never written yet (a crash came in between): not a person's doing.
+            if (due.projected() && Files.isDirectory(folders.retry()) && !Files.exists(folders.retryFile(due.key()))) {
+                outcomes.cancelled(item);
+            } else {
+                items.add(item);
             }
         }
         exchange.setProperty(TAKEN, items.size());
@@ -89,11 +91,12 @@ public class WaitingRecords {
                 Ledger.State state = ledger.state(key);
                 if (state == Ledger.State.SENT || state == Ledger.State.QUARANTINED) {
                     Files.deleteIfExists(file);
-                } else if (state == null) {
+                } else if (state == null || state == Ledger.State.RETRY) {
                     OutreachItem item = OutcomeDocuments.item(document, Ledger.State.RETRY);
                     JsonNode next = document.get("next_attempt_at");
                     long due = next == null ? System.currentTimeMillis() : Instant.parse(next.asText()).toEpochMilli();
-                    if (ledger.adoptRetry(key, item.attempts(), item.firstSeenAt().toEpochMilli(), due)) {
+                    if (ledger.adoptRetry(key, item.attempts(), item.firstSeenAt().toEpochMilli(), due,
+                            document.toString())) {
                         adopted++;
                     }
                 }
