@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -12,6 +11,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,6 @@ class LedgerRecoveryTest {
         item.firstSeenAt(Instant.now());
         assertEquals(Ledger.Claim.CLAIMED, ledger.claim(item.key(), item.key(), OutcomeDocuments.item(item).toString(),
                 false, Ledger.State.SENDING));
-        Thread.sleep(5); // outcome files written by this claim are newer than it
         return item;
     }
 
@@ -84,11 +83,11 @@ class LedgerRecoveryTest {
                         OutreachError.local("connection_failed", "t", "d"), false), OutcomeFolders.quarantineName(fresh)),
                 false);
         OutreachItem resent = claimed("sent-from-retry");
+        // This retry file is the one the record was sent from: it was decided before the claim.
+        ObjectNode older = OutcomeDocuments.retry(resent, 1, Instant.now(), OutreachError.local("x", "t", "d"), false)
+                .put("decided_at", Instant.now().minusSeconds(60).toString());
         folders.write(new OutcomeFile(OutcomeFile.Folder.retry, folders.retryFile(resent.key()).getFileName().toString(),
-                resent.key(), OutcomeDocuments.retry(resent, 1, Instant.now(), OutreachError.local("x", "t", "d"), false),
-                OutcomeFolders.quarantineName(resent)), false);
-        // This retry file is the one the record was sent from: it was there before the claim.
-        Files.setLastModifiedTime(folders.retryFile(resent.key()), FileTime.from(Instant.now().minusSeconds(60)));
+                resent.key(), older, OutcomeFolders.quarantineName(resent)), false);
 
         recovery.run();
 

@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.ExchangeProperty;
 
 import com.postpressbridge.postpress.SendChat;
+import com.postpressbridge.record.ChatField;
+import com.postpressbridge.record.ChatField.Api;
 import com.postpressbridge.record.ChatRequest;
 import com.postpressbridge.record.FormPart;
 import com.postpressbridge.record.InvalidRecordException;
@@ -31,19 +33,19 @@ import com.postpressbridge.record.RecordLimits;
 @Named("chatRequests")
 public class ChatRequestMapper {
 
-    static final Set<String> RECORD_FIELDS = Set.of("account_id", "attendees_ids", "text", "subject", "attachments",
-            "voice_message", "video_message", "linkedin", "external_id", "variables");
+    // Every list of names below is read from the one definition of the record's fields, ChatField.
+    static final Set<String> RECORD_FIELDS = names(ChatField.namesUnder(""), ChatField.VARIABLES);
+    static final List<String> APIS = ChatField.LINKEDIN_API.allowed();
+    static final List<String> CLASSIC_OPTIONS = ChatField.optionsOf(Api.CLASSIC);
+    static final List<String> RECRUITER_OPTIONS = ChatField.optionsOf(Api.RECRUITER);
+    static final Set<String> FOLLOW_UP_FIELDS = names(ChatField.namesUnder("linkedin.follow_up"));
+    static final Set<String> SCHEDULED_TIME_FIELDS = names(ChatField.namesUnder("linkedin.follow_up.scheduled_time"));
 
-    static final List<String> APIS = List.of("classic", "recruiter", "sales_navigator");
-    static final List<String> CLASSIC_OPTIONS = List.of("topic", "applicant_id", "invitation_id", "inmail");
-    static final List<String> RECRUITER_OPTIONS = List.of("signature", "hiring_project_id", "job_posting_id",
-            "sourcing_channel", "email_address", "visibility", "follow_up");
-    static final List<String> TOPICS = List.of("service_request", "request_demo", "support", "careers", "other");
-    static final List<String> SOURCING_CHANNELS = List.of("JOB_POSTING_RECOMMENDED_MATCHES", "JOB_POSTING", "REFERRAL",
-            "INTERNAL_CANDIDATES", "AUTOMATED_SOURCING", "RECRUITER_SEARCH", "CAREER_SITE");
-    static final List<String> VISIBILITIES = List.of("PUBLIC", "PRIVATE", "PROJECT");
-    static final Set<String> FOLLOW_UP_FIELDS = Set.of("subject", "text", "attachments", "scheduled_time");
-    static final Set<String> SCHEDULED_TIME_FIELDS = Set.of("days", "weeks", "timezone");
+    private static Set<String> names(List<String> names, String... more) {
+        Set<String> all = new java.util.LinkedHashSet<>(names);
+        all.addAll(List.of(more));
+        return Set.copyOf(all);
+    }
 
     private final AttachmentFolder attachments;
 
@@ -84,27 +86,27 @@ public class ChatRequestMapper {
             throw new InvalidRecordException("missing_field", "Missing required field",
                     "account_id is required: the id of the connected account that sends the message");
         }
-        parts.add(FormPart.text("account_id", accountId));
+        parts.add(FormPart.text(ChatField.ACCOUNT_ID.formName(), accountId));
 
         List<String> attendees = texts(record, "attendees_ids", "attendees_ids");
         if (attendees.isEmpty()) {
             throw new InvalidRecordException("missing_field", "Missing required field",
                     "attendees_ids is required: at least one provider id of the person to write to");
         }
-        attendees.forEach(id -> parts.add(FormPart.text("attendees_ids[]", id)));
+        attendees.forEach(id -> parts.add(FormPart.text(ChatField.ATTENDEES_IDS.formName(), id)));
 
         String text = TemplateRenderer.render("text", text(record, "text", "text"), variables);
-        addText(parts, "text", text);
-        addText(parts, "subject", TemplateRenderer.render("subject", text(record, "subject", "subject"), variables));
+        addText(parts, ChatField.TEXT.formName(), text);
+        addText(parts, ChatField.SUBJECT.formName(), TemplateRenderer.render("subject", text(record, "subject", "subject"), variables));
         List<String> files = texts(record, "attachments", "attachments");
-        files.forEach(name -> parts.add(FormPart.file("attachments[]", attachments.resolve("attachments", name))));
+        files.forEach(name -> parts.add(FormPart.file(ChatField.ATTACHMENTS.formName(), attachments.resolve("attachments", name))));
         String voice = text(record, "voice_message", "voice_message");
         if (voice != null) {
-            parts.add(FormPart.file("voice_message", attachments.resolve("voice_message", voice)));
+            parts.add(FormPart.file(ChatField.VOICE_MESSAGE.formName(), attachments.resolve("voice_message", voice)));
         }
         String video = text(record, "video_message", "video_message");
         if (video != null) {
-            parts.add(FormPart.file("video_message", attachments.resolve("video_message", video)));
+            parts.add(FormPart.file(ChatField.VIDEO_MESSAGE.formName(), attachments.resolve("video_message", video)));
         }
         if (isBlank(text) && files.isEmpty() && voice == null && video == null) {
             throw new InvalidRecordException("nothing_to_send", "Nothing to send",
@@ -122,7 +124,7 @@ public class ChatRequestMapper {
         if (!linkedin.isObject()) {
             throw invalidValue("linkedin must be an object, like {\"api\": \"classic\", \"inmail\": true}");
         }
-        String api = oneOf(linkedin, "api", "linkedin[api]", APIS);
+        String api = oneOf(linkedin, "api", ChatField.LINKEDIN_API.column(), APIS);
         String chosen = api == null ? "classic" : api;
         Set<String> allowed = new java.util.HashSet<>(Set.of("api"));
         allowed.addAll(CLASSIC_OPTIONS);
@@ -142,19 +144,20 @@ public class ChatRequestMapper {
             }
         }
         if (api != null) {
-            parts.add(FormPart.text("linkedin[api]", api));
+            parts.add(FormPart.text(ChatField.LINKEDIN_API.formName(), api));
         }
-        addText(parts, "linkedin[topic]", oneOf(linkedin, "topic", "linkedin[topic]", TOPICS));
-        addText(parts, "linkedin[applicant_id]", text(linkedin, "applicant_id", "linkedin[applicant_id]"));
-        addText(parts, "linkedin[invitation_id]", text(linkedin, "invitation_id", "linkedin[invitation_id]"));
-        addText(parts, "linkedin[inmail]", bool(linkedin, "inmail", "linkedin[inmail]"));
-        addText(parts, "linkedin[signature]", text(linkedin, "signature", "linkedin[signature]"));
-        addText(parts, "linkedin[hiring_project_id]", text(linkedin, "hiring_project_id", "linkedin[hiring_project_id]"));
-        addText(parts, "linkedin[job_posting_id]", text(linkedin, "job_posting_id", "linkedin[job_posting_id]"));
-        addText(parts, "linkedin[sourcing_channel]",
-                oneOf(linkedin, "sourcing_channel", "linkedin[sourcing_channel]", SOURCING_CHANNELS));
-        addText(parts, "linkedin[email_address]", text(linkedin, "email_address", "linkedin[email_address]"));
-        addText(parts, "linkedin[visibility]", oneOf(linkedin, "visibility", "linkedin[visibility]", VISIBILITIES));
+        // The options, in the order of the form (ChatField's order); which API they belong to was checked above.
+        for (ChatField option : ChatField.values()) {
+            if (option.api() != Api.ANY && option.path().size() == 2) {
+                String name = option.fieldName();
+                String at = option.column();
+                addText(parts, option.formName(), switch (option.kind()) {
+                    case ONE_OF -> oneOf(linkedin, name, at, option.allowed());
+                    case BOOLEAN -> bool(linkedin, name, at);
+                    default -> text(linkedin, name, at);
+                });
+            }
+        }
         JsonNode followUp = linkedin.get("follow_up");
         if (followUp != null && !followUp.isNull()) {
             followUp(followUp, variables, parts);
@@ -172,10 +175,10 @@ public class ChatRequestMapper {
         if (isBlank(subject) || isBlank(text)) {
             throw invalidFollowUp(at + " needs both " + at + "[subject] and " + at + "[text]");
         }
-        parts.add(FormPart.text(at + "[subject]", subject));
-        parts.add(FormPart.text(at + "[text]", text));
+        parts.add(FormPart.text(ChatField.FOLLOW_UP_SUBJECT.formName(), subject));
+        parts.add(FormPart.text(ChatField.FOLLOW_UP_TEXT.formName(), text));
         for (String name : texts(followUp, "attachments", at + "[attachments]")) {
-            parts.add(FormPart.file(at + "[attachments][]", attachments.resolve(at + "[attachments]", name)));
+            parts.add(FormPart.file(ChatField.FOLLOW_UP_ATTACHMENTS.formName(), attachments.resolve(at + "[attachments]", name)));
         }
         JsonNode scheduled = followUp.get("scheduled_time");
         String when = at + "[scheduled_time]";
@@ -201,11 +204,11 @@ public class ChatRequestMapper {
                     when + "[timezone] \"" + zone + "\" is not an IANA time zone (like Europe/Paris or America/New_York)");
         }
         if (days != null) {
-            parts.add(FormPart.text(when + "[days]", days));
+            parts.add(FormPart.text(ChatField.FOLLOW_UP_DAYS.formName(), days));
         } else {
-            parts.add(FormPart.text(when + "[weeks]", weeks));
+            parts.add(FormPart.text(ChatField.FOLLOW_UP_WEEKS.formName(), weeks));
         }
-        parts.add(FormPart.text(when + "[timezone]", zone));
+        parts.add(FormPart.text(ChatField.FOLLOW_UP_TIMEZONE.formName(), zone));
     }
 
     private static Map<String, String> variables(JsonNode variables) {

@@ -42,6 +42,7 @@ public final class OutcomeDocuments {
         json.put("next_attempt_at", nextAttemptAt.toString());
         json.put("held", held);
         json.set("error", error.toJson());
+        json.put("decided_at", Instant.now().toString());
         return json;
     }
 

@@ -201,12 +201,17 @@ public class OutcomeFolders {
             return Optional.of(new OutcomeFile(OutcomeFile.Folder.success, successFile, item.key(), (ObjectNode) line,
                     quarantineName));
         }
+        // Which outcome was decided for this claim is read from the documents' own times, taken from the same clock
+        // as the claim's: file modification times run on a coarser clock and could put a new file before its claim.
         for (Path file : new Path[] { quarantine().resolve(quarantineName), retryFile(item.key()) }) {
-            if (Files.isRegularFile(file) && Files.getLastModifiedTime(file).toMillis() >= claimedAt) {
+            if (Files.isRegularFile(file)) {
                 JsonNode document = json.readTree(file.toFile());
-                if (item.key().equals(document.path("key").asText())) {
-                    OutcomeFile.Folder folder = file.getParent().equals(retry()) ? OutcomeFile.Folder.retry
-                            : OutcomeFile.Folder.quarantine;
+                OutcomeFile.Folder folder = file.getParent().equals(retry()) ? OutcomeFile.Folder.retry
+                        : OutcomeFile.Folder.quarantine;
+                String decidedAt = document.path(folder == OutcomeFile.Folder.retry ? "decided_at" : "quarantined_at")
+                        .asText(null);
+                if (item.key().equals(document.path("key").asText()) && decidedAt != null
+                        && Instant.parse(decidedAt).toEpochMilli() >= claimedAt) {
                     return Optional.of(new OutcomeFile(folder, file.getFileName().toString(), item.key(),
                             (ObjectNode) document, quarantineName));
                 }

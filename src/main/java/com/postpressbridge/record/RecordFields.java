@@ -13,18 +13,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class RecordFields {
 
     /** Columns that hold several values, separated by {@code ; | ,} or white space. */
-    static final Set<String> LIST_COLUMNS = Set.of("attendees_ids", "attachments", "linkedin[follow_up][attachments]");
-    static final Set<String> BOOLEAN_COLUMNS = Set.of("linkedin[inmail]");
-    static final Set<String> NUMBER_COLUMNS = Set.of("linkedin[follow_up][scheduled_time][days]",
-            "linkedin[follow_up][scheduled_time][weeks]");
-    public static final Set<String> COLUMNS = Set.of("account_id", "attendees_ids", "text", "subject", "attachments",
-            "voice_message", "video_message", "external_id", "linkedin[api]", "linkedin[topic]",
-            "linkedin[applicant_id]", "linkedin[invitation_id]", "linkedin[inmail]", "linkedin[signature]",
-            "linkedin[hiring_project_id]", "linkedin[job_posting_id]", "linkedin[sourcing_channel]",
-            "linkedin[email_address]", "linkedin[visibility]", "linkedin[follow_up][subject]",
-            "linkedin[follow_up][text]", "linkedin[follow_up][attachments]",
-            "linkedin[follow_up][scheduled_time][days]", "linkedin[follow_up][scheduled_time][weeks]",
-            "linkedin[follow_up][scheduled_time][timezone]");
+    static final Set<String> LIST_COLUMNS = columns(field -> field.kind().isList());
+    static final Set<String> BOOLEAN_COLUMNS = columns(field -> field.kind() == ChatField.Kind.BOOLEAN);
+    static final Set<String> NUMBER_COLUMNS = columns(field -> field.kind() == ChatField.Kind.NUMBER);
+    /** Every column that is a field of the record ({@link ChatField}); any other column is a template variable. */
+    public static final Set<String> COLUMNS = columns(field -> true);
+
+    private static Set<String> columns(java.util.function.Predicate<ChatField> which) {
+        return java.util.Arrays.stream(ChatField.values()).filter(which).map(ChatField::column)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
 
     private RecordFields() {
     }

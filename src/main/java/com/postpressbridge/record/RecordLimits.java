@@ -29,8 +29,6 @@ public final class RecordLimits {
     public static final int MAX_RECORD = 500_000;
 
     private static final char BOM = '\uFEFF';
-    private static final Map<String, Integer> FIELD_LIMITS = Map.of("text", MAX_TEXT, "subject", MAX_SUBJECT,
-            "linkedin[follow_up][text]", MAX_TEXT, "linkedin[follow_up][subject]", MAX_SUBJECT);
 
     private RecordLimits() {
     }
@@ -96,7 +94,7 @@ public final class RecordLimits {
         if (path.startsWith("variable ")) {
             return MAX_VARIABLE;
         }
-        return FIELD_LIMITS.getOrDefault(path, MAX_VALUE);
+        return ChatField.ofColumn(path.replaceAll("\\[[0-9]+]$", "")).map(ChatField::limit).orElse(MAX_VALUE);
     }
 
     /**
