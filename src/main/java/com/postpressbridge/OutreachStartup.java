@@ -14,6 +14,7 @@ import com.postpressbridge.outcome.LedgerRebuild;
 import com.postpressbridge.outcome.LedgerRecovery;
 import com.postpressbridge.outcome.OutcomeFolders;
 import com.postpressbridge.outcome.WaitingRecords;
+import com.postpressbridge.postpress.SendGate;
 
 /**
  * Brings the bridge up in order: configuration checked, folders made, the ledger repaired after a crash, and only
@@ -30,15 +31,17 @@ public class OutreachStartup {
     private final LedgerRebuild rebuild;
     private final LedgerRecovery recovery;
     private final WaitingRecords waitingRecords;
+    private final SendGate gate;
 
     public OutreachStartup(PostpressConfig postpress, OutreachConfig outreach, OutcomeFolders folders,
-            LedgerRebuild rebuild, LedgerRecovery recovery, WaitingRecords waitingRecords) {
+            LedgerRebuild rebuild, LedgerRecovery recovery, WaitingRecords waitingRecords, SendGate gate) {
         this.postpress = postpress;
         this.outreach = outreach;
         this.folders = folders;
         this.rebuild = rebuild;
         this.recovery = recovery;
         this.waitingRecords = waitingRecords;
+        this.gate = gate;
     }
 
     /** A failure here stops the app (a Camel event observer's exception would only be logged). */
@@ -52,6 +55,7 @@ public class OutreachStartup {
         }
         folders.create();
         rebuild.run();
+        gate.restarted();
         recovery.run();
         waitingRecords.reconcile();
         camel.getRouteController().startRoute("file-intake");

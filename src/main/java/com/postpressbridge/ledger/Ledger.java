@@ -8,6 +8,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -353,6 +354,94 @@ public class Ledger {
                     + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = 'RETRY')", key,
                     versions.incrementAndGet(), document, key, key) == 1;
         });
+    }
+
+    /** A pause of sending: an account's ({@code scope} is its id) or of all sending ({@link #ALL_SENDING}). */
+    public record Hold(String scope, long until, String reason, String probe) {
+    }
+
+    /** The scope of the pause of all sending (postpress refused the API key). */
+    public static final String ALL_SENDING = "*";
+
+    /** Every pause, ended or not (an ended one waits for its probe's answer). */
+    public List<Hold> holds() {
+        return transaction("read pauses", db -> {
+            List<Hold> holds = new ArrayList<>();
+            try (PreparedStatement select = db.prepareStatement(
+                    "SELECT scope, until_at, reason, probe_key FROM sending_hold"); ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    holds.add(new Hold(row.getString(1), row.getLong(2), row.getString(3), row.getString(4)));
+                }
+            }
+            return holds;
+        });
+    }
+
+    /** Pauses a scope until a time; a pause that already lasts longer keeps its end. Nobody probes it yet. */
+    public void hold(String scope, long until, String reason) {
+        long now = System.currentTimeMillis();
+        transaction("pause " + scope, db -> {
+            if (update(db, "UPDATE sending_hold SET until_at = CASE WHEN until_at > ? THEN until_at ELSE ? END,"
+                    + " reason = ?, probe_key = NULL, updated_at = ? WHERE scope = ?", until, until, reason, now,
+                    scope) == 1) {
+                return null;
+            }
+            Savepoint before = db.setSavepoint();
+            try {
+                update(db, "INSERT INTO sending_hold (scope, until_at, reason, probe_key, updated_at) VALUES (?, ?, ?,"
+                        + " NULL, ?)", scope, until, reason, now);
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                db.rollback(before); // paused meanwhile by another: pause again over it
+                update(db, "UPDATE sending_hold SET until_at = CASE WHEN until_at > ? THEN until_at ELSE ? END,"
+                        + " reason = ?, probe_key = NULL, updated_at = ? WHERE scope = ?", until, until, reason, now,
+                        scope);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Lets a record through a scope, or says why not: a pause that has not ended holds it, and so does one that has
+     * ended but is probed by another record. The first record to come after the end becomes the probe.
+     *
+     * @return the pause that holds the record, or empty when it may go
+     */
+    public Optional<Hold> admit(String scope, String key, long now) {
+        return transaction("admit " + key, db -> {
+            if (update(db, "UPDATE sending_hold SET probe_key = ?, updated_at = ? WHERE scope = ? AND until_at <= ?"
+                    + " AND (probe_key IS NULL OR probe_key = ?)", key, now, scope, now, key) == 1) {
+                return Optional.empty();
+            }
+            try (PreparedStatement select = db.prepareStatement(
+                    "SELECT scope, until_at, reason, probe_key FROM sending_hold WHERE scope = ?")) {
+                select.setString(1, scope);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(new Hold(row.getString(1), row.getLong(2), row.getString(3),
+                            row.getString(4))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The probe of a scope was answered in a way that ends its pause. */
+    public void release(String scope, String probe) {
+        transaction("release " + scope, db -> update(db, "DELETE FROM sending_hold WHERE scope = ? AND probe_key = ?",
+                scope, probe));
+    }
+
+    /** The probe of a scope got no answer: the next record may probe instead. */
+    public void unprobe(String scope, String probe) {
+        transaction("unprobe " + scope, db -> update(db, "UPDATE sending_hold SET probe_key = NULL WHERE scope = ? AND"
+                + " probe_key = ?", scope, probe));
+    }
+
+    /** Lifts a pause, or every pause with {@code null}. */
+    public void lift(String scope) {
+        transaction("lift pauses", db -> scope == null ? update(db, "DELETE FROM sending_hold")
+                : update(db, "DELETE FROM sending_hold WHERE scope = ?", scope));
     }
 
     /** Whether the ledger holds no record at all: a new database. */

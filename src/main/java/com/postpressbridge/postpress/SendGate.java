@@ -1,37 +1,54 @@
 package com.postpressbridge.postpress;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.apache.camel.ExchangeProperty;
 import org.jboss.logging.Logger;
 
+import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
 
+import io.quarkus.scheduler.Scheduled;
+
 /**
- * The pauses and their probes. An account whose answer said it is unusable is paused: its records wait without a
- * request until the pause ends, then one record probes; the others wait for the probe's answer. An API key that
- * postpress refused stops all sending the same way. How long a pause lasts is {@link OutcomePolicy}'s call; this
- * class only keeps them, and {@link Outcomes} tells it what each answer proved.
+ * The pauses and their probes, kept in the ledger (so that every instance, and the next start, sees the same
+ * pause). An account whose answer said it is unusable is paused: its records wait without a request until the pause
+ * ends, then one record probes; the others wait for the probe's answer. An API key that postpress refused stops all
+ * sending the same way. How long a pause lasts is {@link OutcomePolicy}'s call; this class only keeps them, and
+ * {@code Outcomes} tells it what each answer proved.
+ *
+ * <p>The ledger is asked only for a record whose account (or all sending) is paused: a copy of the pauses, renewed
+ * after each change made here and every second, lets every other record through without a query.
  */
 @ApplicationScoped
 @Named("sendGate")
 public class SendGate {
 
     private static final Logger LOG = Logger.getLogger(SendGate.class);
-    private static final String ALL = "";
+    private static final String ALL = Ledger.ALL_SENDING;
 
     /** A pause: until when, why, and the key of the record probing after it, if one is. */
-    record Pause(Instant until, OutreachError reason, String probe) {
+    public record Pause(Instant until, OutreachError reason, String probe) {
     }
 
-    private final Map<String, Pause> pauses = new ConcurrentHashMap<>();
+    private final Ledger ledger;
+    private final ObjectMapper json;
+    private volatile Map<String, Pause> pauses = Map.of();
+
+    public SendGate(Ledger ledger, ObjectMapper json) {
+        this.ledger = ledger;
+        this.json = json;
+    }
 
     /** Step of {@code send-chat}: lets the record through, or holds it with a {@link SendingHeldException}. */
     public void admit(@ExchangeProperty(SendChat.ITEM) OutreachItem item) {
@@ -45,20 +62,14 @@ public class SendGate {
     }
 
     private void admitThrough(String scope, OutreachItem item, boolean allSending) {
-        if (scope == null) {
+        if (scope == null || !pauses.containsKey(scope)) {
             return;
         }
-        Instant now = Instant.now();
-        Pause[] held = new Pause[1];
-        pauses.computeIfPresent(scope, (s, pause) -> {
-            if (now.isBefore(pause.until()) || (pause.probe() != null && !pause.probe().equals(item.key()))) {
-                held[0] = pause;
-                return pause;
-            }
-            return new Pause(pause.until(), pause.reason(), item.key()); // this record probes
-        });
-        if (held[0] != null) {
-            throw new SendingHeldException(held[0].reason(), held[0].until(), allSending);
+        Optional<Ledger.Hold> held = ledger.admit(scope, item.key(), System.currentTimeMillis());
+        refresh();
+        if (held.isPresent()) {
+            Pause pause = pause(held.get());
+            throw new SendingHeldException(pause.reason(), pause.until(), allSending);
         }
     }
 
@@ -74,8 +85,8 @@ public class SendGate {
         if (accountId == null) {
             return;
         }
-        pauses.merge(accountId, new Pause(until, reason, null),
-                (old, fresh) -> old.until().isAfter(fresh.until()) ? new Pause(old.until(), fresh.reason(), null) : fresh);
+        ledger.hold(accountId, until.toEpochMilli(), reason.toJson().toString());
+        refresh();
         if (!accountId.equals(ALL)) {
             LOG.warnf("account %s paused until %s: %s", accountId, until, reason);
         }
@@ -94,21 +105,23 @@ public class SendGate {
     /** No answer came to a probe: let the next record probe instead. */
     public void unanswered(OutreachItem item) {
         for (String scope : new String[] { ALL, item.accountId() }) {
-            if (scope != null) {
-                pauses.computeIfPresent(scope,
-                        (s, pause) -> isProbe(pause, item) ? new Pause(pause.until(), pause.reason(), null) : pause);
+            if (isProbe(scope, item)) {
+                ledger.unprobe(scope, item.key());
+                refresh();
             }
         }
     }
 
     private void release(String scope, OutreachItem item) {
-        if (scope != null) {
-            pauses.computeIfPresent(scope, (s, pause) -> isProbe(pause, item) ? null : pause);
+        if (isProbe(scope, item)) {
+            ledger.release(scope, item.key());
+            refresh();
         }
     }
 
-    private static boolean isProbe(Pause pause, OutreachItem item) {
-        return item.key() != null && item.key().equals(pause.probe());
+    private boolean isProbe(String scope, OutreachItem item) {
+        Pause pause = scope == null ? null : pauses.get(scope);
+        return pause != null && item.key() != null && item.key().equals(pause.probe());
     }
 
     /** Until when an account (or all sending) is paused, if it is. */
@@ -126,8 +139,39 @@ public class SendGate {
         return Optional.ofNullable(pauses.get(ALL));
     }
 
-    /** Lifts every pause, as a restart does. */
+    /** Lifts every pause. */
     public void clear() {
-        pauses.clear();
+        ledger.lift(null);
+        refresh();
+    }
+
+    /**
+     * At start-up: a stop-all pause goes, since the API key may have been fixed with the restart (the first answer
+     * tells); the pauses of accounts stay.
+     */
+    public void restarted() {
+        ledger.lift(ALL);
+        refresh();
+    }
+
+    /** Reads the pauses again: another instance may have paused an account, or ended a pause. */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public void refresh() {
+        try {
+            pauses = ledger.holds().stream().collect(Collectors.toUnmodifiableMap(Ledger.Hold::scope, this::pause,
+                    (a, b) -> a));
+        } catch (Ledger.LedgerException e) {
+            LOG.debugf("pauses not read again: %s", e.getMessage());
+        }
+    }
+
+    private Pause pause(Ledger.Hold hold) {
+        OutreachError reason;
+        try {
+            reason = OutreachError.fromJson(json.readTree(hold.reason()));
+        } catch (IOException e) {
+            reason = OutreachError.local("paused", "Paused", hold.reason());
+        }
+        return new Pause(Instant.ofEpochMilli(hold.until()), reason, hold.probe());
     }
 }

@@ -89,7 +89,7 @@ class SentStaysSentTest {
         ledger = new RecordingLedger();
         folders = new OutcomeFolders(root, JSON);
         folders.create();
-        outcomes = new Outcomes(ledger, folders, new ErrorClassifier(JSON), new SendGate(),
+        outcomes = new Outcomes(ledger, folders, new ErrorClassifier(JSON), new SendGate(ledger, JSON),
                 new OutcomePolicy(OutcomePolicyTest.DEFAULTS), JSON);
         item = OutreachItem.of(RecordSource.fileLine("sent.csv", 2),
                 JSON.readTree("{\"account_id\": \"acc\", \"attendees_ids\": [\"att\"], \"text\": \"Hi\"}"), null);

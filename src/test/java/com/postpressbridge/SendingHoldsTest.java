@@ -1,0 +1,99 @@
+package com.postpressbridge;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.postpress.SendGate;
+import com.postpressbridge.postpress.SendingHeldException;
+import com.postpressbridge.record.OutreachError;
+import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordSource;
+
+/**
+ * Pauses live in the ledger: a second gate on the same ledger — another replica, or this one after a restart — sees
+ * the pause the first one set, and the probe the first one let through.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostpressStub.class)
+class SendingHoldsTest {
+
+    static final OutreachError DISCONNECTED = new OutreachError(401, "errors/disconnected_account", "t", "d");
+
+    @Inject
+    SendGate gate;
+
+    @Inject
+    Ledger ledger;
+
+    @Inject
+    ObjectMapper json;
+
+    @AfterEach
+    void lift() {
+        gate.clear();
+    }
+
+    @Test
+    void anotherGateOnTheSameLedgerSeesThePauseAndItsProbe() throws Exception {
+        SendGate replica = new SendGate(ledger, json);
+        gate.pause("acc_shared", Instant.now().plusSeconds(3600), DISCONNECTED);
+        replica.refresh();
+
+        SendingHeldException held = assertThrows(SendingHeldException.class, () -> replica.admit(record("r-1")));
+        assertEquals("errors/disconnected_account", held.reason().type());
+        assertDoesNotThrow(() -> replica.admit(record("r-1", "acc_other")), "other accounts go");
+
+        // The pause ends: the first record through either gate probes, the other gate holds the rest.
+        ledger.lift("acc_shared");
+        ledger.hold("acc_shared", Instant.now().minusSeconds(1).toEpochMilli(), DISCONNECTED.toJson().toString());
+        gate.refresh();
+        replica.refresh();
+        assertDoesNotThrow(() -> gate.admit(record("probe-1")));
+        assertThrows(SendingHeldException.class, () -> replica.admit(record("r-2")), "waits for the probe's answer");
+
+        gate.accountWorks(record("probe-1"));
+        replica.refresh();
+        assertDoesNotThrow(() -> replica.admit(record("r-3")));
+        assertTrue(ledger.holds().isEmpty(), "the answered probe ended the pause for everyone");
+    }
+
+    @Test
+    void aStopAllGoesWithARestartButAnAccountPauseStays() {
+        gate.stopAll(Instant.now().plusSeconds(3600), new OutreachError(401, "errors/missing_credentials", "t", "d"));
+        gate.pause("acc_kept", Instant.now().plusSeconds(3600), DISCONNECTED);
+        SendGate restarted = new SendGate(ledger, json);
+        restarted.restarted();
+        assertTrue(restarted.stopped().isEmpty(), "the key may have been fixed with the restart");
+        assertThrows(SendingHeldException.class, () -> restarted.admit(record("k-1", "acc_kept")));
+    }
+
+    private static OutreachItem record(String key) throws Exception {
+        return record(key, "acc_shared");
+    }
+
+    private static OutreachItem record(String key, String account) {
+        try {
+            OutreachItem item = OutreachItem.of(RecordSource.fileLine("holds.csv", 2), TestFolders.JSON.readTree(
+                    "{\"account_id\": \"" + account + "\", \"attendees_ids\": [\"a\"], \"text\": \"Hi\"}"), null);
+            item.key(key);
+            return item;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
