@@ -2,9 +2,6 @@ package com.postpressbridge;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,8 +48,7 @@ class CrashRecoveryIT {
 
     @BeforeEach
     void startPostpress() {
-        postpress = new WireMockServer(wireMockConfig().dynamicPort());
-        postpress.start();
+        postpress = PostpressStub.startOwn();
         postpress.stubFor(post("/api/v1/chats").willReturn(aResponse().withStatus(201).withFixedDelay(40)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"object\":\"ChatStarted\",\"chat_id\":\"chat_it\",\"message_id\":\"msg_it\"}")));
@@ -201,7 +197,7 @@ class CrashRecoveryIT {
     }
 
     private List<LoggedRequest> requests() {
-        return postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats")));
+        return PostpressStub.chatRequests(postpress);
     }
 
     private static List<JsonNode> documents(Path folder) throws IOException {

@@ -1,8 +1,5 @@
 package com.postpressbridge;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,9 +45,7 @@ class HostileInputIT {
 
     @BeforeEach
     void startPostpress() throws IOException {
-        postpress = new WireMockServer(wireMockConfig().dynamicPort());
-        postpress.start();
-        PostpressStub.answerCreated(postpress);
+        postpress = PostpressStub.startOwn();
         inbox = Files.createDirectories(work.resolve("outreach/inbox"));
     }
 
@@ -107,9 +102,7 @@ class HostileInputIT {
         }
 
         assertEquals(2, code, "run-once ends by itself, saying files could not be read: " + log);
-        Map<String, Integer> posts = new TreeMap<>();
-        postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats")))
-                .forEach(request -> posts.merge(PostpressStub.attendee(request), 1, Integer::sum));
+        Map<String, Integer> posts = PostpressStub.postsByAttendee(postpress);
         Map<String, Integer> once = new TreeMap<>();
         for (int i = 1; i <= 10; i++) {
             once.put("good-" + i, 1);

@@ -1,8 +1,5 @@
 package com.postpressbridge;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +11,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -41,9 +37,7 @@ class LedgerLossIT {
 
     @BeforeEach
     void startPostpress() {
-        postpress = new WireMockServer(wireMockConfig().dynamicPort());
-        postpress.start();
-        PostpressStub.answerCreated(postpress);
+        postpress = PostpressStub.startOwn();
     }
 
     @AfterEach
@@ -73,10 +67,8 @@ class LedgerLossIT {
             assertTrue(app.log().contains("3 success lines entered as sent"), app.log());
         }
 
-        Map<String, Integer> posts = new TreeMap<>();
-        postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats")))
-                .forEach(request -> posts.merge(PostpressStub.attendee(request), 1, Integer::sum));
-        assertEquals(Map.of("lost-1", 1, "lost-2", 1, "lost-3", 1), posts, "each record posted once");
+        assertEquals(Map.of("lost-1", 1, "lost-2", 1, "lost-3", 1), PostpressStub.postsByAttendee(postpress),
+                "each record posted once");
         Path second = TestFolders.find(dir.resolve("archive"), "leads-2.csv.summary.json");
         assertEquals(3, TestFolders.read(second).get("duplicates").asInt(), "the file dropped again is all duplicates");
     }

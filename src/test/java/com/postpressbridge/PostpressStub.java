@@ -4,13 +4,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aMultipart;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
@@ -56,6 +60,26 @@ public class PostpressStub implements QuarkusTestResourceLifecycleManager {
     static MappingBuilder forAttendee(String attendee) {
         return post("/api/v1/chats").atPriority(1)
                 .withMultipartRequestBody(aMultipart().withName("attendees_ids[]").withBody(equalTo(attendee)));
+    }
+
+    /** A stub of its own, on a free port, answering 201, for a test that runs the packaged app. Stop it after. */
+    static WireMockServer startOwn() {
+        WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort());
+        server.start();
+        answerCreated(server);
+        return server;
+    }
+
+    /** The "Start a new chat" requests the stub received. */
+    static List<LoggedRequest> chatRequests(WireMockServer server) {
+        return server.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats")));
+    }
+
+    /** How many requests the stub received for each (first) attendee, sorted by attendee. */
+    static Map<String, Integer> postsByAttendee(WireMockServer server) {
+        Map<String, Integer> posts = new TreeMap<>();
+        chatRequests(server).forEach(request -> posts.merge(attendee(request), 1, Integer::sum));
+        return posts;
     }
 
     /** The (first) attendee of a request the stub received. */
