@@ -65,6 +65,10 @@ public class Ledger {
 
     private final DataSource dataSource;
     private volatile Boolean embedded;
+    /** Durable commits numbered in the order they were made, and the last one known to be in the database file. */
+    private final AtomicLong commits = new AtomicLong();
+    private final Object checkpoints = new Object();
+    private long inFile;
     private final Queue<Written> written = new ConcurrentLinkedQueue<>();
     /** Orders the documents of a key; starts from the clock so that it keeps growing across restarts. */
     private final AtomicLong versions = new AtomicLong(System.currentTimeMillis() * 1000);
@@ -570,13 +574,30 @@ public class Ledger {
                 db.setAutoCommit(true);
             }
             if (durable && embedded(db)) {
-                try (Statement checkpoint = db.createStatement()) {
-                    checkpoint.execute("CHECKPOINT");
-                }
+                reachFile(db, commits.incrementAndGet());
             }
             return result;
         } catch (SQLException e) {
             throw new LedgerException("cannot " + what, e);
+        }
+    }
+
+    /**
+     * Returns once the commit numbered {@code commit} is in the database file. One CHECKPOINT writes every commit
+     * numbered before it started, so the claims of records sent at the same time share one (group commit): those
+     * that commit while a checkpoint runs wait for it, and the first of them runs the next one for all. A claim is
+     * still in the file before its request leaves; only the requests in flight can be in doubt after a crash.
+     */
+    private void reachFile(Connection db, long commit) throws SQLException {
+        synchronized (checkpoints) {
+            if (inFile >= commit) {
+                return;
+            }
+            long upTo = commits.get();
+            try (Statement checkpoint = db.createStatement()) {
+                checkpoint.execute("CHECKPOINT");
+            }
+            inFile = upTo;
         }
     }
 
