@@ -52,7 +52,11 @@ class LedgerRecoveryTest {
 
     /** A record claimed for sending, as the process that died left it. */
     private OutreachItem claimed(String attendee) throws Exception {
-        OutreachItem item = OutreachItem.of(RecordSource.fileLine("crashed.csv", 2),
+        return claimed(attendee, "crashed.csv");
+    }
+
+    private OutreachItem claimed(String attendee, String file) throws Exception {
+        OutreachItem item = OutreachItem.of(RecordSource.fileLine(file, 2),
                 TestFolders.JSON.readTree("{\"account_id\": \"acc\", \"attendees_ids\": [\"" + attendee + "\"], \"text\": \"Hi\"}"),
                 null);
         item.key("recovery-" + attendee + "-" + UUID.randomUUID());
@@ -100,6 +104,32 @@ class LedgerRecoveryTest {
         assertEquals(resent.key(), quarantined.get(0).get("key").asText());
         assertEquals("local/in_doubt", quarantined.get(0).at("/error/type").asText());
         assertTrue(Files.notExists(folders.retryFile(resent.key())), "one outcome only");
+    }
+
+    /** Killed after the outcome was committed and before its file was written: start-up writes the file. */
+    @Test
+    void anOutcomeCommittedButNotProjectedIsWrittenAtStartUp() throws Exception {
+        OutreachItem sent = claimed("committed-not-projected", "committed.csv");
+        OutcomeFile line = new OutcomeFile(OutcomeFile.Folder.success, "committed.csv.jsonl", sent.key(),
+                OutcomeDocuments.success(sent, "chat_c", "msg_c", false), OutcomeFolders.quarantineName(sent));
+        ledger.finish(sent.key(), Ledger.State.SENT, 1, null, false, "chat_c", "msg_c", line.toJson().toString());
+        OutreachItem waiting = claimed("retry-committed-not-projected", "committed.csv");
+        OutcomeFile retry = new OutcomeFile(OutcomeFile.Folder.retry, folders.retryFile(waiting.key()).getFileName()
+                .toString(), waiting.key(), OutcomeDocuments.retry(waiting, 1, Instant.now().plusSeconds(3600),
+                        OutreachError.local("connection_failed", "t", "d"), false), OutcomeFolders.quarantineName(waiting));
+        ledger.finish(waiting.key(), Ledger.State.RETRY, 1, Instant.now().plusSeconds(3600).toEpochMilli(), false, null,
+                null, retry.document().toString(), retry.toJson().toString());
+
+        recovery.run();
+        recovery.run(); // a second start writes nothing twice
+
+        List<JsonNode> lines = TestFolders.successLines("committed.csv").stream()
+                .filter(l -> l.get("key").asText().equals(sent.key())).toList();
+        assertEquals(1, lines.size(), "the success line, once");
+        assertEquals("chat_c", lines.get(0).get("chat_id").asText());
+        assertTrue(Files.exists(folders.retryFile(waiting.key())), "the retry file");
+        assertEquals(Ledger.State.SENT, ledger.state(sent.key()));
+        assertEquals(Ledger.State.RETRY, ledger.state(waiting.key()));
     }
 
     @Test

@@ -284,10 +284,18 @@ public class Ledger {
         });
     }
 
+    /**
+     * At a stop, forgets the documents of outcomes written meanwhile. If the pool is already closed, the next start
+     * finds them and writes the same files again, which changes nothing.
+     */
     @PreDestroy
     void flush() {
-        while (!written.isEmpty()) {
-            clearWritten();
+        try {
+            while (!written.isEmpty()) {
+                clearWritten();
+            }
+        } catch (LedgerException closed) {
+            written.clear();
         }
     }
 
