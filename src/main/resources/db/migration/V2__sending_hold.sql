@@ -10,3 +10,10 @@ CREATE TABLE sending_hold (
     probe_key         VARCHAR(255),
     updated_at        BIGINT           NOT NULL
 );
+
+-- Facts about the ledger itself: 'rebuild' is 'started' while the ledger is being rebuilt from the outcome folders
+-- after it was lost, and 'done' once it is (a start that finds 'started' rebuilds again: the rebuild was cut short).
+CREATE TABLE ledger_fact (
+    name              VARCHAR(100)     NOT NULL PRIMARY KEY,
+    fact              VARCHAR(1000)    NOT NULL
+);

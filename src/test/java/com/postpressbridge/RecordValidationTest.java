@@ -44,6 +44,11 @@ class RecordValidationTest {
                         "local/nothing_to_send", "attachments"),
                 Arguments.of("{\"account_id\": \"acc\", \"attendees_ids\": [\"a\"], \"txt\": \"t\"}", "local/unknown_field",
                         "txt"),
+                Arguments.of("{\"account_id\": \"acc\", \"attendees_ids\": [\"a\"], \"text\": \"{{a}} {{a}}\", \"variables\":"
+                        + " {\"a\": \"" + "x".repeat(60_000) + "\"}}", "local/too_large",
+                        "text is 120,001 characters long"),
+                Arguments.of("{\"account_id\": \"acc\", \"attendees_ids\": [\"a\"], \"text\": \"t\", \"subject\": \"{{s}}\","
+                        + " \"variables\": {\"s\": \"" + "s".repeat(2_000) + "\"}}", "local/too_large", "subject is 2,000"),
                 Arguments.of("{\"account_id\": \"acc\", \"attendees_ids\": [\"a\"], \"text\": \"t\", \"linkedin\": "
                         + "{\"api\": \"premium\"}}", "local/invalid_value", "linkedin[api]"),
                 Arguments.of(classic("\"topic\": \"sales\""), "local/invalid_value", "linkedin[topic]"),

@@ -63,10 +63,11 @@ class SendingHoldsTest {
         ledger.hold("acc_shared", Instant.now().minusSeconds(1).toEpochMilli(), DISCONNECTED.toJson().toString());
         gate.refresh();
         replica.refresh();
-        assertDoesNotThrow(() -> gate.admit(record("probe-1")));
+        OutreachItem probe = record("probe-1");
+        assertDoesNotThrow(() -> gate.admit(probe));
         assertThrows(SendingHeldException.class, () -> replica.admit(record("r-2")), "waits for the probe's answer");
 
-        gate.accountWorks(record("probe-1"));
+        gate.accountWorks(probe);
         replica.refresh();
         assertDoesNotThrow(() -> replica.admit(record("r-3")));
         assertTrue(ledger.holds().isEmpty(), "the answered probe ended the pause for everyone");

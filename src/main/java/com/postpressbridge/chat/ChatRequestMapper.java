@@ -96,8 +96,11 @@ public class ChatRequestMapper {
         attendees.forEach(id -> parts.add(FormPart.text(ChatField.ATTENDEES_IDS.formName(), id)));
 
         String text = TemplateRenderer.render("text", text(record, "text", "text"), variables);
+        RecordLimits.checkSent(ChatField.TEXT, text);
         addText(parts, ChatField.TEXT.formName(), text);
-        addText(parts, ChatField.SUBJECT.formName(), TemplateRenderer.render("subject", text(record, "subject", "subject"), variables));
+        String subject = TemplateRenderer.render("subject", text(record, "subject", "subject"), variables);
+        RecordLimits.checkSent(ChatField.SUBJECT, subject);
+        addText(parts, ChatField.SUBJECT.formName(), subject);
         List<String> files = texts(record, "attachments", "attachments");
         files.forEach(name -> parts.add(FormPart.file(ChatField.ATTACHMENTS.formName(), attachments.resolve("attachments", name))));
         String voice = text(record, "voice_message", "voice_message");
@@ -172,6 +175,8 @@ public class ChatRequestMapper {
         rejectUnknown(followUp, FOLLOW_UP_FIELDS, at);
         String subject = TemplateRenderer.render(at + "[subject]", text(followUp, "subject", at + "[subject]"), variables);
         String text = TemplateRenderer.render(at + "[text]", text(followUp, "text", at + "[text]"), variables);
+        RecordLimits.checkSent(ChatField.FOLLOW_UP_SUBJECT, subject);
+        RecordLimits.checkSent(ChatField.FOLLOW_UP_TEXT, text);
         if (isBlank(subject) || isBlank(text)) {
             throw invalidFollowUp(at + " needs both " + at + "[subject] and " + at + "[text]");
         }

@@ -165,8 +165,11 @@ public class Ledger {
      */
     public boolean claimWaiting(String key, State waiting, String item) {
         return transaction("claim waiting record " + key, true, db -> {
+            // A retry only when it is due: another scan may have sent it and scheduled it later meanwhile.
+            long now = System.currentTimeMillis();
             if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ? WHERE record_key = ?"
-                    + " AND state = ?", System.currentTimeMillis(), key, waiting.name()) != 1) {
+                    + " AND state = ? AND (state <> 'RETRY' OR next_attempt_at <= ?)", now, key, waiting.name(),
+                    now) != 1) {
                 return false;
             }
             work(db, key, item);
@@ -450,10 +453,37 @@ public class Ledger {
                 + " probe_key = ?", scope, probe));
     }
 
+    /** Forgets every probe: the process that let them through has stopped. */
+    public void unprobeAll() {
+        transaction("forget probes", db -> update(db, "UPDATE sending_hold SET probe_key = NULL"));
+    }
+
     /** Lifts a pause, or every pause with {@code null}. */
     public void lift(String scope) {
         transaction("lift pauses", db -> scope == null ? update(db, "DELETE FROM sending_hold")
                 : update(db, "DELETE FROM sending_hold WHERE scope = ?", scope));
+    }
+
+    /** A fact about the ledger itself, or null. */
+    public String fact(String name) {
+        return transaction("read " + name, db -> {
+            try (PreparedStatement select = db.prepareStatement("SELECT fact FROM ledger_fact WHERE name = ?")) {
+                select.setString(1, name);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? row.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    /** Keeps a fact about the ledger itself, durably. */
+    public void fact(String name, String fact) {
+        transaction("keep " + name, true, db -> {
+            if (update(db, "UPDATE ledger_fact SET fact = ? WHERE name = ?", fact, name) == 0) {
+                update(db, "INSERT INTO ledger_fact (name, fact) VALUES (?, ?)", name, fact);
+            }
+            return null;
+        });
     }
 
     /** Whether the ledger holds no record at all: a new database. */

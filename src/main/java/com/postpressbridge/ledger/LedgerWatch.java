@@ -5,11 +5,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -27,6 +29,7 @@ public class LedgerWatch {
 
     private final Optional<Path> file;
     private volatile boolean lost;
+    private volatile boolean seen;
 
     public LedgerWatch(@ConfigProperty(name = "quarkus.datasource.jdbc.url") String url) {
         this.file = databaseFile(url);
@@ -42,9 +45,17 @@ public class LedgerWatch {
         return Optional.of(Path.of((options < 0 ? path : path.substring(0, options)) + ".mv.db"));
     }
 
-    @Scheduled(every = "2s", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * The file is there once the schema is migrated; one never seen where the URL says (a path H2 expands, like ~) is
+     * not watched, rather than give a false alarm.
+     */
+    void started(@Observes StartupEvent start) {
+        seen = file.map(Files::exists).orElse(false);
+    }
+
+    @Scheduled(every = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
-        if (lost || file.isEmpty() || Files.exists(file.get())) {
+        if (lost || !seen || Files.exists(file.get())) {
             return;
         }
         lost = true;

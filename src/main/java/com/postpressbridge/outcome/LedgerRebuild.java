@@ -30,6 +30,7 @@ public class LedgerRebuild {
 
     private static final Logger LOG = Logger.getLogger(LedgerRebuild.class);
     private static final int CHUNK = 1000;
+    private static final String REBUILD = "rebuild";
 
     private final Ledger ledger;
     private final OutcomeFolders folders;
@@ -42,16 +43,20 @@ public class LedgerRebuild {
     }
 
     public void run() throws IOException {
-        if (!ledger.isEmpty()) {
+        boolean cutShort = "started".equals(ledger.fact(REBUILD));
+        if (!cutShort && !ledger.isEmpty()) {
             return;
         }
+        // Marked first: a rebuild cut short (a kill, a full disk) is done again at the next start, not taken as done
+        // because some of the records are in. Entering a key twice changes nothing.
+        ledger.fact(REBUILD, "started");
         Map<String, Ledger.Known> chunk = new LinkedHashMap<>();
         long sent = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.success(), "*.jsonl")) {
             for (Path file : files) {
                 try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                        JsonNode success = line.isBlank() ? null : json.readTree(line);
+                        JsonNode success = line.isBlank() ? null : successLine(file, line);
                         if (success != null && success.hasNonNull("key")) {
                             add(chunk, new Ledger.Known(success.get("key").asText(), Ledger.State.SENT, false,
                                     text(success, "chat_id"), text(success, "message_id")));
@@ -78,10 +83,22 @@ public class LedgerRebuild {
         if (!chunk.isEmpty()) {
             ledger.rebuild(List.copyOf(chunk.values()));
         }
+        ledger.fact(REBUILD, "done");
         if (sent + quarantined > 0) {
             LOG.warnf("the ledger is new but %s holds records: it was rebuilt from the outcome folders (%d success lines"
                     + " entered as sent, %d quarantined records), so that nothing already sent is sent again",
                     folders.root(), sent, quarantined);
+        }
+    }
+
+    /** A success line, or null for a line cut short (a full disk, a kill while it was written), which is logged. */
+    private JsonNode successLine(Path file, String line) {
+        try {
+            return json.readTree(line);
+        } catch (IOException e) {
+            LOG.warnf("success/%s holds a line that is not JSON, skipped in the rebuild: %s", file.getFileName(),
+                    line.length() > 200 ? line.substring(0, 200) + "…" : line);
+            return null;
         }
     }
 

@@ -96,8 +96,17 @@ public class Outcomes {
 
     private void settle(OutreachItem item, boolean claimed, int tries, SendFailure failure, String answer) {
         Decision decision = decide(item, claimed, tries, failure, gate.pausedUntil(item.accountId()).orElse(null));
-        tellGate(item, failure, decision);
-        apply(item, claimed, decision, answer);
+        // The record's own outcome first: a pause that cannot be kept must not cost a sent record its success line.
+        try {
+            apply(item, claimed, decision, answer);
+        } finally {
+            try {
+                tellGate(item, failure, decision);
+            } catch (RuntimeException e) {
+                LOG.errorf("the pause or probe learnt from record %s cannot be kept (%s): the next answer sets it again",
+                        item, e.getMessage());
+            }
+        }
     }
 
     private Decision decide(OutreachItem item, boolean claimed, int tries, SendFailure failure, Instant pausedUntil) {

@@ -77,33 +77,38 @@ public class WaitingRecords {
         int adopted = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.retry(), "*.json")) {
             for (Path file : files) {
-                JsonNode document;
                 try {
-                    document = json.readTree(file.toFile());
-                } catch (IOException e) {
-                    LOG.errorf("retry/%s cannot be read: %s", file.getFileName(), e.getMessage());
-                    continue;
-                }
-                String key = document.path("key").asText(null);
-                if (key == null) {
-                    continue;
-                }
-                Ledger.State state = ledger.state(key);
-                if (state == Ledger.State.SENT || state == Ledger.State.QUARANTINED) {
-                    Files.deleteIfExists(file);
-                } else if (state == null || state == Ledger.State.RETRY) {
-                    OutreachItem item = OutcomeDocuments.item(document, Ledger.State.RETRY);
-                    JsonNode next = document.get("next_attempt_at");
-                    long due = next == null ? System.currentTimeMillis() : Instant.parse(next.asText()).toEpochMilli();
-                    if (ledger.adoptRetry(key, item.attempts(), item.firstSeenAt().toEpochMilli(), due,
-                            document.toString())) {
-                        adopted++;
-                    }
+                    adopted += reconcile(file) ? 1 : 0;
+                } catch (IOException | RuntimeException e) {
+                    // One broken file (edited by hand, cut short by a full disk) must not stop the start.
+                    LOG.errorf("retry/%s cannot be read (%s): left as it is; fix it or drop its record in the inbox",
+                            file.getFileName(), e.getMessage());
                 }
             }
         }
         if (adopted > 0) {
             LOG.infof("%d records of the retry folder were put back on the retry schedule", adopted);
         }
+    }
+
+    private boolean reconcile(Path file) throws IOException {
+        JsonNode document = json.readTree(file.toFile());
+        String key = document.path("key").asText(null);
+        if (key == null) {
+            return false;
+        }
+        Ledger.State state = ledger.state(key);
+        if (state == Ledger.State.SENT || state == Ledger.State.QUARANTINED) {
+            LOG.infof("retry/%s removed: its record is %s", file.getFileName(), state.name().toLowerCase());
+            Files.deleteIfExists(file);
+            return false;
+        }
+        if (state != null && state != Ledger.State.RETRY) {
+            return false;
+        }
+        OutreachItem item = OutcomeDocuments.item(document, Ledger.State.RETRY);
+        JsonNode next = document.get("next_attempt_at");
+        long due = next == null ? System.currentTimeMillis() : Instant.parse(next.asText()).toEpochMilli();
+        return ledger.adoptRetry(key, item.attempts(), item.firstSeenAt().toEpochMilli(), due, document.toString());
     }
 }

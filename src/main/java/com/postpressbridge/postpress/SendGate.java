@@ -71,6 +71,8 @@ public class SendGate {
             Pause pause = pause(held.get());
             throw new SendingHeldException(pause.reason(), pause.until(), allSending);
         }
+        // Let through a paused scope: this record probes it (or the pause was lifted meanwhile; releasing is harmless).
+        item.probing().add(scope);
     }
 
     /** postpress refused the API key: nothing is sent until the pause ends and a probe is answered. */
@@ -105,23 +107,22 @@ public class SendGate {
     /** No answer came to a probe: let the next record probe instead. */
     public void unanswered(OutreachItem item) {
         for (String scope : new String[] { ALL, item.accountId() }) {
-            if (isProbe(scope, item)) {
+            if (scope != null && item.probing().remove(scope)) {
                 ledger.unprobe(scope, item.key());
                 refresh();
             }
         }
     }
 
+    /**
+     * Whether this record probes the scope is its own knowledge (set when it was let through), not the copy of the
+     * pauses, which another thread may have renewed from an older read: a probe is never left unreleased.
+     */
     private void release(String scope, OutreachItem item) {
-        if (isProbe(scope, item)) {
+        if (scope != null && item.probing().remove(scope)) {
             ledger.release(scope, item.key());
             refresh();
         }
-    }
-
-    private boolean isProbe(String scope, OutreachItem item) {
-        Pause pause = scope == null ? null : pauses.get(scope);
-        return pause != null && item.key() != null && item.key().equals(pause.probe());
     }
 
     /** Until when an account (or all sending) is paused, if it is. */
@@ -147,10 +148,11 @@ public class SendGate {
 
     /**
      * At start-up: a stop-all pause goes, since the API key may have been fixed with the restart (the first answer
-     * tells); the pauses of accounts stay.
+     * tells); the pauses of accounts stay, without the probes the stopped process had let through.
      */
     public void restarted() {
         ledger.lift(ALL);
+        ledger.unprobeAll(); // a probe of the process that stopped will never be answered
         refresh();
     }
 

@@ -25,6 +25,8 @@ public final class OutreachItem {
     private Ledger.State waitingIn;
     private ChatRequest request;
     private String contentHash;
+    /** The pauses (their scopes) this record was let through as the probe of. */
+    private final java.util.Set<String> probing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private OutreachItem(RecordSource source, JsonNode record, String raw, OutreachError readError, boolean redropped,
             FileRun fileRun) {
@@ -142,6 +144,11 @@ public final class OutreachItem {
 
     public void contentHash(String contentHash) {
         this.contentHash = contentHash;
+    }
+
+    /** The scopes of the pauses this record probes: its answer ends them or hands them on. */
+    public java.util.Set<String> probing() {
+        return probing;
     }
 
     /** The sending account, even for a record that failed validation, when it names one. */

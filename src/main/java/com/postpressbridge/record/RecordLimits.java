@@ -46,6 +46,16 @@ public final class RecordLimits {
         walk(record, "");
     }
 
+    /**
+     * Refuses a value as it will be sent (a text after its template was filled), against the limit of its field:
+     * variables inside a template could make a text longer than the field takes.
+     */
+    public static void checkSent(ChatField field, String value) {
+        if (value != null) {
+            text(value, field.column());
+        }
+    }
+
     private static void walk(JsonNode node, String path) {
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {

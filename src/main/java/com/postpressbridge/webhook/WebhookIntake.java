@@ -244,7 +244,8 @@ public class WebhookIntake {
         String where = source.deliveryId();
         if (where.startsWith("$")) {
             try {
-                return CrmMapping.read(where, json.readTree(exchange.getProperty(BODY, byte[].class)));
+                String id = CrmMapping.read(where, json.readTree(exchange.getProperty(BODY, byte[].class)));
+                return id == null || id.isBlank() || id.length() > 255 ? null : id.trim();
             } catch (IOException e) {
                 return null;
             }
