@@ -7,12 +7,14 @@ import java.util.Map;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where the CPU of a JFR recording goes, by library: the execution samples (threads running Java code) grouped by
  * the first frame that is not the JDK's (so the JDK code that H2 or Camel calls counts for H2 or Camel), by the
- * top frame, by the outermost frame of the bridge's own code (which bean step), and the hottest methods.
+ * top frame, by the outermost frame of the bridge's own code (which bean step), by thread, by where H2 is entered
+ * from, and the hottest methods.
  *
  * <pre>java bench/JfrPackages.java bench/work/bridge.jfr [rows]</pre>
  */
@@ -39,6 +41,8 @@ public class JfrPackages {
         Map<String, Integer> byStep = new HashMap<>();
         Map<String, Integer> hotMethods = new HashMap<>();
         Map<String, Integer> hotCallers = new HashMap<>();
+        Map<String, Integer> byThread = new HashMap<>();
+        Map<String, Integer> h2Entries = new HashMap<>();
         double machine = 0;
         double jvm = 0;
         int loads = 0;
@@ -86,6 +90,18 @@ public class JfrPackages {
                 }
             }
             byStep.merge(step, 1, Integer::sum);
+            String h2Entry = null;
+            for (RecordedFrame frame : frames) {
+                if (frame.getMethod().getType().getName().startsWith("org.h2.")) {
+                    h2Entry = name(frame.getMethod()); // the outermost one wins
+                }
+            }
+            if (h2Entry != null) {
+                h2Entries.merge(h2Entry + "  <- " + step, 1, Integer::sum);
+            }
+            RecordedThread thread = event.getThread("sampledThread");
+            String threadName = thread == null || thread.getJavaName() == null ? "?" : thread.getJavaName();
+            byThread.merge(threadName.replaceAll("\\d+", "#"), 1, Integer::sum);
         }
         System.out.printf("%d CPU samples (threads running Java code)", samples);
         if (loads > 0) {
@@ -97,6 +113,8 @@ public class JfrPackages {
                 byLibrary, samples, 20);
         print("by library of the top frame (self time)", byTopLibrary, samples, 20);
         print("by the outermost frame of the bridge's code (the bean step; inclusive)", byStep, samples, 15);
+        print("by thread (numbers as #)", byThread, samples, 10);
+        print("H2 entered by (its outermost frame <- the bridge's step)", h2Entries, samples, 12);
         print("hottest methods (top frame, self time)", hotMethods, samples, 20);
         print("hottest non-JDK methods (the first frame that is not the JDK's)", hotCallers, samples, 20);
     }
