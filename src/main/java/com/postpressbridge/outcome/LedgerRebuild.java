@@ -76,7 +76,7 @@ public class LedgerRebuild {
             for (Path file : files) {
                 try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                        JsonNode success = line.isBlank() ? null : readLine(line);
+                        JsonNode success = line.isBlank() ? null : folders.readSuccessLine(line);
                         if (success != null && success.hasNonNull("key")) {
                             add(chunk, new Ledger.Known(success.get("key").asText(), Ledger.State.SENT, false,
                                     text(success, "chat_id"), text(success, "message_id")));
@@ -114,15 +114,6 @@ public class LedgerRebuild {
         int missing = ledger.rebuild(List.copyOf(chunk.values()));
         chunk.clear();
         return missing;
-    }
-
-    /** A success line, or null for a torn one (cut by a full disk before lines were written whole). */
-    private JsonNode readLine(String line) {
-        try {
-            return json.readTree(line);
-        } catch (IOException torn) {
-            return null;
-        }
     }
 
     /** A key seen twice in one chunk (a record quarantined, then sent) is entered once, as sent if it was. */

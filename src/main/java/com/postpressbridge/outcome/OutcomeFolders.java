@@ -196,7 +196,7 @@ public class OutcomeFolders {
         try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.startsWith(start)) {
-                    JsonNode candidate = readLine(line);
+                    JsonNode candidate = readSuccessLine(line);
                     if (candidate != null && Instant.parse(candidate.path("sent_at").asText()).toEpochMilli() >= since) {
                         found = candidate;
                     }
@@ -207,7 +207,7 @@ public class OutcomeFolders {
     }
 
     /** A success line, or null for a torn one (cut by a full disk before lines were written whole). */
-    private JsonNode readLine(String line) {
+    JsonNode readSuccessLine(String line) {
         try {
             return json.readTree(line);
         } catch (JsonProcessingException torn) {
