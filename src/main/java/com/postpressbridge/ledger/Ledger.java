@@ -595,11 +595,10 @@ public class Ledger {
                 result = work.in(db);
                 db.commit();
             } catch (SQLException | RuntimeException e) {
-                undo(db, e);
+                end(db, e);
                 throw e;
-            } finally {
-                db.setAutoCommit(true);
             }
+            db.setAutoCommit(true);
             if (durable && embedded(db)) {
                 try (Statement checkpoint = db.createStatement()) {
                     checkpoint.execute("CHECKPOINT");
@@ -616,12 +615,26 @@ public class Ledger {
         }
     }
 
-    /** A rollback of a closed database fails too: the first failure is the one that says what happened. */
-    private static void undo(Connection db, Exception cause) {
+    /**
+     * Ends a failed transaction: rolled back, the connection back in auto-commit. Not when the database failed: the
+     * next statement on an H2 store whose write failed can spin forever (MVStore.registerVersionUsage, seen after a
+     * commit that met a full disk), holding the connection so that the pool cannot close it. That connection is
+     * abandoned instead: the pool destroys it without using it again.
+     */
+    private static void end(Connection db, Exception cause) {
+        if (isStorage(cause)) {
+            try {
+                db.abort(Runnable::run);
+            } catch (SQLException abandoned) {
+                // Agroal marks the connection to be destroyed, and says so
+            }
+            return;
+        }
         try {
             db.rollback();
+            db.setAutoCommit(true);
         } catch (SQLException e) {
-            cause.addSuppressed(e);
+            cause.addSuppressed(e); // a rollback of a closed database fails too: the first failure says what happened
         }
     }
 
