@@ -348,7 +348,8 @@ public class Ledger {
     /**
      * Makes the ledger usable again after the disk refused a write: embedded H2 closes the database for good then,
      * and every pooled connection keeps answering that it is closed (while still passing the pool's validation).
-     * Dropping them all makes the next connection open the file again, as a start would ({@link #check} it).
+     * Dropping them all (idle ones now, ones in use when they come back) makes the next connection open the file
+     * again once the last is gone, as a start would ({@link #check} it).
      *
      * @return whether the database had failed and its connections were dropped
      */
@@ -357,7 +358,7 @@ public class Ledger {
             return false;
         }
         if (dataSource instanceof AgroalDataSource pool) {
-            pool.flush(AgroalDataSource.FlushMode.ALL);
+            pool.flush(AgroalDataSource.FlushMode.GRACEFUL);
         }
         broken = false;
         return true;
