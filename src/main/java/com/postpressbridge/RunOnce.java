@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.Quarkus;
 
 import com.postpressbridge.inbox.InboxFiles;
+import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.outcome.WaitingRecords;
 
 /**
@@ -29,11 +30,13 @@ public class RunOnce {
 
     private final CamelContext camel;
     private final InboxFiles inbox;
+    private final DiskFault disk;
     private volatile boolean started;
 
-    public RunOnce(CamelContext camel, InboxFiles inbox) {
+    public RunOnce(CamelContext camel, InboxFiles inbox, DiskFault disk) {
         this.camel = camel;
         this.inbox = inbox;
+        this.disk = disk;
     }
 
     /** Step of {@code file-intake}: a poll found the inbox empty (sent only in run-once mode). */
@@ -55,7 +58,13 @@ public class RunOnce {
             long cutoff = Instant.now().toEpochMilli();
             int sent = 0;
             try (ProducerTemplate producer = camel.createProducerTemplate()) {
-                for (int taken = -1; taken != 0;) {
+                // A full disk holds what waits (and outcomes to write) back: the run waits for it, as the inbox does.
+                for (int taken = -1; taken != 0 || disk.raised();) {
+                    if (disk.raised()) {
+                        Thread.sleep(1000);
+                        taken = -1;
+                        continue;
+                    }
                     Exchange done = producer.request("direct:dispatch-waiting",
                             exchange -> exchange.getMessage().setHeader(WaitingRecords.DUE_BEFORE, cutoff));
                     if (done.getException() != null) {

@@ -33,6 +33,8 @@ public interface OutreachConfig {
 
     Webhook webhook();
 
+    Disk disk();
+
     interface Inbox {
         Duration pollInterval();
 
@@ -82,6 +84,14 @@ public interface OutreachConfig {
 
         /** CRM payloads mapped to records without code, served at /webhooks/<name>. */
         Map<String, Source> sources();
+    }
+
+    interface Disk {
+        /**
+         * Nothing new is claimed while the disk of the ledger or of the outcome folders has less free space than this:
+         * the outcomes of what is in flight still fit, and the ledger never has to write into a full disk.
+         */
+        MemorySize minFree();
     }
 
     /** A mapped webhook source. */

@@ -9,7 +9,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -19,6 +21,9 @@ import javax.sql.DataSource;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -29,6 +34,9 @@ import io.quarkus.scheduler.Scheduled;
  * <p>What must survive a killed process is the claim: a claim for sending is in the database file before it returns
  * (embedded H2 writes its commits a moment later, so the claim is followed by a CHECKPOINT there). Outcomes may reach
  * the file a moment later: after a crash, start-up finds a lost outcome in its folder ({@link LedgerRecovery}).
+ *
+ * <p>A write the disk refuses raises the {@link DiskFault}: no new claim is taken until it clears. Embedded H2 closes
+ * the database for good after a failed write to its file; {@link #reopen} opens it again.
  */
 @ApplicationScoped
 public class Ledger {
@@ -61,9 +69,27 @@ public class Ledger {
         }
     }
 
+    private static final Logger LOG = Logger.getLogger(Ledger.class);
     private static final String UNIQUE_VIOLATION = "23505";
+    /** H2's error codes for a database it closed, a file it cannot read or write, a damaged file. */
+    private static final int DATABASE_CLOSED = 90098;
+    private static final int CLOSED_AT_SHUTDOWN = 90121;
+    private static final int FILE_CORRUPTED = 90030;
+    private static final List<Integer> STORAGE_ERRORS = List.of(DATABASE_CLOSED, CLOSED_AT_SHUTDOWN, FILE_CORRUPTED,
+            90028, 90031);
+    /** In {@link #unsentClaims}: a claim of a new record, deleted when released. */
+    private static final State NEW_CLAIM = State.SENDING;
 
     private final DataSource dataSource;
+    private final DiskFault disk;
+    /** The database could not be written: its connections are dropped before it is used again. */
+    private volatile boolean broken;
+    /**
+     * Claims whose transaction failed on a write the disk refused: the claim may have reached the file all the same,
+     * although its record was never sent. {@link #releaseUnsent} undoes them: {@link #NEW_CLAIM}, or the state the
+     * record waited in.
+     */
+    private final Map<String, State> unsentClaims = new ConcurrentHashMap<>();
     private volatile Boolean embedded;
     /** Durable commits numbered in the order they were made, and the last one known to be in the database file. */
     private final AtomicLong commits = new AtomicLong();
@@ -73,8 +99,9 @@ public class Ledger {
     /** Orders the documents of a key; starts from the clock so that it keeps growing across restarts. */
     private final AtomicLong versions = new AtomicLong(System.currentTimeMillis() * 1000);
 
-    public Ledger(DataSource dataSource) {
+    public Ledger(DataSource dataSource, DiskFault disk) {
         this.dataSource = dataSource;
+        this.disk = disk;
     }
 
     /**
@@ -85,8 +112,16 @@ public class Ledger {
      * @param item the item document, kept until the record's outcome is in its folder
      */
     public Claim claim(String key, String contentHash, String item, boolean redropped, State as) {
-        return transaction("claim record " + key, as == State.SENDING,
-                db -> claimIn(db, key, contentHash, item, redropped, as));
+        disk.ensureRoom("claim record " + key);
+        try {
+            return transaction("claim record " + key, as == State.SENDING,
+                    db -> claimIn(db, key, contentHash, item, redropped, as));
+        } catch (LedgerException e) {
+            if (as == State.SENDING && isStorage(e)) {
+                unsentClaims.put(key, NEW_CLAIM);
+            }
+            throw e;
+        }
     }
 
     private Claim claimIn(Connection db, String key, String contentHash, String item, boolean redropped, State as)
@@ -130,6 +165,7 @@ public class Ledger {
      */
     public DeliveryAnswer acceptDelivery(String source, String deliveryId, List<Queued> records,
             Function<List<Claim>, String> answer) {
+        disk.ensureRoom("store delivery " + (deliveryId == null ? "" : deliveryId));
         try {
             return transaction("store delivery " + (deliveryId == null ? "" : deliveryId), true, db -> {
                 if (deliveryId != null) {
@@ -164,17 +200,25 @@ public class Ledger {
      * is no longer waiting.
      */
     public boolean claimWaiting(String key, State waiting, String item) {
-        return transaction("claim waiting record " + key, true, db -> {
-            // A retry only when it is due: another scan may have sent it and scheduled it later meanwhile.
-            long now = System.currentTimeMillis();
-            if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ? WHERE record_key = ?"
-                    + " AND state = ? AND (state <> 'RETRY' OR next_attempt_at <= ?)", now, key, waiting.name(),
-                    now) != 1) {
-                return false;
+        disk.ensureRoom("claim waiting record " + key);
+        try {
+            return transaction("claim waiting record " + key, true, db -> {
+                // A retry only when it is due: another scan may have sent it and scheduled it later meanwhile.
+                long now = System.currentTimeMillis();
+                if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ? WHERE record_key = ?"
+                        + " AND state = ? AND (state <> 'RETRY' OR next_attempt_at <= ?)", now, key, waiting.name(),
+                        now) != 1) {
+                    return false;
+                }
+                work(db, key, item);
+                return true;
+            });
+        } catch (LedgerException e) {
+            if (isStorage(e)) {
+                unsentClaims.put(key, waiting);
             }
-            work(db, key, item);
-            return true;
-        });
+            throw e;
+        }
     }
 
     private void work(Connection db, String key, String item) throws SQLException {
@@ -221,10 +265,18 @@ public class Ledger {
         long version = versions.incrementAndGet();
         transaction("finish " + key, db -> {
             if (outcome(db, key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId) != 1) {
-                throw new SQLException("record " + key + " is not in the ledger");
+                // The claim is gone: H2 lost its last writes after one the disk refused (a claim it had reported
+                // durable among them). The outcome is recorded all the same: it is what happened to the record.
+                long now = System.currentTimeMillis();
+                update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
+                        + " next_attempt_at, in_doubt, content_hash, chat_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                        + " '', ?, ?)", key, state.name(), attempts, now, now, nextAttemptAt, inDoubt, chatId, messageId);
             }
-            update(db, "UPDATE outreach_work SET version = ?, item = ?, unwritten_outcome = ?"
-                    + " WHERE record_key = ?", version, waitingItem, unwrittenOutcome, key);
+            if (update(db, "UPDATE outreach_work SET version = ?, item = ?, unwritten_outcome = ?"
+                    + " WHERE record_key = ?", version, waitingItem, unwrittenOutcome, key) != 1) {
+                update(db, "INSERT INTO outreach_work (record_key, version, item, unwritten_outcome) VALUES (?, ?, ?, ?)",
+                        key, version, waitingItem, unwrittenOutcome);
+            }
             return null;
         });
         return version;
@@ -260,6 +312,9 @@ public class Ledger {
     /** Clears the work rows of written outcomes, unless a newer claim or outcome of the key replaced them. */
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void clearWritten() {
+        if (disk.raised()) {
+            return; // nothing is written to a failing disk; the rows only make start-up write a file again
+        }
         List<Written> batch = new ArrayList<>();
         for (Written next = written.poll(); next != null && batch.size() < 1000; next = written.poll()) {
             batch.add(next);
@@ -294,12 +349,68 @@ public class Ledger {
     @PreDestroy
     void flush() {
         try {
-            while (!written.isEmpty()) {
+            while (!written.isEmpty() && !disk.raised()) {
                 clearWritten();
             }
-        } catch (LedgerException closed) {
+        } catch (LedgerException e) {
+            LOG.debugf("written outcomes not cleared at the stop (start-up writes them again): %s", e.getMessage());
             written.clear();
         }
+    }
+
+    /**
+     * Makes the ledger usable again after the disk refused a write: embedded H2 closes the database for good then,
+     * and every pooled connection keeps answering that it is closed (while still passing the pool's validation).
+     * Dropping them all (idle ones now, ones in use when they come back) makes the next connection open the file
+     * again once the last is gone, as a start would ({@link #check} it).
+     *
+     * @return whether the database had failed and its connections were dropped
+     */
+    public boolean reopen() {
+        if (!broken) {
+            return false;
+        }
+        if (dataSource instanceof AgroalDataSource pool) {
+            pool.flush(AgroalDataSource.FlushMode.GRACEFUL);
+        }
+        broken = false;
+        return true;
+    }
+
+    /** Reads the ledger once: fails (and raises the fault) unless it answers. */
+    public void check() {
+        isEmpty();
+    }
+
+    /**
+     * Undoes the claims whose transaction failed on a write the disk refused (their records were not sent): a new
+     * claim is deleted, so that its record is claimed afresh when its file is read again; a waiting record's claim
+     * goes back to waiting. Only for rows still being sent, and only when no record is in flight.
+     *
+     * @return how many claims were undone
+     */
+    public int releaseUnsent() {
+        int released = 0;
+        for (Map.Entry<String, State> unsent : Map.copyOf(unsentClaims).entrySet()) {
+            String key = unsent.getKey();
+            State waiting = unsent.getValue();
+            released += transaction("release the claim of " + key, true, db -> {
+                if (waiting == NEW_CLAIM) {
+                    update(db, "DELETE FROM outreach_work WHERE record_key = ? AND EXISTS (SELECT 1 FROM outreach_record"
+                            + " WHERE record_key = ? AND state = 'SENDING')", key, key);
+                    return update(db, "DELETE FROM outreach_record WHERE record_key = ? AND state = 'SENDING'", key);
+                }
+                return update(db, "UPDATE outreach_record SET state = ? WHERE record_key = ? AND state = 'SENDING'",
+                        waiting.name(), key);
+            });
+            unsentClaims.remove(key, waiting);
+        }
+        return released;
+    }
+
+    /** Whether claims failed on the disk and wait for {@link #releaseUnsent}. */
+    public boolean hasUnsentClaims() {
+        return !unsentClaims.isEmpty();
     }
 
     /**
@@ -502,10 +613,14 @@ public class Ledger {
     public record Known(String key, State state, boolean inDoubt, String chatId, String messageId) {
     }
 
-    /** Enters keys found in the outcome folders, in one transaction; a key already entered stays as it is. */
-    public void rebuild(List<Known> keys) {
+    /**
+     * Enters keys found in the outcome folders, in one transaction; a key already entered stays as it is.
+     *
+     * @return how many keys were not in the ledger
+     */
+    public int rebuild(List<Known> keys) {
         long now = System.currentTimeMillis();
-        transaction("rebuild " + keys.size() + " records", true, db -> {
+        return transaction("rebuild " + keys.size() + " records", true, db -> {
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO outreach_record (record_key, state,"
                     + " attempts, first_seen_at, updated_at, in_doubt, content_hash, chat_id, message_id)"
                     + " SELECT ?, ?, 0, ?, ?, ?, '', ?, ? FROM (VALUES (0)) AS one (x)"
@@ -521,9 +636,12 @@ public class Ledger {
                     insert.setString(8, known.key());
                     insert.addBatch();
                 }
-                insert.executeBatch();
+                int entered = 0;
+                for (int count : insert.executeBatch()) {
+                    entered += Math.max(count, 0);
+                }
+                return entered;
             }
-            return null;
         });
     }
 
@@ -606,17 +724,21 @@ public class Ledger {
                 result = work.in(db);
                 db.commit();
             } catch (SQLException | RuntimeException e) {
-                db.rollback();
+                end(db, e);
                 throw e;
-            } finally {
-                db.setAutoCommit(true);
             }
+            db.setAutoCommit(true);
             if (durable && embedded(db)) {
                 reachFile(db, commits.incrementAndGet());
             }
             return result;
         } catch (SQLException e) {
-            throw new LedgerException("cannot " + what, e);
+            LedgerException failure = new LedgerException("cannot " + what, e);
+            if (isStorage(failure)) {
+                broken = true;
+                disk.raise(storageReason(e));
+            }
+            throw failure;
         }
     }
 
@@ -637,6 +759,58 @@ public class Ledger {
             }
             inFile = upTo;
         }
+    }
+
+    /**
+     * Ends a failed transaction: rolled back, the connection back in auto-commit. Not when the database failed: the
+     * next statement on an H2 store whose write failed can spin forever (MVStore.registerVersionUsage, seen after a
+     * commit that met a full disk), holding the connection so that the pool cannot close it. That connection is
+     * abandoned instead: the pool destroys it without using it again.
+     */
+    private static void end(Connection db, Exception cause) {
+        if (isStorage(cause)) {
+            try {
+                db.abort(Runnable::run);
+            } catch (SQLException abandoned) {
+                // Agroal marks the connection to be destroyed, and says so
+            }
+            return;
+        }
+        try {
+            db.rollback();
+            db.setAutoCommit(true);
+        } catch (SQLException e) {
+            cause.addSuppressed(e); // a rollback of a closed database fails too: the first failure says what happened
+        }
+    }
+
+    /**
+     * Whether a failure is the disk's (a write it refused, H2 closing the database after one, a damaged file) rather
+     * than a refusal of the statement (a constraint, a failing trigger).
+     */
+    static boolean isStorage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException
+                    || t instanceof SQLException sql && (STORAGE_ERRORS.contains(sql.getErrorCode())
+                            || sql.getSQLState() != null && sql.getSQLState().startsWith("08"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String storageReason(SQLException e) {
+        Throwable root = e;
+        boolean damaged = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            root = t;
+            damaged |= t instanceof SQLException sql && sql.getErrorCode() == FILE_CORRUPTED;
+        }
+        if (damaged) {
+            return "the ledger file is damaged (" + root.getMessage() + "): stop the bridge, move the ledger's folder"
+                    + " aside and start it again; it rebuilds the ledger from the outcome folders";
+        }
+        return "the ledger cannot be written: " + root.getMessage();
     }
 
     /** H2 commits reach the file within its write delay; a server database (PostgreSQL) commits to it at once. */

@@ -50,18 +50,44 @@ public class LedgerRebuild {
         // Marked first: a rebuild cut short (a kill, a full disk) is done again at the next start, not taken as done
         // because some of the records are in. Entering a key twice changes nothing.
         ledger.fact(REBUILD, "started");
+        Entered entered = enter();
+        ledger.fact(REBUILD, "done");
+        if (entered.sent() + entered.quarantined() > 0) {
+            LOG.warnf("the ledger is new but %s holds records: it was rebuilt from the outcome folders (%d success lines"
+                    + " entered as sent, %d quarantined records), so that nothing already sent is sent again",
+                    folders.root(), entered.sent(), entered.quarantined());
+        }
+    }
+
+    /**
+     * After the ledger was opened again following a write the disk refused: H2 loses the writes it had not made yet,
+     * which may include a claim it had reported durable. Every key of the outcome folders the ledger lost is entered
+     * again, so that a record already sent is not claimed and sent a second time.
+     */
+    public void enterMissing() throws IOException {
+        int missing = enter().missing();
+        if (missing > 0) {
+            LOG.warnf("%d keys of the outcome folders were missing from the reopened ledger: entered again", missing);
+        }
+    }
+
+    private record Entered(long sent, long quarantined, int missing) {
+    }
+
+    private Entered enter() throws IOException {
         Map<String, Ledger.Known> chunk = new LinkedHashMap<>();
+        int missing = 0;
         long sent = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.success(), "*.jsonl")) {
             for (Path file : files) {
                 try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                        JsonNode success = line.isBlank() ? null : successLine(file, line);
+                        JsonNode success = line.isBlank() ? null : folders.readSuccessLine(line);
                         if (success != null && success.hasNonNull("key")) {
                             add(chunk, new Ledger.Known(success.get("key").asText(), Ledger.State.SENT, false,
                                     text(success, "chat_id"), text(success, "message_id")));
                             sent++;
-                            flushIfFull(chunk);
+                            missing += flushIfFull(chunk);
                         }
                     }
                 }
@@ -76,37 +102,24 @@ public class LedgerRebuild {
                     add(chunk, new Ledger.Known(document.get("key").asText(), Ledger.State.QUARANTINED, inDoubt,
                             null, null));
                     quarantined++;
-                    flushIfFull(chunk);
+                    missing += flushIfFull(chunk);
                 }
             }
         }
         if (!chunk.isEmpty()) {
-            ledger.rebuild(List.copyOf(chunk.values()));
+            missing += ledger.rebuild(List.copyOf(chunk.values()));
         }
-        ledger.fact(REBUILD, "done");
-        if (sent + quarantined > 0) {
-            LOG.warnf("the ledger is new but %s holds records: it was rebuilt from the outcome folders (%d success lines"
-                    + " entered as sent, %d quarantined records), so that nothing already sent is sent again",
-                    folders.root(), sent, quarantined);
-        }
+        return new Entered(sent, quarantined, missing);
     }
 
-    /** A success line, or null for a line cut short (a full disk, a kill while it was written), which is logged. */
-    private JsonNode successLine(Path file, String line) {
-        try {
-            return json.readTree(line);
-        } catch (IOException e) {
-            LOG.warnf("success/%s holds a line that is not JSON, skipped in the rebuild: %s", file.getFileName(),
-                    line.length() > 200 ? line.substring(0, 200) + "…" : line);
-            return null;
+    /** Enters a full chunk; returns how many of its keys the ledger did not have. */
+    private int flushIfFull(Map<String, Ledger.Known> chunk) {
+        if (chunk.size() < CHUNK) {
+            return 0;
         }
-    }
-
-    private void flushIfFull(Map<String, Ledger.Known> chunk) {
-        if (chunk.size() >= CHUNK) {
-            ledger.rebuild(List.copyOf(chunk.values()));
-            chunk.clear();
-        }
+        int missing = ledger.rebuild(List.copyOf(chunk.values()));
+        chunk.clear();
+        return missing;
     }
 
     /** A key seen twice in one chunk (a record quarantined, then sent) is entered once, as sent if it was. */

@@ -17,7 +17,8 @@ import com.postpressbridge.record.OutreachItem;
 /**
  * Start-up repair after a crash, before any route runs: outcomes that were decided but not yet written are
  * written; a record that was being sent when the process died takes the outcome its folder already has (the
- * ledger may have lost it), and without one it is in doubt (a request may have left).
+ * ledger may have lost it), and without one it is in doubt (a request may have left). The same repair runs when the
+ * ledger was opened again after a full disk ({@link DiskRecovery}), once no record is being sent.
  */
 @ApplicationScoped
 public class LedgerRecovery {
@@ -79,7 +80,8 @@ public class LedgerRecovery {
             }
         }
         if (written + adopted + inDoubt > 0) {
-            LOG.warnf("recovered from an unclean stop: %d outcome files written, %d outcomes taken from their folder,"
+            LOG.warnf("ledger repaired (an unclean stop, or a failed write): %d outcome files written, %d outcomes"
+                    + " taken from their folder,"
                     + " %d records in doubt (%s)", written, adopted, inDoubt,
                     config.retry().inDoubt() == OutreachConfig.InDoubtPolicy.retry ? "put in retry/"
                             : "quarantined as local/in_doubt");

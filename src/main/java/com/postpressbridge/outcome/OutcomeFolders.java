@@ -3,6 +3,8 @@ package com.postpressbridge.outcome;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -154,14 +156,29 @@ public class OutcomeFolders {
         }
     }
 
+    /**
+     * Appends a line whole or not at all: a disk that fills in the middle of the line leaves the file as it was (the
+     * part written is cut off again), not a torn line that the next one would be glued to.
+     */
     private void appendSuccess(OutcomeFile outcome, boolean again) throws IOException {
         Path file = success().resolve(outcome.fileName());
-        byte[] line = (json.writeValueAsString(outcome.document()) + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer line = ByteBuffer.wrap((json.writeValueAsString(outcome.document()) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         synchronized (successLocks.computeIfAbsent(outcome.fileName(), name -> new Object())) {
             if (again && hasLine(file, outcome.key())) {
                 return;
             }
-            Files.write(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                long end = channel.size();
+                try {
+                    while (line.hasRemaining()) {
+                        channel.write(line, end + line.position());
+                    }
+                } catch (IOException e) {
+                    channel.truncate(end);
+                    throw e;
+                }
+            }
         }
     }
 
@@ -179,14 +196,23 @@ public class OutcomeFolders {
         try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.startsWith(start)) {
-                    JsonNode candidate = json.readTree(line);
-                    if (Instant.parse(candidate.path("sent_at").asText()).toEpochMilli() >= since) {
+                    JsonNode candidate = readSuccessLine(line);
+                    if (candidate != null && Instant.parse(candidate.path("sent_at").asText()).toEpochMilli() >= since) {
                         found = candidate;
                     }
                 }
             }
         }
         return found;
+    }
+
+    /** A success line, or null for a torn one (cut by a full disk before lines were written whole). */
+    JsonNode readSuccessLine(String line) {
+        try {
+            return json.readTree(line);
+        } catch (JsonProcessingException torn) {
+            return null;
+        }
     }
 
     /**

@@ -49,21 +49,23 @@ public class Outcomes {
     private final ErrorClassifier classifier;
     private final SendGate gate;
     private final OutcomePolicy policy;
+    private final HeldOutcomes held;
     private final ObjectMapper json;
 
     @Inject
     public Outcomes(Ledger ledger, OutcomeFolders folders, ErrorClassifier classifier, SendGate gate,
-            OutreachConfig config, ObjectMapper json) {
-        this(ledger, folders, classifier, gate, new OutcomePolicy(OutcomePolicy.Settings.of(config)), json);
+            OutreachConfig config, HeldOutcomes held, ObjectMapper json) {
+        this(ledger, folders, classifier, gate, new OutcomePolicy(OutcomePolicy.Settings.of(config)), held, json);
     }
 
     Outcomes(Ledger ledger, OutcomeFolders folders, ErrorClassifier classifier, SendGate gate, OutcomePolicy policy,
-            ObjectMapper json) {
+            HeldOutcomes held, ObjectMapper json) {
         this.ledger = ledger;
         this.folders = folders;
         this.classifier = classifier;
         this.gate = gate;
         this.policy = policy;
+        this.held = held;
         this.json = json;
     }
 
@@ -160,45 +162,16 @@ public class Outcomes {
     }
 
     /**
-     * A sent record stays sent, whatever fails after the answer: nothing of it may reach the error policy's
-     * clauses that quarantine. The ledger takes the success first; if it cannot, the line goes to its folder all the
-     * same (start-up recovery takes a line written after the claim as the outcome) and the failure goes on as the
-     * ledger's, which stops the inbox. If the folder cannot be written, the ledger keeps the line and start-up
-     * writes it.
+     * A sent record stays sent, whatever fails after the answer: nothing of it reaches the error policy's clauses
+     * that quarantine. If the ledger or the success folder cannot take it (the disk is full), its outcome is held
+     * and written once they can, and nothing more is sent meanwhile ({@link HeldOutcomes}).
      */
     private void succeed(boolean claimed, OutreachItem item, int attempts, String chatId, String messageId,
             boolean already) {
         OutcomeFile line = new OutcomeFile(Folder.success, item.source().successFileName(), item.key(),
                 OutcomeDocuments.success(item, chatId, messageId, already), OutcomeFolders.quarantineName(item));
-        Long version = null;
-        if (claimed) {
-            try {
-                version = ledger.finish(item.key(), State.SENT, attempts, null, false, chatId, messageId,
-                        line.toJson().toString());
-            } catch (RuntimeException e) {
-                LOG.errorf("record %s was sent (chat_id %s, message_id %s) but the ledger cannot record it (%s): its"
-                        + " success line is written without it", item, chatId, messageId, e.getMessage());
-                writeSent(line, item, chatId, messageId, "the next start takes the line as the record's outcome");
-                throw e instanceof Ledger.LedgerException down ? down
-                        : new Ledger.LedgerException("cannot record that " + item.key() + " was sent", e);
-            }
-        }
-        if (writeSent(line, item, chatId, messageId, "the ledger keeps it as sent and the next start writes the line")
-                && version != null) {
-            ledger.written(item.key(), version);
-        }
+        held.keep(item, new DecidedOutcome(claimed, State.SENT, attempts, null, false, chatId, messageId, null, line));
         count(item, already ? Outcome.already_performed : Outcome.sent);
-    }
-
-    private boolean writeSent(OutcomeFile line, OutreachItem item, String chatId, String messageId, String then) {
-        try {
-            folders.write(line, false);
-            return true;
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "record %s was sent (chat_id %s, message_id %s) but success/%s cannot be written: %s", item,
-                    chatId, messageId, line.fileName(), then);
-            return false;
-        }
     }
 
     /** Step of {@code send-chat}: the key is already known; the record is counted and goes no further. */
@@ -244,7 +217,7 @@ public class Outcomes {
         String name = OutcomeFolders.quarantineName(item);
         OutcomeFile file = new OutcomeFile(Folder.quarantine, name, item.key(),
                 OutcomeDocuments.quarantine(item, attempts, error, exhausted), name);
-        record(claimed, item, State.QUARANTINED, attempts, null, inDoubt, null, null, file);
+        record(claimed, item, State.QUARANTINED, attempts, null, inDoubt, file);
         count(item, Outcome.quarantined);
         LOG.debugf("record %s quarantined: %s", item, error);
     }
@@ -253,23 +226,17 @@ public class Outcomes {
             boolean held) {
         OutcomeFile file = new OutcomeFile(Folder.retry, folders.retryFile(item.key()).getFileName().toString(),
                 item.key(), OutcomeDocuments.retry(item, attempts, next, error, held), OutcomeFolders.quarantineName(item));
-        record(claimed, item, State.RETRY, attempts, next.toEpochMilli(), false, null, null, file);
+        record(claimed, item, State.RETRY, attempts, next.toEpochMilli(), false, file);
         count(item, Outcome.retry);
     }
 
-    /** The ledger first (with the document), then the folder, then the ledger forgets the document. */
+    /** The ledger first (with the document), then the folder; held when the disk refuses either. */
     private void record(boolean claimed, OutreachItem item, State state, int attempts, Long nextAttemptAt,
-            boolean inDoubt, String chatId, String messageId, OutcomeFile file) {
-        if (!claimed) {
-            folders.writeUnclaimed(file);
-            return;
-        }
+            boolean inDoubt, OutcomeFile file) {
         // A record that waits to go again is sent from the ledger's copy of its retry document when its time comes.
         String waitingItem = state == State.RETRY ? file.document().toString() : null;
-        long version = ledger.finish(item.key(), state, attempts, nextAttemptAt, inDoubt, chatId, messageId,
-                waitingItem, file.toJson().toString());
-        folders.write(file, false);
-        ledger.written(item.key(), version);
+        held.keep(item, new DecidedOutcome(claimed, state, attempts, nextAttemptAt, inDoubt, null, null, waitingItem,
+                file));
     }
 
     private static boolean claimed(Exchange exchange) {

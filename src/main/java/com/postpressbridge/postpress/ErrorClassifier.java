@@ -45,7 +45,11 @@ public class ErrorClassifier {
 
     /** {@code onWhen} of the {@code blip} clause: a 503 or a connection that never opened, without a long Retry-After. */
     public boolean isBlip(Exchange exchange) {
-        SendFailure failure = classify(caught(exchange));
+        Throwable cause = caught(exchange);
+        if (!(cause instanceof HttpOperationFailedException) && !isNoAnswer(exchange)) {
+            return false;
+        }
+        SendFailure failure = classify(cause);
         boolean unavailable = failure.kind() == SendFailure.Kind.ANSWERED && failure.status() == 503
                 && ErrorTable.routing(503, failure.error().type()) == ErrorRouting.RETRY;
         if (!unavailable && failure.kind() != SendFailure.Kind.NEVER_SENT) {
@@ -53,6 +57,15 @@ public class ErrorClassifier {
         }
         Duration retryAfter = failure.retryAfterDelay(Instant.now());
         return retryAfter == null || retryAfter.compareTo(BLIP) <= 0;
+    }
+
+    /**
+     * {@code onWhen} of the {@code no-answer} clause: the request itself failed with an I/O error. One of our own
+     * failures that an I/O error caused (the ledger on a full disk) is not a missing answer, although Camel matches a
+     * clause on the innermost cause first.
+     */
+    public boolean isNoAnswer(Exchange exchange) {
+        return caught(exchange) instanceof IOException;
     }
 
     /** The exception being handled: still on the exchange while {@code onWhen} runs, in a property once handled. */

@@ -2,7 +2,6 @@ package com.postpressbridge.outcome;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.postpress.ErrorClassifier;
 import com.postpressbridge.postpress.OutcomePolicy;
@@ -39,7 +39,8 @@ import com.postpressbridge.record.RecordSource;
 /**
  * Issue 6: a failure after a 2xx never turns a sent record into a quarantined or in-doubt one. {@link Outcomes} with
  * real folders and a ledger that records what it is told (or fails), without Quarkus: the success folder cannot be
- * written (a file stands in its place, which stops root too), or the ledger fails to take the success.
+ * written (a file stands in its place, which stops root too), or the ledger fails to take the success. The outcome is
+ * held, sending stops, and the outcome is written once the folder or the ledger works again (issue 6, hole 7).
  */
 class SentStaysSentTest {
 
@@ -56,13 +57,13 @@ class SentStaysSentTest {
         final List<String> written = new ArrayList<>();
         RuntimeException down;
 
-        RecordingLedger() {
-            super(null);
+        RecordingLedger(DiskFault disk) {
+            super(null, disk);
         }
 
         @Override
         public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
-                String messageId, String unwrittenOutcome) {
+                String messageId, String waitingItem, String unwrittenOutcome) {
             if (down != null) {
                 throw down;
             }
@@ -79,18 +80,22 @@ class SentStaysSentTest {
     @TempDir
     Path root;
 
+    DiskFault disk;
     RecordingLedger ledger;
     OutcomeFolders folders;
+    HeldOutcomes held;
     Outcomes outcomes;
     OutreachItem item;
 
     @BeforeEach
     void setUp() throws IOException {
-        ledger = new RecordingLedger();
+        disk = new DiskFault(List.of(), 0);
+        ledger = new RecordingLedger(disk);
         folders = new OutcomeFolders(root, JSON);
         folders.create();
+        held = new HeldOutcomes(ledger, folders, disk);
         outcomes = new Outcomes(ledger, folders, new ErrorClassifier(JSON), new SendGate(ledger, JSON),
-                new OutcomePolicy(OutcomePolicyTest.DEFAULTS), JSON);
+                new OutcomePolicy(OutcomePolicyTest.DEFAULTS), held, JSON);
         item = OutreachItem.of(RecordSource.fileLine("sent.csv", 2),
                 JSON.readTree("{\"account_id\": \"acc\", \"attendees_ids\": [\"att\"], \"text\": \"Hi\"}"), null);
         item.key("sent-key");
@@ -108,7 +113,7 @@ class SentStaysSentTest {
     }
 
     @Test
-    void anUnwritableSuccessFolderLeavesTheRecordSentInTheLedgerForStartUpToWrite() throws IOException {
+    void anUnwritableSuccessFolderLeavesTheRecordSentInTheLedgerAndTheLineIsWrittenOnceTheFolderIs() throws IOException {
         Files.delete(folders.success());
         Files.writeString(folders.success(), "not a folder");
 
@@ -125,6 +130,15 @@ class SentStaysSentTest {
         assertEquals("chat_1", unwritten.at("/document/chat_id").asText(), "the chat id is kept for the line");
         assertEquals(List.of(), ledger.written, "not written: the ledger keeps the line until start-up writes it");
         assertNothingIn(folders.quarantine(), folders.retry());
+        assertTrue(disk.raised(), "nothing more is sent while outcomes cannot be written");
+        assertEquals(1, held.size());
+
+        Files.delete(folders.success());
+        Files.createDirectory(folders.success());
+        assertEquals(1, held.writeAll());
+        assertEquals(1, ledger.finished.size(), "the ledger had it already");
+        assertEquals(List.of("sent-key"), ledger.written);
+        assertEquals(1, Files.readAllLines(folders.success().resolve("sent.csv.jsonl")).size());
     }
 
     static Stream<RuntimeException> ledgerFailures() {
@@ -134,14 +148,14 @@ class SentStaysSentTest {
 
     @ParameterizedTest
     @MethodSource("ledgerFailures")
-    void aLedgerThatFailsAfterTheAnswerStillGetsTheSuccessLineWritten(RuntimeException failure) throws IOException {
+    void aLedgerThatFailsAfterTheAnswerStillGetsTheSuccessLineWrittenAndTheSuccessOnceItWorks(RuntimeException failure)
+            throws IOException {
         ledger.down = failure;
 
-        Ledger.LedgerException raised = assertThrows(Ledger.LedgerException.class, () -> outcomes.sent(answered201(), item),
-                "a ledger failure, handled by the ledger-unavailable clause (which stops the inbox), never by a clause"
-                        + " that quarantines");
-        assertTrue(raised == failure || raised.getCause() == failure);
+        outcomes.sent(answered201(), item); // nothing reaches the error policy's clauses, which could quarantine
 
+        assertTrue(disk.raised(), "nothing more is sent while the ledger cannot take outcomes");
+        assertEquals(1, held.size());
         List<String> lines = Files.readAllLines(folders.success().resolve("sent.csv.jsonl"));
         assertEquals(1, lines.size());
         JsonNode line = JSON.readTree(lines.get(0));
@@ -149,6 +163,12 @@ class SentStaysSentTest {
         assertEquals("chat_1", line.get("chat_id").asText(), "start-up recovery takes this line as the outcome");
         assertFalse(line.get("already_performed").asBoolean());
         assertNothingIn(folders.quarantine(), folders.retry());
+
+        ledger.down = null;
+        assertEquals(1, held.writeAll());
+        assertEquals(List.of(Ledger.State.SENT), ledger.finished.stream().map(Finish::state).toList());
+        assertEquals("chat_1", ledger.finished.get(0).chatId());
+        assertEquals(1, Files.readAllLines(folders.success().resolve("sent.csv.jsonl")).size(), "not appended twice");
     }
 
     private static void assertNothingIn(Path... folders) throws IOException {

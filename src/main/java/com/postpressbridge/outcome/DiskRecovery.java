@@ -1,0 +1,88 @@
+package com.postpressbridge.outcome;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.camel.CamelContext;
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+
+import com.postpressbridge.ledger.DiskFault;
+import com.postpressbridge.ledger.Ledger;
+
+/**
+ * Ends a {@link DiskFault} by itself once the disk takes writes again: room on the disk, the ledger opened again if H2
+ * closed it, the held outcomes written, and, after a reopen (H2 loses the writes it had not made yet), the same repair
+ * as at start-up once no record is being sent: claims of records that were never sent released, keys the ledger lost
+ * entered again from the outcome folders, claims left without an outcome repaired. Then sending resumes: files left
+ * in the inbox are read again, and their records already sent are duplicates.
+ */
+@ApplicationScoped
+public class DiskRecovery {
+
+    private static final Logger LOG = Logger.getLogger(DiskRecovery.class);
+
+    private final DiskFault disk;
+    private final Ledger ledger;
+    private final HeldOutcomes held;
+    private final LedgerRebuild rebuild;
+    private final LedgerRecovery repair;
+    private final WaitingRecords waiting;
+    private final CamelContext camel;
+    /** The ledger was opened again: what was in flight then is repaired once no record is being sent. */
+    private boolean repairDue;
+
+    public DiskRecovery(DiskFault disk, Ledger ledger, HeldOutcomes held, LedgerRebuild rebuild, LedgerRecovery repair,
+            WaitingRecords waiting, CamelContext camel) {
+        this.disk = disk;
+        this.ledger = ledger;
+        this.held = held;
+        this.rebuild = rebuild;
+        this.repair = repair;
+        this.waiting = waiting;
+        this.camel = camel;
+    }
+
+    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void check() {
+        DiskFault.Fault fault = disk.fault().orElse(null);
+        if (fault == null) {
+            return;
+        }
+        String shortage = disk.shortage().orElse(null);
+        if (shortage != null) {
+            disk.raise(shortage);
+            return;
+        }
+        try {
+            if (ledger.reopen()) {
+                repairDue = true;
+            }
+            ledger.check();
+            int written = held.writeAll();
+            if (written > 0) {
+                LOG.infof("%d held outcomes written", written);
+            }
+            if (repairDue || ledger.hasUnsentClaims()) {
+                if (camel.getInflightRepository().size("send-chat") > 0) {
+                    return; // requests still on their way: their outcomes come first
+                }
+                int released = ledger.releaseUnsent();
+                if (released > 0) {
+                    LOG.infof("%d claims whose records were not sent were released: they are claimed again when read",
+                            released);
+                }
+                if (repairDue) {
+                    rebuild.enterMissing();
+                    repair.run();
+                    waiting.reconcile();
+                }
+                repairDue = false;
+            }
+        } catch (Exception e) {
+            LOG.debugf("the disk does not take writes yet: %s", HeldOutcomes.rootMessage(e));
+            return;
+        }
+        disk.clear(fault);
+    }
+}
