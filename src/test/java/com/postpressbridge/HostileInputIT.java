@@ -91,6 +91,10 @@ class HostileInputIT {
         Files.createSymbolicLink(inbox.resolve("dangling.csv"), work.resolve("missing.csv"));
         Path locked = drop("locked.csv", "account_id,attendees_ids,text\nacc,never-10,Hi\n");
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+        Path lockedAttachment = Files.writeString(Files.createDirectories(work.resolve("outreach/attachments"))
+                .resolve("locked.pdf"), "%PDF");
+        Files.setPosixFilePermissions(lockedAttachment, PosixFilePermissions.fromString("---------"));
+        drop("attach.csv", "account_id,attendees_ids,text,attachments\nacc,never-11,Hi,locked.pdf\n");
 
         Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY", API_KEY,
                 "OUTREACH_RUN_ONCE", "true");
@@ -114,7 +118,7 @@ class HostileInputIT {
             assertEquals(List.of(), left.toList(), "the inbox is empty");
         }
         for (String archived : List.of(GOOD_CSV, "crlf-mixed.csv", NEWLINE_NAME, "bom-middle.csv", "nul.csv", "nul.json",
-                "header-only.csv", "long-line.jsonl", "big-cell.csv")) {
+                "header-only.csv", "long-line.jsonl", "big-cell.csv", "attach.csv")) {
             assertTrue(TestFolders.find(outreach.resolve("archive"), archived + ".summary.json") != null,
                     archived + " is archived with its summary");
         }
@@ -148,7 +152,8 @@ class HostileInputIT {
         }
         Map<String, String> expected = new TreeMap<>(Map.of("bom-middle.csv:3", "local/invalid_characters",
                 "nul.csv:3", "local/invalid_characters", "nul.json:1", "local/invalid_characters",
-                "long-line.jsonl:2", "local/too_large", "big-cell.csv:2", "local/too_large"));
+                "long-line.jsonl:2", "local/too_large", "big-cell.csv:2", "local/too_large",
+                "attach.csv:2", "local/attachment_not_readable"));
         assertEquals(expected, recordTypes, "each bad record quarantined alone with its reason");
 
         assertFalse(log.lines().anyMatch(line -> line.matches("\\s+at [\\w$.]+\\(.*")), "no stack trace: " + log);

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.ExchangeProperty;
 
 import com.postpressbridge.postpress.SendChat;
+import com.postpressbridge.inbox.ReadProblems;
 import com.postpressbridge.record.ChatField;
 import com.postpressbridge.record.ChatField.Api;
 import com.postpressbridge.record.ChatRequest;
@@ -60,7 +61,13 @@ public class ChatRequestMapper {
         }
         ChatRequest request = map(item.record());
         item.request(request);
-        item.contentHash(RecordKeys.contentHash(request));
+        try {
+            item.contentHash(RecordKeys.contentHash(request));
+        } catch (java.io.UncheckedIOException unreadable) {
+            // An attachment the bridge may not read: a bad record, found before any request (never "maybe sent").
+            throw new InvalidRecordException("attachment_not_readable", "Attachment not readable",
+                    ReadProblems.plain(unreadable) + " (" + unreadable.getMessage() + ")");
+        }
         if (item.key() == null) {
             String externalId = RecordKeys.externalId(item.record());
             item.key(externalId != null ? externalId : item.contentHash());

@@ -134,11 +134,6 @@ public enum ChatField {
         return values;
     }
 
-    /** Whether a form field carries it ({@code external_id} does not). */
-    public boolean isSent() {
-        return this != EXTERNAL_ID;
-    }
-
     /** The field of a bracket-form column, if it is one. */
     public static Optional<ChatField> ofColumn(String column) {
         return Arrays.stream(values()).filter(field -> field.column().equals(column)).findFirst();

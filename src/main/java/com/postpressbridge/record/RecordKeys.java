@@ -64,12 +64,12 @@ public final class RecordKeys {
         return id.asText().trim();
     }
 
-    /** A file name for a key: the key itself when it is safe, else a cleaned copy made unique by a hash suffix. */
     /** Eight hex digits of the key's hash: short enough for a file name, enough to tell records of one line apart. */
     public static String tag(String key) {
         return HexFormat.of().formatHex(sha256().digest(key.getBytes(StandardCharsets.UTF_8)), 0, 4);
     }
 
+    /** A file name for a key: the key itself when it is safe, else a cleaned copy made unique by a hash suffix. */
     public static String fileName(String key) {
         if (key.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")) {
             return key;
