@@ -74,7 +74,12 @@ public enum ChatField {
     /** The object that holds a record's template variables (not a form field). */
     public static final String VARIABLES = "variables";
 
-    private final String path;
+    /** The fields by their bracket-form column, for a look-up per value of every record. */
+    private static final java.util.Map<String, ChatField> BY_COLUMN = Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(ChatField::column, field -> field));
+
+    private final List<String> path;
+    private final String column;
     private final Kind kind;
     private final Api api;
     private final int limit;
@@ -85,7 +90,10 @@ public enum ChatField {
     }
 
     ChatField(String path, Kind kind, Api api, int limit, String... values) {
-        this.path = path;
+        this.path = List.of(path.split("\\."));
+        StringBuilder brackets = new StringBuilder(this.path.get(0));
+        this.path.subList(1, this.path.size()).forEach(name -> brackets.append('[').append(name).append(']'));
+        this.column = brackets.toString();
         this.kind = kind;
         this.api = api;
         this.limit = limit;
@@ -94,21 +102,17 @@ public enum ChatField {
 
     /** The names from the record down to the field: {@code [linkedin, follow_up, text]}. */
     public List<String> path() {
-        return List.of(path.split("\\."));
+        return path;
     }
 
     /** The last name of the path: the field's name in its JSON object. */
     public String fieldName() {
-        List<String> names = path();
-        return names.get(names.size() - 1);
+        return path.get(path.size() - 1);
     }
 
     /** The CSV column, the bracket form: {@code linkedin[follow_up][text]}. */
     public String column() {
-        List<String> names = path();
-        StringBuilder column = new StringBuilder(names.get(0));
-        names.subList(1, names.size()).forEach(name -> column.append('[').append(name).append(']'));
-        return column.toString();
+        return column;
     }
 
     /** The form field postpress receives: the column, with {@code []} for a list. */
@@ -136,7 +140,7 @@ public enum ChatField {
 
     /** The field of a bracket-form column, if it is one. */
     public static Optional<ChatField> ofColumn(String column) {
-        return Arrays.stream(values()).filter(field -> field.column().equals(column)).findFirst();
+        return Optional.ofNullable(BY_COLUMN.get(column));
     }
 
     /** The names allowed inside the object at {@code parent} ({@code ""} for the record itself). */

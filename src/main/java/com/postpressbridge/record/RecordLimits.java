@@ -29,6 +29,7 @@ public final class RecordLimits {
     public static final int MAX_RECORD = 500_000;
 
     private static final char BOM = '\uFEFF';
+    private static final java.util.regex.Pattern LIST_INDEX = java.util.regex.Pattern.compile("\\[[0-9]+]$");
 
     private RecordLimits() {
     }
@@ -104,7 +105,8 @@ public final class RecordLimits {
         if (path.startsWith("variable ")) {
             return MAX_VARIABLE;
         }
-        return ChatField.ofColumn(path.replaceAll("\\[[0-9]+]$", "")).map(ChatField::limit).orElse(MAX_VALUE);
+        // An element of a list (attendees_ids[2]) has its list's limit.
+        return ChatField.ofColumn(LIST_INDEX.matcher(path).replaceFirst("")).map(ChatField::limit).orElse(MAX_VALUE);
     }
 
     /**
