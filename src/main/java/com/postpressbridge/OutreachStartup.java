@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 
+import com.postpressbridge.config.LedgerUrl;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
 import com.postpressbridge.outcome.LedgerRebuild;
@@ -63,7 +64,7 @@ public class OutreachStartup {
         if (!outreach.runOnce()) {
             camel.getRouteController().startRoute("retry");
         }
-        LOG.infof("watching %s (postpress at %s, %d requests at a time)", folders.inbox(), postpress.baseUrl(),
-                outreach.concurrency());
+        LOG.infof("watching %s (postpress at %s, %d requests at a time; ledger: %s)", folders.inbox(),
+                postpress.baseUrl(), outreach.concurrency(), LedgerUrl.describe(outreach.ledger().url()));
     }
 }

@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import javax.sql.DataSource;
+import com.postpressbridge.ledger.LedgerDatabase;
 
 import jakarta.inject.Inject;
 
@@ -46,13 +46,13 @@ class LedgerDownTest {
     WireMockServer postpress;
 
     @Inject
-    DataSource dataSource;
+    LedgerDatabase ledgerDatabase;
 
     @Test
     void nothingIsDecidedWithoutTheLedger() throws Exception {
         TestFolders.wipe();
         PostpressStub.answerCreated(postpress);
-        try (Connection db = dataSource.getConnection(); Statement statement = db.createStatement()) {
+        try (Connection db = ledgerDatabase.dataSource().getConnection(); Statement statement = db.createStatement()) {
             statement.execute("DROP TABLE outreach_work");
             statement.execute("DROP TABLE outreach_record");
         }

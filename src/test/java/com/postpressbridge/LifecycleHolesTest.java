@@ -15,7 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import javax.sql.DataSource;
+import com.postpressbridge.ledger.LedgerDatabase;
 
 import jakarta.inject.Inject;
 
@@ -53,7 +53,7 @@ class LifecycleHolesTest {
     CamelContext camel;
 
     @Inject
-    DataSource dataSource;
+    LedgerDatabase ledgerDatabase;
 
     @Inject
     LedgerRebuild rebuild;
@@ -124,7 +124,7 @@ class LifecycleHolesTest {
         postpress.stubFor(PostpressStub.forAttendee("kept-1").willReturn(PostpressStub.created()));
         postpress.stubFor(PostpressStub.forAttendee("cancel-1").willReturn(PostpressStub.created()));
         // Their time comes now rather than in an hour: the test decides when, not the machine's speed.
-        try (Connection db = dataSource.getConnection(); Statement due = db.createStatement()) {
+        try (Connection db = ledgerDatabase.dataSource().getConnection(); Statement due = db.createStatement()) {
             due.executeUpdate("UPDATE outreach_record SET next_attempt_at = 0 WHERE record_key IN ('crm-kept', 'crm-cancel')");
         }
 

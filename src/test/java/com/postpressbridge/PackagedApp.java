@@ -43,7 +43,8 @@ final class PackagedApp implements AutoCloseable {
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar",
                 jar));
         ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> environment = new HashMap<>(env);
+        Map<String, String> environment = new HashMap<>(TestLedger.forApp(outreachDir));
+        environment.putAll(env);
         environment.putIfAbsent("OUTREACH_DIR", outreachDir.toString());
         environment.putIfAbsent("QUARKUS_HTTP_PORT", String.valueOf(freePort()));
         environment.putIfAbsent("OUTREACH_INBOX_POLL_INTERVAL", "100ms");

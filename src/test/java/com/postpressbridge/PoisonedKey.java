@@ -2,24 +2,43 @@ package com.postpressbridge;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 import org.h2.api.Trigger;
 
 /**
- * A real fault in the ledger, at one chosen record: an H2 trigger that fails the insert of the key {@value #KEY},
- * as a full disk or a lost connection would fail it in the middle of a transaction.
+ * A real fault in the ledger, at one chosen record: a trigger that fails the insert of the key {@value #KEY}, as a
+ * full disk or a lost connection would fail it in the middle of a transaction. An H2 trigger (this class), or on
+ * PostgreSQL one in PL/pgSQL.
  */
 public class PoisonedKey implements Trigger {
 
     static final String KEY = "poisoned-key";
 
-    static String create() {
-        return "CREATE TRIGGER poisoned_key BEFORE INSERT ON outreach_record FOR EACH ROW CALL \""
-                + PoisonedKey.class.getName() + "\"";
+    static void create(Connection db) throws SQLException {
+        try (Statement statement = db.createStatement()) {
+            if (TestLedger.postgresql()) {
+                statement.execute("CREATE FUNCTION poisoned_key() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF NEW.record_key = '" + KEY + "' THEN RAISE EXCEPTION 'the ledger failed at " + KEY
+                        + "' USING ERRCODE = '58030'; END IF; RETURN NEW; END $$");
+                statement.execute("CREATE TRIGGER poisoned_key BEFORE INSERT ON outreach_record FOR EACH ROW"
+                        + " EXECUTE FUNCTION poisoned_key()");
+            } else {
+                statement.execute("CREATE TRIGGER poisoned_key BEFORE INSERT ON outreach_record FOR EACH ROW CALL \""
+                        + PoisonedKey.class.getName() + "\"");
+            }
+        }
     }
 
-    static String drop() {
-        return "DROP TRIGGER poisoned_key";
+    static void drop(Connection db) throws SQLException {
+        try (Statement statement = db.createStatement()) {
+            if (TestLedger.postgresql()) {
+                statement.execute("DROP TRIGGER poisoned_key ON outreach_record");
+                statement.execute("DROP FUNCTION poisoned_key()");
+            } else {
+                statement.execute("DROP TRIGGER poisoned_key");
+            }
+        }
     }
 
     @Override

@@ -90,7 +90,8 @@ public class PostpressStub implements QuarkusTestResourceLifecycleManager {
 
     /**
      * Also empties the test folders before the app boots: each boot has a new ledger in memory, and outcome files of
-     * an earlier boot beside it would be taken for a lost ledger's records and entered again (LedgerRebuild).
+     * an earlier boot beside it would be taken for a lost ledger's records and entered again (LedgerRebuild). On the
+     * PostgreSQL run of the suite, the boot gets a new database ({@link TestLedger}).
      */
     @Override
     public Map<String, String> start() {
@@ -98,7 +99,9 @@ public class PostpressStub implements QuarkusTestResourceLifecycleManager {
         // A fixed port, so that a test can stop the server (connection refused) and start it again.
         server = new WireMockServer(wireMockConfig().port(freePort()));
         server.start();
-        return Map.of("postpress.base-url", server.baseUrl());
+        Map<String, String> config = new java.util.HashMap<>(TestLedger.forBoot());
+        config.put("postpress.base-url", server.baseUrl());
+        return config;
     }
 
     @Override

@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import javax.sql.DataSource;
+import com.postpressbridge.ledger.LedgerDatabase;
 
 import jakarta.inject.Inject;
 
@@ -64,7 +63,7 @@ class WebhookIntakeTest {
     int port;
 
     @Inject
-    DataSource dataSource;
+    LedgerDatabase ledgerDatabase;
 
     @Inject
     Ledger ledger;
@@ -236,14 +235,14 @@ class WebhookIntakeTest {
     void aLedgerFailureInTheMiddleOfADeliveryStoresNothingOfIt() throws Exception {
         String body = "[" + record("half-1").replace("}", ", \"external_id\": \"half-1\"}") + ","
                 + record("half-2").replace("}", ", \"external_id\": \"" + PoisonedKey.KEY + "\"}") + "]";
-        try (Connection db = dataSource.getConnection(); Statement statement = db.createStatement()) {
-            statement.execute(PoisonedKey.create());
+        try (Connection db = ledgerDatabase.dataSource().getConnection()) {
+            PoisonedKey.create(db);
         }
         try {
             deliver(body, "half-delivery").then().statusCode(503).body("error", equalTo("unavailable"));
         } finally {
-            try (Connection db = dataSource.getConnection(); Statement statement = db.createStatement()) {
-                statement.execute(PoisonedKey.drop());
+            try (Connection db = ledgerDatabase.dataSource().getConnection()) {
+                PoisonedKey.drop(db);
             }
         }
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))

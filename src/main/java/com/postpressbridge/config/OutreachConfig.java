@@ -35,6 +35,8 @@ public interface OutreachConfig {
 
     Disk disk();
 
+    Ledger ledger();
+
     interface Inbox {
         Duration pollInterval();
 
@@ -92,6 +94,17 @@ public interface OutreachConfig {
          * the outcomes of what is in flight still fit, and the ledger never has to write into a full disk.
          */
         MemorySize minFree();
+    }
+
+    /** Where the ledger is (read by the datasources through {@link LedgerUrl}). */
+    interface Ledger {
+        /** An H2 URL (the default: a file under the outreach folder) or a {@code jdbc:postgresql:} one. */
+        String url();
+
+        String username();
+
+        /** For PostgreSQL. Never logged. */
+        Optional<String> password();
     }
 
     /** A mapped webhook source. */

@@ -41,7 +41,7 @@ public class DiskFault {
     @Inject
     public DiskFault(@ConfigProperty(name = "outreach.dir") String outreachDir,
             @ConfigProperty(name = "outreach.disk.min-free") MemorySize minFree,
-            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String ledgerUrl) {
+            @ConfigProperty(name = "outreach.ledger.url") String ledgerUrl) {
         this(folders(outreachDir, ledgerUrl), minFree.asLongValue());
     }
 

@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -98,6 +99,11 @@ public class Ledger {
     private final Queue<Written> written = new ConcurrentLinkedQueue<>();
     /** Orders the documents of a key; starts from the clock so that it keeps growing across restarts. */
     private final AtomicLong versions = new AtomicLong(System.currentTimeMillis() * 1000);
+
+    @Inject
+    public Ledger(LedgerDatabase database, DiskFault disk) {
+        this(database.dataSource(), disk);
+    }
 
     public Ledger(DataSource dataSource, DiskFault disk) {
         this.dataSource = dataSource;

@@ -31,7 +31,7 @@ public class LedgerWatch {
     private volatile boolean lost;
     private volatile boolean seen;
 
-    public LedgerWatch(@ConfigProperty(name = "quarkus.datasource.jdbc.url") String url) {
+    public LedgerWatch(@ConfigProperty(name = "outreach.ledger.url") String url) {
         this.file = databaseFile(url);
     }
 

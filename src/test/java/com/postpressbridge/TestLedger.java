@@ -1,0 +1,87 @@
+package com.postpressbridge;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The ledger the tests run on. Embedded H2 by default; with {@code -Dtest.ledger=postgresql} (the second run of the
+ * suite in {@code mvn verify}) a PostgreSQL server, where every app under test gets a database of its own, created
+ * empty: a {@code @QuarkusTest} boot one per boot, a packaged app one per outreach folder (kept across its restarts).
+ */
+final class TestLedger {
+
+    private static final String SERVER = System.getProperty("test.ledger.server", "jdbc:postgresql://localhost:5432/");
+    private static final String USER = System.getProperty("test.ledger.username", "outreach");
+    private static final String PASSWORD = System.getProperty("test.ledger.password", "outreach");
+    private static final String PREFIX = "outreach_test_";
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final Map<Path, String> BY_FOLDER = new ConcurrentHashMap<>();
+    private static volatile boolean cleared;
+
+    private TestLedger() {
+    }
+
+    static boolean postgresql() {
+        return "postgresql".equals(System.getProperty("test.ledger"));
+    }
+
+    /** Configuration for a {@code @QuarkusTest} boot: nothing (its H2 in memory), or a new PostgreSQL database. */
+    static Map<String, String> forBoot() {
+        if (!postgresql()) {
+            return Map.of();
+        }
+        return Map.of("outreach.ledger.url", newDatabase(), "outreach.ledger.username", USER,
+                "outreach.ledger.password", PASSWORD);
+    }
+
+    /** Environment for a packaged app on an outreach folder: nothing (its H2 file there), or its PostgreSQL database. */
+    static Map<String, String> forApp(Path outreachDir) {
+        if (!postgresql()) {
+            return Map.of();
+        }
+        String url = BY_FOLDER.computeIfAbsent(outreachDir.toAbsolutePath().normalize(), dir -> newDatabase());
+        return Map.of("OUTREACH_LEDGER_URL", url, "OUTREACH_LEDGER_USERNAME", USER, "OUTREACH_LEDGER_PASSWORD", PASSWORD);
+    }
+
+    private static String newDatabase() {
+        // Unique in this JVM even though Quarkus loads this class again in each test application's class loader.
+        String name = PREFIX + ProcessHandle.current().pid() + "_" + Long.toString(System.nanoTime(), 36)
+                + DATABASES.incrementAndGet();
+        try (Connection admin = DriverManager.getConnection(SERVER + "postgres", USER, PASSWORD);
+                Statement statement = admin.createStatement()) {
+            clearEarlierRuns(statement);
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the PostgreSQL run of the tests needs a PostgreSQL server at " + SERVER
+                    + " where user " + USER + " may create databases (bin/test sets one up): " + e.getMessage(), e);
+        }
+        return SERVER + name;
+    }
+
+    /** The databases of earlier test runs (of this user on this server) are dropped once, before the first new one. */
+    private static synchronized void clearEarlierRuns(Statement statement) throws SQLException {
+        if (cleared) {
+            return;
+        }
+        cleared = true;
+        List<String> earlier = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + PREFIX
+                + "%' AND datname NOT LIKE '" + PREFIX + ProcessHandle.current().pid() + "\\_%'")) {
+            while (rows.next()) {
+                earlier.add(rows.getString(1));
+            }
+        }
+        for (String database : earlier) {
+            statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+}
