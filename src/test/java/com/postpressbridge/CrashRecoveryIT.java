@@ -200,7 +200,8 @@ class CrashRecoveryIT {
         return PostpressStub.chatRequests(postpress);
     }
 
-    private static List<JsonNode> documents(Path folder) throws IOException {
+    /** The JSON documents of a folder (record quarantine or retry files; files' .error.json are JSON too). */
+    static List<JsonNode> documents(Path folder) throws IOException {
         if (!Files.exists(folder)) {
             return List.of();
         }

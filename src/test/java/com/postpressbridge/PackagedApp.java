@@ -60,6 +60,15 @@ final class PackagedApp implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, as Kubernetes stops a pod: the app stops gracefully; {@link #awaitExit} waits for it. */
+    void terminate() {
+        process.destroy();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** kill -9: no shutdown hook, no flush, no goodbye. */
     void crash() throws InterruptedException {
         process.destroyForcibly();

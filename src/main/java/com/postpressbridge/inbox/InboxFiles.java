@@ -28,6 +28,7 @@ import com.postpressbridge.postpress.SendChat;
 import com.postpressbridge.record.FileRun;
 import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.Stopping;
 
 /**
  * The inbox side of {@code file-intake}: checks a dropped file, hands out its records, and moves it on: to
@@ -46,14 +47,16 @@ public class InboxFiles {
 
     private final OutcomeFolders folders;
     private final ObjectMapper json;
+    private final Stopping stopping;
     private final CsvRecordReader csv = new CsvRecordReader();
     private final JsonRecordReader jsonFiles;
     private final JsonLinesRecordReader jsonLines;
     private final AtomicInteger unreadableFiles = new AtomicInteger();
 
-    public InboxFiles(OutcomeFolders folders, ObjectMapper json) {
+    public InboxFiles(OutcomeFolders folders, ObjectMapper json, Stopping stopping) {
         this.folders = folders;
         this.json = json;
+        this.stopping = stopping;
         this.jsonFiles = new JsonRecordReader(json);
         this.jsonLines = new JsonLinesRecordReader(json);
     }
@@ -76,7 +79,7 @@ public class InboxFiles {
             throw new UnreadableFileException("unreadable_file", ReadProblems.plain(e), null, null);
         }
         reader.check(file);
-        exchange.setProperty(RUN, new FileRun(file.getFileName().toString()));
+        exchange.setProperty(RUN, new FileRun(file.getFileName().toString(), stopping::stopping));
     }
 
     /**
@@ -115,9 +118,18 @@ public class InboxFiles {
         }
     }
 
-    /** Every record of the file has its outcome: archive it with its summary. */
+    /**
+     * Every record of the file has its outcome: archive it with its summary. Unless the bridge stopped reading it: the
+     * file stays in the inbox, and the next start reads it again (the records decided meanwhile are duplicates then).
+     */
     public void finish(Exchange exchange, @ExchangeProperty(RUN) FileRun run) throws IOException {
         Path file = file(exchange);
+        if (run.stopped()) {
+            LOG.infof("%s stays in the inbox: the bridge stopped before taking all its records (%d have their"
+                    + " outcome); the next start reads it again and sends none of those twice", FileRun.quoted(
+                    file.getFileName().toString()), run.records());
+            return;
+        }
         Path day = folders.archive().resolve(LocalDate.now().toString());
         Files.createDirectories(day);
         Path archived = OutcomeFolders.freeName(day, file.getFileName().toString());

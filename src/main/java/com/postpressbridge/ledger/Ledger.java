@@ -353,7 +353,7 @@ public class Ledger {
      * finds them and writes the same files again, which changes nothing.
      */
     @PreDestroy
-    void flush() {
+    public void flush() {
         try {
             while (!written.isEmpty() && !disk.raised()) {
                 clearWritten();

@@ -11,6 +11,7 @@ import org.apache.camel.ExchangeProperty;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.postpress.SendChat;
 import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.Stopping;
 
 /**
  * Step of {@code send-chat}: claims the record's key in the ledger before anything is sent. A key that is already
@@ -26,12 +27,18 @@ public class RecordClaims {
     public static final String DUPLICATE = "outreachDuplicate";
 
     private final Ledger ledger;
+    private final Stopping stopping;
 
-    public RecordClaims(Ledger ledger) {
+    public RecordClaims(Ledger ledger, Stopping stopping) {
         this.ledger = ledger;
+        this.stopping = stopping;
     }
 
+    /** Claims the record's key; none is claimed once the bridge is stopping (the record is left for the next start). */
     public void claim(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
+        if (stopping.stopping()) {
+            throw new Stopping.StoppingException();
+        }
         if (item.firstSeenAt() == null) {
             item.firstSeenAt(Instant.now());
         }

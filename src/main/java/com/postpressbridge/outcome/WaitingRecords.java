@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.Stopping;
 
 /**
  * Records waiting to be sent, as the ledger has them: webhook records accepted into it (sent at once), and records
@@ -41,8 +42,11 @@ public class WaitingRecords {
     private final OutcomeFolders folders;
     private final Outcomes outcomes;
     private final ObjectMapper json;
+    private final Stopping stopping;
 
-    public WaitingRecords(Ledger ledger, OutcomeFolders folders, Outcomes outcomes, ObjectMapper json) {
+    public WaitingRecords(Ledger ledger, OutcomeFolders folders, Outcomes outcomes, ObjectMapper json,
+            Stopping stopping) {
+        this.stopping = stopping;
         this.ledger = ledger;
         this.folders = folders;
         this.outcomes = outcomes;
@@ -51,6 +55,10 @@ public class WaitingRecords {
 
     /** The records to send now: queued webhook records, then due retries (the split sends each). */
     public List<OutreachItem> due(Exchange exchange) throws IOException {
+        if (stopping.stopping()) {
+            exchange.setProperty(TAKEN, 0);
+            return List.of();
+        }
         Long before = exchange.getMessage().getHeader(DUE_BEFORE, Long.class);
         List<OutreachItem> items = new ArrayList<>();
         for (String document : ledger.queued(BATCH)) {

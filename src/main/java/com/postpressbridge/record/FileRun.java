@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,10 +24,17 @@ public final class FileRun {
     private final String fileName;
     private final Instant startedAt = Instant.now();
     private final Map<Outcome, AtomicLong> counts = new EnumMap<>(Outcome.class);
+    private final BooleanSupplier bridgeStopping;
     private volatile boolean stopped;
 
     public FileRun(String fileName) {
+        this(fileName, () -> false);
+    }
+
+    /** @param bridgeStopping whether the bridge is stopping: then no more records of the file are read either */
+    public FileRun(String fileName, BooleanSupplier bridgeStopping) {
         this.fileName = fileName;
+        this.bridgeStopping = bridgeStopping;
         for (Outcome outcome : Outcome.values()) {
             counts.put(outcome, new AtomicLong());
         }
@@ -45,8 +53,9 @@ public final class FileRun {
         stopped = true;
     }
 
+    /** Whether no more records are read: the file is not finished, and stays in the inbox. */
     public boolean stopped() {
-        return stopped;
+        return stopped || bridgeStopping.getAsBoolean();
     }
 
     public long records() {

@@ -32,6 +32,7 @@ import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
 import com.postpressbridge.record.RecordKeys;
 import com.postpressbridge.record.RecordSource;
+import com.postpressbridge.record.Stopping;
 
 /**
  * The steps of {@code webhook-intake}: who sent it, was it answered before, what records it holds, and storing them
@@ -48,6 +49,8 @@ public class WebhookIntake {
     static final String ITEMS = "webhookItems";
     static final String DELIVERY_ID = "webhookDeliveryId";
     static final String REPLAYED = "webhookReplayed";
+    /** The wait suggested to a delivery refused while the bridge stops. */
+    static final int STOPPING_RETRY_AFTER_SECONDS = 5;
 
     /** A record of the delivery, or why it is refused. */
     record Delivered(OutreachItem item, OutreachError refused) {
@@ -59,9 +62,11 @@ public class WebhookIntake {
     private final Ledger ledger;
     private final Outcomes outcomes;
     private final ObjectMapper json;
+    private final Stopping stopping;
 
     public WebhookIntake(WebhookSources sources, OutreachConfig config, ChatRequestMapper mapper, Ledger ledger,
-            Outcomes outcomes, ObjectMapper json) {
+            Outcomes outcomes, ObjectMapper json, Stopping stopping) {
+        this.stopping = stopping;
         this.sources = sources;
         this.config = config.webhook();
         this.mapper = mapper;
@@ -170,6 +175,11 @@ public class WebhookIntake {
      */
     public void accept(Exchange exchange, @ExchangeProperty(SOURCE) WebhookSources.Source source,
             @ExchangeProperty(ITEMS) List<Delivered> delivered, @ExchangeProperty(DELIVERY_ID) String deliveryId) {
+        if (stopping.stopping()) {
+            throw new WebhookRefusedException(503, "stopping", "the bridge is stopping: nothing of this delivery was"
+                    + " stored; deliver it again in a few seconds (another replica, or this one once restarted)",
+                    STOPPING_RETRY_AFTER_SECONDS);
+        }
         List<Ledger.Queued> queued = new ArrayList<>();
         List<OutreachItem> good = new ArrayList<>();
         Map<Integer, OutreachError> refused = new LinkedHashMap<>();
