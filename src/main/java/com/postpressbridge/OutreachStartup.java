@@ -11,6 +11,7 @@ import io.quarkus.runtime.StartupEvent;
 import com.postpressbridge.config.LedgerUrl;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
+import com.postpressbridge.ledger.Instance;
 import com.postpressbridge.outcome.LedgerRebuild;
 import com.postpressbridge.outcome.LedgerRecovery;
 import com.postpressbridge.outcome.OutcomeFolders;
@@ -33,9 +34,12 @@ public class OutreachStartup {
     private final LedgerRecovery recovery;
     private final WaitingRecords waitingRecords;
     private final SendGate gate;
+    private final Instance instance;
 
     public OutreachStartup(PostpressConfig postpress, OutreachConfig outreach, OutcomeFolders folders,
-            LedgerRebuild rebuild, LedgerRecovery recovery, WaitingRecords waitingRecords, SendGate gate) {
+            LedgerRebuild rebuild, LedgerRecovery recovery, WaitingRecords waitingRecords, SendGate gate,
+            Instance instance) {
+        this.instance = instance;
         this.postpress = postpress;
         this.outreach = outreach;
         this.folders = folders;
@@ -55,6 +59,7 @@ public class OutreachStartup {
                     + " (or set POSTPRESS_SANDBOX=true to try everything against the built-in sandbox)");
         }
         folders.create();
+        instance.arrive();
         rebuild.run();
         gate.restarted();
         recovery.run();
@@ -64,7 +69,7 @@ public class OutreachStartup {
         if (!outreach.runOnce()) {
             camel.getRouteController().startRoute("retry");
         }
-        LOG.infof("watching %s (postpress at %s, %d requests at a time; ledger: %s)", folders.inbox(),
-                postpress.baseUrl(), outreach.concurrency(), LedgerUrl.describe(outreach.ledger().url()));
+        LOG.infof("watching %s (postpress at %s, %d requests at a time; ledger: %s; instance %s)", folders.inbox(),
+                postpress.baseUrl(), outreach.concurrency(), LedgerUrl.describe(outreach.ledger().url()), instance.id());
     }
 }

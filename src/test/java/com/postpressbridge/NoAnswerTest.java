@@ -53,7 +53,10 @@ class NoAnswerTest {
         assertEquals("local/connection_failed", waiting.at("/error/type").asText());
         assertTrue(waiting.at("/error/status").isNull());
         assertTrue(waiting.at("/error/detail").asText().contains("not sent"), waiting.toString());
-        assertEquals(3, waiting.get("attempts").asInt(), "the first try and two quick re-sends");
+        // Each pass is the first try and two quick re-sends; a loaded machine may see the next pass (100 ms later in
+        // tests) before this line reads the file.
+        int attempts = waiting.get("attempts").asInt();
+        assertTrue(attempts >= 3 && attempts % 3 == 0, "the first try and two quick re-sends a pass: " + attempts);
 
         postpress.start();
         postpress.stubFor(post("/api/v1/chats").willReturn(PostpressStub.created()));

@@ -141,7 +141,7 @@ class RepeatedKillIT {
     }
 
     /** The attendee of every success line and every record quarantine file, one entry per outcome. */
-    private static List<String> outcomes(Path dir) throws Exception {
+    static List<String> outcomes(Path dir) throws Exception {
         List<String> attendees = new java.util.ArrayList<>();
         if (Files.exists(dir.resolve("success"))) {
             try (Stream<Path> files = Files.list(dir.resolve("success"))) {
@@ -160,7 +160,7 @@ class RepeatedKillIT {
         return attendees;
     }
 
-    private static List<String> inDoubt(Path dir) throws Exception {
+    static List<String> inDoubt(Path dir) throws Exception {
         List<String> attendees = new java.util.ArrayList<>();
         for (JsonNode document : CrashRecoveryIT.documents(dir.resolve("quarantine"))) {
             assertEquals("local/in_doubt", document.at("/error/type").asText(), document.toString());
@@ -171,17 +171,22 @@ class RepeatedKillIT {
 
     /**
      * A CRM delivering records as webhooks, one delivery every 100 ms, each with its delivery id: a delivery that got
-     * no answer (the app was down or killed) is delivered again, with the same id, until it is answered 202.
+     * no answer (the app was down or killed) or a 503 is delivered again, with the same id, until it is answered 202;
+     * with several ports, each attempt goes to the next one.
      */
     static final class Crm {
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicInteger answered = new AtomicInteger();
         final AtomicInteger refused = new AtomicInteger();
         private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        private final URI endpoint;
+        private final List<URI> endpoints = new java.util.ArrayList<>();
+        private int next;
 
-        Crm(int port) {
-            this.endpoint = URI.create("http://localhost:" + port + "/webhooks/outreach");
+        /** Delivering to these ports in turn: replicas behind one Service. */
+        Crm(int... ports) {
+            for (int port : ports) {
+                endpoints.add(URI.create("http://localhost:" + port + "/webhooks/outreach"));
+            }
         }
 
         static String attendee(int delivery, int record) {
@@ -204,6 +209,7 @@ class RepeatedKillIT {
         }
 
         private boolean deliver(String body, String id) {
+            URI endpoint = endpoints.get(next++ % endpoints.size());
             HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json").header("X-Outreach-Delivery-Id", id)
                     .header("X-Outreach-Signature", WebhookIntakeTest.signature(SECRET, Instant.now().getEpochSecond(),

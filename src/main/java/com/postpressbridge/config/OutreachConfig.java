@@ -37,6 +37,8 @@ public interface OutreachConfig {
 
     Ledger ledger();
 
+    Instance instance();
+
     interface Inbox {
         Duration pollInterval();
 
@@ -105,6 +107,18 @@ public interface OutreachConfig {
 
         /** For PostgreSQL. Never logged. */
         Optional<String> password();
+    }
+
+    /** This process among the bridge processes sharing one ledger (replicas on PostgreSQL). */
+    interface Instance {
+        /** Unique among the processes at any time; the same after a restart (default: the host name, see InstanceId). */
+        String id();
+
+        /** A process not seen for this long is dead: another one takes over its records in flight and its files. */
+        Duration lease();
+
+        /** How often a process says it is alive; a few times within the lease. */
+        Duration heartbeat();
     }
 
     /** A mapped webhook source. */

@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.jboss.logging.Logger;
 
 import com.postpressbridge.config.PostpressConfig;
+import com.postpressbridge.ledger.Instance;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.record.Stopping;
 
@@ -37,8 +38,11 @@ public class GracefulStop {
     private final CamelContext camel;
     private final Duration timeout;
     private final Ledger ledger;
+    private final Instance instance;
 
-    public GracefulStop(Stopping stopping, CamelContext camel, PostpressConfig postpress, Ledger ledger) {
+    public GracefulStop(Stopping stopping, CamelContext camel, PostpressConfig postpress, Ledger ledger,
+            Instance instance) {
+        this.instance = instance;
         this.stopping = stopping;
         this.ledger = ledger;
         this.camel = camel;
@@ -73,6 +77,9 @@ public class GracefulStop {
             LOG.info("every record on its way has its outcome");
         }
         ledger.flush(); // the ledger forgets the outcomes written: the next start has nothing to repair
+        if (left == 0) {
+            instance.leave();
+        }
     }
 
     private int inFlight() {

@@ -2,6 +2,7 @@ package com.postpressbridge.inbox;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,6 +24,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.jboss.logging.Logger;
 
+import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.outcome.OutcomeFolders;
 import com.postpressbridge.postpress.SendChat;
 import com.postpressbridge.record.FileRun;
@@ -48,17 +50,37 @@ public class InboxFiles {
     private final OutcomeFolders folders;
     private final ObjectMapper json;
     private final Stopping stopping;
+    private final Ledger ledger;
     private final CsvRecordReader csv = new CsvRecordReader();
     private final JsonRecordReader jsonFiles;
     private final JsonLinesRecordReader jsonLines;
     private final AtomicInteger unreadableFiles = new AtomicInteger();
 
-    public InboxFiles(OutcomeFolders folders, ObjectMapper json, Stopping stopping) {
+    public InboxFiles(OutcomeFolders folders, ObjectMapper json, Stopping stopping, Ledger ledger) {
+        this.ledger = ledger;
         this.folders = folders;
         this.json = json;
         this.stopping = stopping;
         this.jsonFiles = new JsonRecordReader(json);
         this.jsonLines = new JsonLinesRecordReader(json);
+    }
+
+    /**
+     * Whether another bridge process (a replica on the same inbox and ledger) reads this file: then this one leaves it
+     * alone. Otherwise this process takes it, in the ledger, until it is archived, quarantined or left for later; a
+     * file held by a process that died is taken over once that process's records are.
+     */
+    public boolean takenByAnother(Exchange exchange) {
+        Path file = file(exchange);
+        String name = file.getFileName().toString();
+        if (!ledger.takeFile(name)) {
+            return true;
+        }
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            ledger.releaseFile(name); // finished by another process since this one listed it
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -125,6 +147,7 @@ public class InboxFiles {
     public void finish(Exchange exchange, @ExchangeProperty(RUN) FileRun run) throws IOException {
         Path file = file(exchange);
         if (run.stopped()) {
+            ledger.releaseFile(file.getFileName().toString());
             LOG.infof("%s stays in the inbox: the bridge stopped before taking all its records (%d have their"
                     + " outcome); the next start reads it again and sends none of those twice", FileRun.quoted(
                     file.getFileName().toString()), run.records());
@@ -136,6 +159,7 @@ public class InboxFiles {
         Files.move(file, archived, StandardCopyOption.ATOMIC_MOVE);
         String archivedAs = folders.root().relativize(archived).toString();
         folders.writeWhole(archived.resolveSibling(archived.getFileName() + ".summary.json"), run.summary(archivedAs));
+        ledger.releaseFile(file.getFileName().toString()); // after the move: no other process finds it half-done
         LOG.info(run.logLine(archivedAs));
     }
 
@@ -147,6 +171,7 @@ public class InboxFiles {
             why = t instanceof UnreadableFileException unreadable ? unreadable : null;
         }
         quarantine(file(exchange), why);
+        ledger.releaseFile(file(exchange).getFileName().toString());
     }
 
     private void quarantine(Path file, UnreadableFileException why) throws IOException {

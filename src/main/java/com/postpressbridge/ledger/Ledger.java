@@ -22,6 +22,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
@@ -100,14 +102,23 @@ public class Ledger {
     /** Orders the documents of a key; starts from the clock so that it keeps growing across restarts. */
     private final AtomicLong versions = new AtomicLong(System.currentTimeMillis() * 1000);
 
+    /** This process among those sharing the ledger ({@code outreach.instance.id}): what it claims, it holds. */
+    private final String instance;
+
     @Inject
-    public Ledger(LedgerDatabase database, DiskFault disk) {
-        this(database.dataSource(), disk);
+    public Ledger(LedgerDatabase database, DiskFault disk,
+            @ConfigProperty(name = "outreach.instance.id") String instance) {
+        this(database.dataSource(), disk, instance);
     }
 
-    public Ledger(DataSource dataSource, DiskFault disk) {
+    public Ledger(DataSource dataSource, DiskFault disk, String instance) {
         this.dataSource = dataSource;
         this.disk = disk;
+        this.instance = instance;
+    }
+
+    public String instance() {
+        return instance;
     }
 
     /**
@@ -136,7 +147,8 @@ public class Ledger {
         Savepoint before = db.setSavepoint();
         try {
             update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
-                    + " in_doubt, content_hash) VALUES (?, ?, 0, ?, ?, FALSE, ?)", key, as.name(), now, now, contentHash);
+                    + " in_doubt, content_hash, held_by) VALUES (?, ?, 0, ?, ?, FALSE, ?, ?)", key, as.name(), now, now,
+                    contentHash, holder(as));
             work(db, key, item);
             return Claim.CLAIMED;
         } catch (SQLException e) {
@@ -146,13 +158,18 @@ public class Ledger {
             db.rollback(before); // only the insert: a delivery's earlier records stay in its transaction
         }
         if (update(db, "UPDATE outreach_record SET state = ?, attempts = 0, first_seen_at = ?, updated_at = ?,"
-                + " next_attempt_at = NULL, in_doubt = FALSE, content_hash = ? WHERE record_key = ?"
+                + " next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?, held_by = ? WHERE record_key = ?"
                 + " AND state = 'QUARANTINED' AND (? OR (in_doubt = FALSE AND content_hash <> ?))", as.name(), now,
-                now, contentHash, key, redropped, contentHash) == 1) {
+                now, contentHash, holder(as), key, redropped, contentHash) == 1) {
             work(db, key, item);
             return Claim.CLAIMED;
         }
         return duplicate(db, key);
+    }
+
+    /** A record being sent is held by this process; a queued one by none (any process may send it). */
+    private String holder(State as) {
+        return as == State.SENDING ? instance : null;
     }
 
     /** A webhook record to queue: its key, what it would send (hashed), and its item document. */
@@ -211,9 +228,9 @@ public class Ledger {
             return transaction("claim waiting record " + key, true, db -> {
                 // A retry only when it is due: another scan may have sent it and scheduled it later meanwhile.
                 long now = System.currentTimeMillis();
-                if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ? WHERE record_key = ?"
-                        + " AND state = ? AND (state <> 'RETRY' OR next_attempt_at <= ?)", now, key, waiting.name(),
-                        now) != 1) {
+                if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ?, held_by = ? WHERE"
+                        + " record_key = ? AND state = ? AND (state <> 'RETRY' OR next_attempt_at <= ?)", now, instance,
+                        key, waiting.name(), now) != 1) {
                     return false;
                 }
                 work(db, key, item);
@@ -269,8 +286,14 @@ public class Ledger {
     public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
             String messageId, String waitingItem, String unwrittenOutcome) {
         long version = versions.incrementAndGet();
-        transaction("finish " + key, db -> {
-            if (outcome(db, key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId) != 1) {
+        boolean kept = transaction("finish " + key, db -> {
+            if (update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
+                    + " chat_id = ?, message_id = ?, updated_at = ? WHERE record_key = ? AND (held_by = ? OR held_by IS"
+                    + " NULL)", state.name(), attempts, nextAttemptAt, inDoubt, chatId, messageId,
+                    System.currentTimeMillis(), key, instance) != 1) {
+                if (heldByAnother(db, key)) {
+                    return false;
+                }
                 // The claim is gone: H2 lost its last writes after one the disk refused (a claim it had reported
                 // durable among them). The outcome is recorded all the same: it is what happened to the record.
                 long now = System.currentTimeMillis();
@@ -283,9 +306,26 @@ public class Ledger {
                 update(db, "INSERT INTO outreach_work (record_key, version, item, unwritten_outcome) VALUES (?, ?, ?, ?)",
                         key, version, waitingItem, unwrittenOutcome);
             }
-            return null;
+            return true;
         });
+        if (!kept) {
+            LOG.warnf("the outcome of record %s (%s) is not kept: another bridge process took the record over, as this"
+                    + " one was not seen for outreach.instance.lease; that one has made it in doubt", key, state);
+            return TAKEN_OVER;
+        }
         return version;
+    }
+
+    /** What {@link #finish} returns when another process took the record over: its outcome file is not written. */
+    public static final long TAKEN_OVER = -1;
+
+    private boolean heldByAnother(Connection db, String key) throws SQLException {
+        try (PreparedStatement select = db.prepareStatement("SELECT held_by FROM outreach_record WHERE record_key = ?")) {
+            select.setString(1, key);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() && row.getString(1) != null && !row.getString(1).equals(instance);
+            }
+        }
     }
 
     /** Takes an outcome found in its folder after a crash as the key's state; the key's work is done. */
@@ -651,28 +691,174 @@ public class Ledger {
         });
     }
 
-    /** An outcome decided but maybe not written to its folder. */
-    public record Unwritten(long version, String document) {
+    /**
+     * Whose records a recovery takes over: those held by the given processes (gone), and those held by none (written
+     * before records had holders); {@code null}: every record (embedded H2, where only one process ever runs).
+     */
+    public record Holders(List<String> gone) {
+        public static final Holders ALL = new Holders(null);
+
+        String where(String column) {
+            if (gone == null) {
+                return "TRUE";
+            }
+            StringBuilder in = new StringBuilder("(" + column + " IS NULL");
+            gone.forEach(holder -> in.append(" OR ").append(column).append(" = ?"));
+            return in.append(')').toString();
+        }
     }
 
-    /** Outcomes decided but maybe not written to their folder (a crash came in between). */
-    public List<Unwritten> unwrittenOutcomes() {
+    /** An outcome decided but maybe not written to its folder, and the process that held it. */
+    public record Unwritten(String key, String holder, long version, String document) {
+    }
+
+    /** Outcomes decided but maybe not written to their folder (a crash came in between), of these holders. */
+    public List<Unwritten> unwrittenOutcomes(Holders holders) {
         return transaction("read unwritten outcomes", db -> {
             List<Unwritten> outcomes = new ArrayList<>();
-            try (PreparedStatement select = db.prepareStatement("SELECT version, unwritten_outcome FROM outreach_work"
-                    + " WHERE unwritten_outcome IS NOT NULL"); ResultSet row = select.executeQuery()) {
+            try (PreparedStatement select = prepare(db, "SELECT w.record_key, r.held_by, w.version, w.unwritten_outcome"
+                    + " FROM outreach_work w JOIN outreach_record r ON r.record_key = w.record_key WHERE"
+                    + " w.unwritten_outcome IS NOT NULL AND " + holders.where("r.held_by"), holders);
+                    ResultSet row = select.executeQuery()) {
                 while (row.next()) {
-                    outcomes.add(new Unwritten(row.getLong(1), row.getString(2)));
+                    outcomes.add(new Unwritten(row.getString(1), row.getString(2), row.getLong(3), row.getString(4)));
                 }
             }
             return outcomes;
         });
     }
 
-    /** Records claimed by a process that is gone: a request may have left for each. */
-    public List<String> inFlight() {
-        return items("SELECT w.item FROM outreach_work w JOIN outreach_record r ON r.record_key = w.record_key"
-                + " WHERE r.state = 'SENDING' AND w.item IS NOT NULL", Integer.MAX_VALUE);
+    /** A record claimed by a process that is gone (a request may have left for it), with its item document. */
+    public record InFlight(String key, String holder, String document) {
+    }
+
+    /** Records claimed by processes that are gone (these holders). */
+    public List<InFlight> inFlight(Holders holders) {
+        return transaction("read records in flight", db -> {
+            List<InFlight> records = new ArrayList<>();
+            try (PreparedStatement select = prepare(db, "SELECT r.record_key, r.held_by, w.item FROM outreach_work w"
+                    + " JOIN outreach_record r ON r.record_key = w.record_key WHERE r.state = 'SENDING' AND w.item IS"
+                    + " NOT NULL AND " + holders.where("r.held_by"), holders); ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    records.add(new InFlight(row.getString(1), row.getString(2), row.getString(3)));
+                }
+            }
+            return records;
+        });
+    }
+
+    private static PreparedStatement prepare(Connection db, String sql, Holders holders) throws SQLException {
+        PreparedStatement statement = db.prepareStatement(sql);
+        if (holders.gone() != null) {
+            for (int i = 0; i < holders.gone().size(); i++) {
+                statement.setString(i + 1, holders.gone().get(i));
+            }
+        }
+        return statement;
+    }
+
+    /**
+     * Takes a record over from a process that is gone, before its recovery: only one process recovers it, even when
+     * several find the same dead process at once.
+     */
+    public boolean takeOver(String key, String holder) {
+        return transaction("take over " + key, db -> holder == null
+                ? update(db, "UPDATE outreach_record SET held_by = ? WHERE record_key = ? AND held_by IS NULL", instance,
+                        key) == 1
+                : update(db, "UPDATE outreach_record SET held_by = ? WHERE record_key = ? AND held_by = ?", instance,
+                        key, holder) == 1);
+    }
+
+    /** The processes that share the ledger, and when each was last seen. */
+    public record Process(String id, long startedAt, long seenAt) {
+    }
+
+    /** The row of this process, or null. */
+    public Process process(String id) {
+        return processes("SELECT instance_id, started_at, seen_at FROM bridge_instance WHERE instance_id = ?", id)
+                .stream().findFirst().orElse(null);
+    }
+
+    /** The processes not seen since a time (other than this one): dead, their records to be taken over. */
+    public List<String> unseenSince(long since) {
+        return processes("SELECT instance_id, started_at, seen_at FROM bridge_instance WHERE seen_at < ? AND"
+                + " instance_id <> ?", since, instance).stream().map(Process::id).toList();
+    }
+
+    private List<Process> processes(String sql, Object... values) {
+        return transaction("read bridge processes", db -> {
+            List<Process> processes = new ArrayList<>();
+            try (PreparedStatement select = db.prepareStatement(sql)) {
+                for (int i = 0; i < values.length; i++) {
+                    select.setObject(i + 1, values[i]);
+                }
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        processes.add(new Process(row.getString(1), row.getLong(2), row.getLong(3)));
+                    }
+                }
+            }
+            return processes;
+        });
+    }
+
+    /** This process starts: its row, fresh. */
+    public void arrive(long now) {
+        transaction("register " + instance, true, db -> {
+            if (update(db, "UPDATE bridge_instance SET started_at = ?, seen_at = ? WHERE instance_id = ?", now, now,
+                    instance) == 0) {
+                update(db, "INSERT INTO bridge_instance (instance_id, started_at, seen_at) VALUES (?, ?, ?)", instance,
+                        now, now);
+            }
+            return null;
+        });
+    }
+
+    /** This process is alive; false when its row is gone: another process declared it dead and took over. */
+    public boolean seen(long now) {
+        return transaction("heartbeat", db -> update(db, "UPDATE bridge_instance SET seen_at = ? WHERE instance_id = ?",
+                now, instance) == 1);
+    }
+
+    /** Forgets a dead process once what it held is taken over, unless it was seen again meanwhile. */
+    public void forget(String id, long notSeenSince) {
+        transaction("forget " + id, db -> update(db, "DELETE FROM bridge_instance WHERE instance_id = ? AND seen_at < ?",
+                id, notSeenSince));
+    }
+
+    /** This process stops, having finished what it held. */
+    public void leave() {
+        transaction("unregister " + instance, db -> update(db, "DELETE FROM bridge_instance WHERE instance_id = ?",
+                instance));
+    }
+
+    /**
+     * Takes an inbox file for this process: one process reads a file at a time. A file held by a process that is gone
+     * (its row deleted once its records were taken over) is taken over.
+     */
+    public boolean takeFile(String name) {
+        long now = System.currentTimeMillis();
+        return transaction("take file " + name, db -> {
+            Savepoint before = db.setSavepoint();
+            try {
+                update(db, "INSERT INTO inbox_file (name, held_by, taken_at) VALUES (?, ?, ?)", name, instance, now);
+                return true;
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                db.rollback(before);
+            }
+            return update(db, "UPDATE inbox_file SET held_by = ?, taken_at = ? WHERE name = ? AND (held_by = ? OR NOT"
+                    + " EXISTS (SELECT 1 FROM bridge_instance b WHERE b.instance_id = inbox_file.held_by))", instance,
+                    now, name, instance) == 1;
+        });
+    }
+
+    /** The file is archived, quarantined or left for later: another process may take it. */
+    public void releaseFile(String name) {
+        transaction("release file " + name, db -> update(db, "DELETE FROM inbox_file WHERE name = ? AND held_by = ?",
+                name, instance));
     }
 
     /** Webhook records accepted and waiting to be sent, oldest first. */

@@ -1,6 +1,7 @@
 package com.postpressbridge.outcome;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.scheduler.Scheduled;
+
 import com.postpressbridge.config.OutreachConfig;
+import com.postpressbridge.ledger.DiskFault;
+import com.postpressbridge.ledger.Instance;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.record.OutreachItem;
 
@@ -18,7 +23,9 @@ import com.postpressbridge.record.OutreachItem;
  * Start-up repair after a crash, before any route runs: outcomes that were decided but not yet written are
  * written; a record that was being sent when the process died takes the outcome its folder already has (the
  * ledger may have lost it), and without one it is in doubt (a request may have left). The same repair runs when the
- * ledger was opened again after a full disk ({@link DiskRecovery}), once no record is being sent.
+ * ledger was opened again after a full disk ({@link DiskRecovery}), once no record is being sent. With several
+ * processes on one ledger, only the records of this process's previous run are repaired at start-up; those of a
+ * process that died are taken over once it has not been seen for the lease ({@link #takeOverDead}).
  */
 @ApplicationScoped
 public class LedgerRecovery {
@@ -30,6 +37,9 @@ public class LedgerRecovery {
     private final Outcomes outcomes;
     private final OutreachConfig config;
     private final ObjectMapper json;
+    private final Instance instance;
+    private final DiskFault disk;
+    private volatile boolean started;
 
     private void adopt(OutreachItem item, OutcomeFile found) {
         JsonNode document = found.document();
@@ -49,7 +59,9 @@ public class LedgerRecovery {
     }
 
     public LedgerRecovery(Ledger ledger, OutcomeFolders folders, Outcomes outcomes, OutreachConfig config,
-            ObjectMapper json) {
+            ObjectMapper json, Instance instance, DiskFault disk) {
+        this.instance = instance;
+        this.disk = disk;
         this.ledger = ledger;
         this.folders = folders;
         this.outcomes = outcomes;
@@ -57,9 +69,44 @@ public class LedgerRecovery {
         this.json = json;
     }
 
+    /**
+     * Start-up (and the end of a disk fault): the records this process held before (its previous run under the same
+     * instance id; on embedded H2 every record), then those of processes found dead.
+     */
     public void run() throws Exception {
+        String repaired = recover(instance.ownRecords());
+        if (repaired != null) {
+            LOG.warnf("ledger repaired (an unclean stop, or a failed write): %s", repaired);
+        }
+        started = true;
+        takeOverDead();
+    }
+
+    /**
+     * Another bridge process sharing the ledger was not seen for the lease: it is dead, and this one takes over what
+     * it held (each record by one process only), then forgets it, which frees its inbox files.
+     */
+    @Scheduled(every = "${outreach.instance.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void takeOverDead() throws Exception {
+        if (!started || disk.raised()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (String gone : instance.dead(now)) {
+            String repaired = recover(new Ledger.Holders(List.of(gone)));
+            ledger.forget(gone, now - instance.lease().toMillis());
+            LOG.warnf("bridge process %s was not seen for %s: this one (%s) took over what it held: %s", gone,
+                    instance.lease(), instance.id(), repaired == null ? "nothing was left" : repaired);
+        }
+    }
+
+    /** The repair of the records of these holders; what it did, or null when there was nothing to do. */
+    private String recover(Ledger.Holders holders) throws Exception {
         int written = 0;
-        for (Ledger.Unwritten unwritten : ledger.unwrittenOutcomes()) {
+        for (Ledger.Unwritten unwritten : ledger.unwrittenOutcomes(holders)) {
+            if (!ledger.takeOver(unwritten.key(), unwritten.holder())) {
+                continue; // another process took it over first
+            }
             OutcomeFile outcome = OutcomeFile.fromJson(json.readTree(unwritten.document()));
             folders.write(outcome, true);
             ledger.written(outcome.key(), unwritten.version());
@@ -67,8 +114,11 @@ public class LedgerRecovery {
         }
         int adopted = 0;
         int inDoubt = 0;
-        for (String document : ledger.inFlight()) {
-            JsonNode claim = json.readTree(document);
+        for (Ledger.InFlight inFlight : ledger.inFlight(holders)) {
+            if (!ledger.takeOver(inFlight.key(), inFlight.holder())) {
+                continue;
+            }
+            JsonNode claim = json.readTree(inFlight.document());
             OutreachItem item = OutcomeDocuments.item(claim, null);
             Optional<OutcomeFile> found = folders.writtenSince(item, claim.path("claimed_at").asLong());
             if (found.isPresent()) {
@@ -79,12 +129,11 @@ public class LedgerRecovery {
                 inDoubt++;
             }
         }
-        if (written + adopted + inDoubt > 0) {
-            LOG.warnf("ledger repaired (an unclean stop, or a failed write): %d outcome files written, %d outcomes"
-                    + " taken from their folder,"
-                    + " %d records in doubt (%s)", written, adopted, inDoubt,
-                    config.retry().inDoubt() == OutreachConfig.InDoubtPolicy.retry ? "put in retry/"
-                            : "quarantined as local/in_doubt");
+        if (written + adopted + inDoubt == 0) {
+            return null;
         }
+        return String.format("%d outcome files written, %d outcomes taken from their folder, %d records in doubt (%s)",
+                written, adopted, inDoubt, config.retry().inDoubt() == OutreachConfig.InDoubtPolicy.retry
+                        ? "put in retry/" : "quarantined as local/in_doubt");
     }
 }

@@ -58,7 +58,7 @@ class SentStaysSentTest {
         RuntimeException down;
 
         RecordingLedger(DiskFault disk) {
-            super((javax.sql.DataSource) null, disk);
+            super((javax.sql.DataSource) null, disk, "test-process");
         }
 
         @Override

@@ -1,0 +1,127 @@
+package com.postpressbridge.ledger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.postpressbridge.config.OutreachConfig;
+
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * This process among the bridge processes sharing the ledger. It has a row there ({@code bridge_instance}) that it
+ * keeps fresh every {@code outreach.instance.heartbeat}; a process whose row is older than {@code
+ * outreach.instance.lease} is dead, and a live one takes over what it held ({@code outcome.LedgerRecovery}). The id is
+ * the same after a restart (the host name, a pod's name), so that a restarted process takes back its own records at
+ * once; two live processes must never share it, which start-up checks on PostgreSQL.
+ */
+@ApplicationScoped
+public class Instance {
+
+    private static final Logger LOG = Logger.getLogger(Instance.class);
+    /** Exit code of a process that was taken for dead while it still ran. */
+    public static final int TAKEN_FOR_DEAD = 5;
+
+    private final Ledger ledger;
+    private final LedgerDatabase database;
+    private final Duration lease;
+    private final Duration heartbeat;
+    private volatile boolean present;
+
+    public Instance(Ledger ledger, LedgerDatabase database, OutreachConfig config) {
+        this.ledger = ledger;
+        this.database = database;
+        this.lease = config.instance().lease();
+        this.heartbeat = config.instance().heartbeat();
+    }
+
+    public String id() {
+        return ledger.instance();
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
+    /**
+     * Start-up, before the recovery. On PostgreSQL, a row of this id seen within the lease is this id's previous
+     * process (killed a moment ago) or another process alive under the same id: it is watched for a little more than
+     * two heartbeats, and if it moves the start fails with what to change.
+     */
+    public void arrive() throws InterruptedException {
+        if (lease.compareTo(heartbeat.multipliedBy(3)) < 0) {
+            throw new IllegalStateException("outreach.instance.lease (" + lease + ") must be at least three times"
+                    + " outreach.instance.heartbeat (" + heartbeat + ")");
+        }
+        if (database.postgresql()) {
+            Ledger.Process earlier = ledger.process(id());
+            if (earlier != null && earlier.seenAt() > System.currentTimeMillis() - lease.toMillis()) {
+                LOG.infof("instance id %s was seen %d ms ago: checking that no other process runs under it",
+                        id(), System.currentTimeMillis() - earlier.seenAt());
+                Thread.sleep(heartbeat.toMillis() * 5 / 2);
+                Ledger.Process now = ledger.process(id());
+                if (now != null && now.seenAt() != earlier.seenAt()) {
+                    throw new IllegalStateException("another bridge process runs with instance id " + id() + " on"
+                            + " this ledger: give each replica its own OUTREACH_INSTANCE_ID (by default the host name,"
+                            + " which is the pod's name on Kubernetes)");
+                }
+            }
+        }
+        ledger.arrive(System.currentTimeMillis());
+        present = true;
+    }
+
+    /**
+     * Whose records a start-up recovery takes over: this id's previous process, and on PostgreSQL nobody else's (a
+     * dead process is found by its lease); on embedded H2 every record, since only one process can open the file.
+     */
+    public Ledger.Holders ownRecords() {
+        if (!database.postgresql()) {
+            return Ledger.Holders.ALL;
+        }
+        return new Ledger.Holders(List.of(id()));
+    }
+
+    /** The processes not seen for the lease: dead. */
+    public List<String> dead(long now) {
+        return new ArrayList<>(ledger.unseenSince(now - lease.toMillis()));
+    }
+
+    @Scheduled(every = "${outreach.instance.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void heartbeat() {
+        if (!present) {
+            return;
+        }
+        boolean alive;
+        try {
+            alive = ledger.seen(System.currentTimeMillis());
+        } catch (Ledger.LedgerException e) {
+            LOG.debugf("heartbeat not written (the ledger is unavailable, which is reported on its own): %s",
+                    e.getMessage());
+            return;
+        }
+        if (!alive && present) {
+            // Another process has made this one's records in flight in doubt: writing their outcomes now would give
+            // them a second one. Stopping at once is the only safe thing.
+            LOG.errorf("this process (instance id %s) was not seen for outreach.instance.lease (%s) and another bridge"
+                    + " process has taken over its records: it stops at once (exit code %d)", id(), lease,
+                    TAKEN_FOR_DEAD);
+            Runtime.getRuntime().halt(TAKEN_FOR_DEAD);
+        }
+    }
+
+    /** A graceful stop, once every record on its way has its outcome: the row goes, and nothing is left to take over. */
+    public void leave() {
+        present = false;
+        try {
+            ledger.leave();
+        } catch (Ledger.LedgerException e) {
+            LOG.infof("could not say goodbye in the ledger (%s): another process will find this one gone after the"
+                    + " lease, with nothing to take over", e.getMessage());
+        }
+    }
+}

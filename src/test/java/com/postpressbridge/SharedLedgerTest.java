@@ -1,0 +1,81 @@
+package com.postpressbridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import com.postpressbridge.ledger.DiskFault;
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.ledger.LedgerDatabase;
+
+/**
+ * Several bridge processes on one ledger (the real database of this run: H2, or PostgreSQL on the second run of the
+ * suite), each a {@link Ledger} with its own instance id: a file is read by one at a time, a dead one's file and
+ * records are taken over by one other only, and a process taken for dead cannot keep an outcome any more.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostpressStub.class)
+class SharedLedgerTest {
+
+    @Inject
+    LedgerDatabase database;
+
+    private Ledger process(String id) {
+        Ledger ledger = new Ledger(database.dataSource(), new DiskFault(List.of(), 0), id);
+        ledger.arrive(System.currentTimeMillis());
+        return ledger;
+    }
+
+    @Test
+    void aFileIsReadByOneProcessAtATimeAndADeadOnesFileIsTakenOver() {
+        Ledger a = process("replica-a");
+        Ledger b = process("replica-b");
+        assertTrue(a.takeFile("shared.csv"));
+        assertTrue(a.takeFile("shared.csv"), "taken again by its holder (the next poll)");
+        assertFalse(b.takeFile("shared.csv"), "held by a live process");
+        a.releaseFile("shared.csv");
+        assertTrue(b.takeFile("shared.csv"), "released: the next process takes it");
+        assertFalse(a.takeFile("shared.csv"));
+
+        assertEquals(List.of(), a.unseenSince(0), "both seen");
+        assertTrue(a.unseenSince(System.currentTimeMillis() + 1).contains("replica-b"), "b not seen since now: dead");
+        a.forget("replica-b", System.currentTimeMillis() + 1);
+        assertTrue(a.takeFile("shared.csv"), "the file of a forgotten (dead) process is taken over");
+        assertFalse(b.seen(System.currentTimeMillis()), "b learns at its next heartbeat that it was taken for dead");
+    }
+
+    @Test
+    void theRecordsInFlightOfADeadProcessAreTakenOverOnceAndItsOwnOutcomeIsNotKept() {
+        Ledger a = process("replica-c");
+        Ledger b = process("replica-d");
+        Ledger c = process("replica-e");
+        assertEquals(Ledger.Claim.CLAIMED, a.claim("shared-key-1", "h1", "{\"key\":\"shared-key-1\"}", false,
+                Ledger.State.SENDING));
+        assertEquals(Ledger.Claim.CLAIMED, b.claim("shared-key-2", "h2", "{\"key\":\"shared-key-2\"}", false,
+                Ledger.State.SENDING));
+
+        Ledger.Holders dead = new Ledger.Holders(List.of("replica-c"));
+        List<Ledger.InFlight> inFlight = b.inFlight(dead);
+        assertEquals(List.of("shared-key-1"), inFlight.stream().map(Ledger.InFlight::key).toList(),
+                "only the dead process's record, not the live one's");
+        assertTrue(b.takeOver("shared-key-1", "replica-c"));
+        assertFalse(c.takeOver("shared-key-1", "replica-c"), "taken over by one process only");
+        assertEquals(List.of(), c.inFlight(dead), "no longer the dead process's");
+
+        assertEquals(Ledger.TAKEN_OVER, a.finish("shared-key-1", Ledger.State.SENT, 1, null, false, "chat", "msg",
+                "{}"), "the process taken for dead keeps no outcome for it");
+        assertTrue(b.finish("shared-key-1", Ledger.State.QUARANTINED, 1, null, true, null, null, "{}") > 0,
+                "its new holder does");
+        assertEquals(Ledger.State.QUARANTINED, b.state("shared-key-1"));
+        assertTrue(b.finish("shared-key-2", Ledger.State.SENT, 1, null, false, "chat", "msg", "{}") > 0);
+    }
+}
