@@ -14,9 +14,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +51,6 @@ class DiskFullIT {
     Path work;
 
     WireMockServer postpress;
-    HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void startPostpress() {
@@ -81,7 +77,7 @@ class DiskFullIT {
                     "pp_live_disk", "QUARKUS_HTTP_PORT", String.valueOf(port));
             // The log is written beside the outreach folder, off the small disk.
             try (PackagedApp app = PackagedApp.start(dir, env, "disk-full")) {
-                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> ready(port).statusCode() == 200);
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> PackagedApp.readiness(port).statusCode() == 200);
                 StringBuilder csv = new StringBuilder("account_id,attendees_ids,text\n");
                 for (int i = 0; i < RECORDS; i++) {
                     csv.append("acc_disk,disk-").append(i).append(",Hello number ").append(i).append('\n');
@@ -94,8 +90,8 @@ class DiskFullIT {
                 assertTrue(posted() < RECORDS, "the disk filled in the middle of the file");
 
                 HttpResponse<String> down = await().atMost(Duration.ofSeconds(30))
-                        .until(() -> ready(port), answer -> answer.statusCode() == 503);
-                JsonNode disk = check(down, "disk");
+                        .until(() -> PackagedApp.readiness(port), answer -> answer.statusCode() == 503);
+                JsonNode disk = PackagedApp.check(down, "disk");
                 assertEquals("DOWN", disk.get("status").asText(), down.body());
                 String reason = disk.at("/data/reason").asText();
                 assertTrue(reason.startsWith("nothing is sent: ") && (reason.contains("No space left on device")
@@ -113,9 +109,9 @@ class DiskFullIT {
 
                 await().atMost(Duration.ofSeconds(120)).until(() -> TestFolders.find(dir.resolve("archive"),
                         "leads.csv.summary.json") != null);
-                HttpResponse<String> up = await().atMost(Duration.ofSeconds(30)).until(() -> ready(port),
+                HttpResponse<String> up = await().atMost(Duration.ofSeconds(30)).until(() -> PackagedApp.readiness(port),
                         answer -> answer.statusCode() == 200);
-                assertEquals("UP", check(up, "disk").get("status").asText(), up.body());
+                assertEquals("UP", PackagedApp.check(up, "disk").get("status").asText(), up.body());
                 try (Stream<Path> left = Files.list(dir.resolve("inbox"))) {
                     assertEquals(List.of(), left.toList(), "no file and no .camelLock left in the inbox");
                 }
@@ -175,19 +171,6 @@ class DiskFullIT {
         return filler;
     }
 
-    private HttpResponse<String> ready(int port) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode check(HttpResponse<String> health, String name) throws IOException {
-        for (JsonNode check : JSON.readTree(health.body()).get("checks")) {
-            if (name.equals(check.get("name").asText())) {
-                return check;
-            }
-        }
-        throw new AssertionError("no " + name + " check in " + health.body());
-    }
 
     private static List<JsonNode> documents(Path folder) throws IOException {
         List<JsonNode> documents = new ArrayList<>();

@@ -65,6 +65,14 @@ final class PackagedApp implements AutoCloseable {
         process.destroy();
     }
 
+    /** SIGSTOP or SIGCONT: the process freezes (a long GC pause, a throttled or partitioned pod) or goes on. */
+    void signal(String name) throws java.io.IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " failed");
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
@@ -90,6 +98,24 @@ final class PackagedApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The app's readiness answer ({@code /q/health/ready}). */
+    static java.net.http.HttpResponse<String> readiness(int port) throws IOException, InterruptedException {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + port + "/q/health/ready")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** One check of a health answer, by name. */
+    static com.fasterxml.jackson.databind.JsonNode check(java.net.http.HttpResponse<String> health, String name)
+            throws IOException {
+        for (com.fasterxml.jackson.databind.JsonNode check : CrashRecoveryIT.JSON.readTree(health.body()).get("checks")) {
+            if (name.equals(check.get("name").asText())) {
+                return check;
+            }
+        }
+        throw new AssertionError("no " + name + " check in " + health.body());
     }
 
     static int freePort() {

@@ -140,7 +140,7 @@ class RepeatedKillIT {
         CrashRecoveryIT.assertSecretNowhere(work);
     }
 
-    /** The attendee of every success line and every record quarantine file, one entry per outcome. */
+    /** The attendee of every success line, record quarantine file and retry file: one entry per outcome. */
     static List<String> outcomes(Path dir) throws Exception {
         List<String> attendees = new java.util.ArrayList<>();
         if (Files.exists(dir.resolve("success"))) {
@@ -154,8 +154,10 @@ class RepeatedKillIT {
                 }
             }
         }
-        for (JsonNode document : CrashRecoveryIT.documents(dir.resolve("quarantine"))) {
-            attendees.add(document.at("/record/attendees_ids/0").asText());
+        for (String folder : List.of("quarantine", "retry")) {
+            for (JsonNode document : CrashRecoveryIT.documents(dir.resolve(folder))) {
+                attendees.add(document.at("/record/attendees_ids/0").asText());
+            }
         }
         return attendees;
     }

@@ -29,9 +29,12 @@ class SharedLedgerTest {
     @Inject
     LedgerDatabase database;
 
+    /** Each process's start token: its start time. */
+    static final long STARTED = System.currentTimeMillis();
+
     private Ledger process(String id) {
         Ledger ledger = new Ledger(database.dataSource(), new DiskFault(List.of(), 0), id);
-        ledger.arrive(System.currentTimeMillis());
+        ledger.arrive(STARTED);
         return ledger;
     }
 
@@ -47,10 +50,17 @@ class SharedLedgerTest {
         assertFalse(a.takeFile("shared.csv"));
 
         assertEquals(List.of(), a.unseenSince(0), "both seen");
-        assertTrue(a.unseenSince(System.currentTimeMillis() + 1).contains("replica-b"), "b not seen since now: dead");
-        a.forget("replica-b", System.currentTimeMillis() + 1);
+        assertTrue(b.seen(STARTED + 1, STARTED), "b's heartbeat");
+        assertFalse(a.forget("replica-b", STARTED + 1), "seen again since the cutoff: not forgotten");
+        assertTrue(a.unseenSince(STARTED + 2).contains("replica-b"), "b not seen since then: dead");
+        assertTrue(a.forget("replica-b", STARTED + 2));
         assertTrue(a.takeFile("shared.csv"), "the file of a forgotten (dead) process is taken over");
-        assertFalse(b.seen(System.currentTimeMillis()), "b learns at its next heartbeat that it was taken for dead");
+        assertFalse(b.seen(STARTED + 3, STARTED), "b learns at its next heartbeat that it was taken for dead");
+
+        Ledger again = process("replica-b");
+        assertTrue(again.seen(STARTED + 4, STARTED), "a new start of b");
+        again.arrive(STARTED + 5);
+        assertFalse(again.seen(STARTED + 6, STARTED), "the earlier start under the same id is told to stop");
     }
 
     @Test
@@ -63,12 +73,16 @@ class SharedLedgerTest {
         assertEquals(Ledger.Claim.CLAIMED, b.claim("shared-key-2", "h2", "{\"key\":\"shared-key-2\"}", false,
                 Ledger.State.SENDING));
 
-        Ledger.Holders dead = new Ledger.Holders(List.of("replica-c"));
+        Ledger.Holders dead = new Ledger.Holders(List.of("replica-c"), false);
         List<Ledger.InFlight> inFlight = b.inFlight(dead);
         assertEquals(List.of("shared-key-1"), inFlight.stream().map(Ledger.InFlight::key).toList(),
-                "only the dead process's record, not the live one's");
-        assertTrue(b.takeOver("shared-key-1", "replica-c"));
-        assertFalse(c.takeOver("shared-key-1", "replica-c"), "taken over by one process only");
+                "only that process's record, not the others'");
+        assertFalse(b.takeOverInFlight(inFlight.get(0)), "its holder is alive (not forgotten): not taken over");
+        assertFalse(b.goneHolders().contains("replica-c"));
+        assertTrue(b.forget("replica-c", Long.MAX_VALUE));
+        assertTrue(b.goneHolders().contains("replica-c"), "forgotten: what it held is to be taken over");
+        assertTrue(b.takeOverInFlight(inFlight.get(0)));
+        assertFalse(c.takeOverInFlight(inFlight.get(0)), "taken over by one process only");
         assertEquals(List.of(), c.inFlight(dead), "no longer the dead process's");
 
         assertEquals(Ledger.TAKEN_OVER, a.finish("shared-key-1", Ledger.State.SENT, 1, null, false, "chat", "msg",
@@ -77,5 +91,18 @@ class SharedLedgerTest {
                 "its new holder does");
         assertEquals(Ledger.State.QUARANTINED, b.state("shared-key-1"));
         assertTrue(b.finish("shared-key-2", Ledger.State.SENT, 1, null, false, "chat", "msg", "{}") > 0);
+    }
+
+    @Test
+    void aRecordItsHolderFinishedMeanwhileIsNotTakenOver() {
+        Ledger a = process("replica-f");
+        Ledger b = process("replica-g");
+        assertEquals(Ledger.Claim.CLAIMED, a.claim("shared-key-3", "h3", "{\"key\":\"shared-key-3\"}", false,
+                Ledger.State.SENDING));
+        Ledger.InFlight listed = b.inFlight(new Ledger.Holders(List.of("replica-f"), false)).get(0);
+        a.finish("shared-key-3", Ledger.State.SENT, 1, null, false, "chat", "msg", "{}"); // after b listed it
+        assertTrue(b.forget("replica-f", Long.MAX_VALUE));
+        assertFalse(b.takeOverInFlight(listed), "sent meanwhile: not made in doubt");
+        assertEquals(Ledger.State.SENT, b.state("shared-key-3"));
     }
 }

@@ -54,8 +54,8 @@ final class TestLedger {
 
     private static String newDatabase() {
         // Unique in this JVM even though Quarkus loads this class again in each test application's class loader.
-        String name = PREFIX + ProcessHandle.current().pid() + "_" + Long.toString(System.nanoTime(), 36)
-                + DATABASES.incrementAndGet();
+        String name = PREFIX + ProcessHandle.current().pid() + "_"
+                + Long.toString(System.nanoTime() & Long.MAX_VALUE, 36) + DATABASES.incrementAndGet();
         try (Connection admin = DriverManager.getConnection(SERVER + "postgres", USER, PASSWORD);
                 Statement statement = admin.createStatement()) {
             clearEarlierRuns(statement);
@@ -67,7 +67,10 @@ final class TestLedger {
         return SERVER + name;
     }
 
-    /** The databases of earlier test runs (of this user on this server) are dropped once, before the first new one. */
+    /**
+     * The databases of earlier test runs are dropped once, before the first new one: those made by a test JVM that is
+     * no longer running on this machine (the pid in their name), so that two runs at once leave each other alone.
+     */
     private static synchronized void clearEarlierRuns(Statement statement) throws SQLException {
         if (cleared) {
             return;
@@ -75,9 +78,14 @@ final class TestLedger {
         cleared = true;
         List<String> earlier = new ArrayList<>();
         try (ResultSet rows = statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + PREFIX
-                + "%' AND datname NOT LIKE '" + PREFIX + ProcessHandle.current().pid() + "\\_%'")) {
+                + "%'")) {
             while (rows.next()) {
-                earlier.add(rows.getString(1));
+                String[] parts = rows.getString(1).substring(PREFIX.length()).split("_");
+                boolean running = parts[0].chars().allMatch(Character::isDigit)
+                        && ProcessHandle.of(Long.parseLong(parts[0])).isPresent();
+                if (!running) {
+                    earlier.add(rows.getString(1));
+                }
             }
         }
         for (String database : earlier) {

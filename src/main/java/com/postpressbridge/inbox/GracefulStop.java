@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import org.apache.camel.CamelContext;
 import org.jboss.logging.Logger;
 
+import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
 import com.postpressbridge.ledger.Instance;
 import com.postpressbridge.ledger.Ledger;
@@ -25,7 +26,8 @@ import sun.misc.Signal;
  * SIGTERM (Kubernetes stopping a pod, Ctrl-C): before Quarkus closes anything (its pre-shutdown phase, which
  * {@code quarkus.shutdown.delay-enabled=true} opens to the app), no new record is taken
  * ({@link Stopping}) and the stop waits for the records on their way ({@code send-chat} exchanges) to have their
- * outcomes, at most {@code postpress.timeout} and a little more. Meanwhile the HTTP server still answers: webhook
+ * outcomes: as long as their tries can take ({@code postpress.timeout} for each, with the quick re-sends of a blip)
+ * and 5 s more. Meanwhile the HTTP server still answers: webhook
  * deliveries get 503 with a Retry-After rather than a refused connection.
  */
 @ApplicationScoped
@@ -40,13 +42,16 @@ public class GracefulStop {
     private final Ledger ledger;
     private final Instance instance;
 
-    public GracefulStop(Stopping stopping, CamelContext camel, PostpressConfig postpress, Ledger ledger,
-            Instance instance) {
+    public GracefulStop(Stopping stopping, CamelContext camel, PostpressConfig postpress, OutreachConfig outreach,
+            Ledger ledger, Instance instance) {
         this.instance = instance;
         this.stopping = stopping;
         this.ledger = ledger;
         this.camel = camel;
-        this.timeout = postpress.timeout().plus(MARGIN);
+        // A record on its way may still be re-sent quickly after a blip: each try may take the whole timeout.
+        int tries = outreach.retry().blipRedeliveries() + 1;
+        this.timeout = postpress.timeout().multipliedBy(tries)
+                .plus(outreach.retry().blipDelay().multipliedBy(1L << Math.min(tries, 20))).plus(MARGIN);
     }
 
     /**

@@ -31,6 +31,8 @@ public class Instance {
     private final Duration lease;
     private final Duration heartbeat;
     private volatile boolean present;
+    /** This start's token in its row: a later start under the same id replaces it, and this one then stops. */
+    private volatile long startedAt;
 
     public Instance(Ledger ledger, LedgerDatabase database, OutreachConfig config) {
         this.ledger = ledger;
@@ -59,19 +61,21 @@ public class Instance {
         }
         if (database.postgresql()) {
             Ledger.Process earlier = ledger.process(id());
-            if (earlier != null && earlier.seenAt() > System.currentTimeMillis() - lease.toMillis()) {
+            long now = ledger.now();
+            if (earlier != null && earlier.seenAt() > now - lease.toMillis()) {
                 LOG.infof("instance id %s was seen %d ms ago: checking that no other process runs under it",
-                        id(), System.currentTimeMillis() - earlier.seenAt());
+                        id(), now - earlier.seenAt());
                 Thread.sleep(heartbeat.toMillis() * 5 / 2);
-                Ledger.Process now = ledger.process(id());
-                if (now != null && now.seenAt() != earlier.seenAt()) {
+                Ledger.Process later = ledger.process(id());
+                if (later != null && later.seenAt() != earlier.seenAt()) {
                     throw new IllegalStateException("another bridge process runs with instance id " + id() + " on"
                             + " this ledger: give each replica its own OUTREACH_INSTANCE_ID (by default the host name,"
                             + " which is the pod's name on Kubernetes)");
                 }
             }
         }
-        ledger.arrive(System.currentTimeMillis());
+        startedAt = ledger.now();
+        ledger.arrive(startedAt);
         present = true;
     }
 
@@ -83,12 +87,24 @@ public class Instance {
         if (!database.postgresql()) {
             return Ledger.Holders.ALL;
         }
-        return new Ledger.Holders(List.of(id()));
+        return new Ledger.Holders(List.of(id()), true);
     }
 
-    /** The processes not seen for the lease: dead. */
-    public List<String> dead(long now) {
-        return new ArrayList<>(ledger.unseenSince(now - lease.toMillis()));
+    /**
+     * Forgets the processes not seen for the lease (by the database's clock): dead. From then on what they held is
+     * taken over ({@link Ledger#goneHolders}), and one that still runs stops at its next heartbeat.
+     *
+     * @return the processes this one forgot
+     */
+    public List<String> forgetDead() {
+        long cutoff = ledger.now() - lease.toMillis();
+        List<String> forgotten = new ArrayList<>();
+        for (String dead : ledger.unseenSince(cutoff)) {
+            if (ledger.forget(dead, cutoff)) {
+                forgotten.add(dead);
+            }
+        }
+        return forgotten;
     }
 
     @Scheduled(every = "${outreach.instance.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -98,18 +114,18 @@ public class Instance {
         }
         boolean alive;
         try {
-            alive = ledger.seen(System.currentTimeMillis());
+            alive = ledger.seen(ledger.now(), startedAt);
         } catch (Ledger.LedgerException e) {
-            LOG.debugf("heartbeat not written (the ledger is unavailable, which is reported on its own): %s",
-                    e.getMessage());
+            LOG.warnf("heartbeat not written (%s): after outreach.instance.lease (%s) without one, another bridge"
+                    + " process takes this one for dead", e.getMessage(), lease);
             return;
         }
         if (!alive && present) {
             // Another process has made this one's records in flight in doubt: writing their outcomes now would give
             // them a second one. Stopping at once is the only safe thing.
-            LOG.errorf("this process (instance id %s) was not seen for outreach.instance.lease (%s) and another bridge"
-                    + " process has taken over its records: it stops at once (exit code %d)", id(), lease,
-                    TAKEN_FOR_DEAD);
+            LOG.errorf("this process (instance id %s) was not seen for outreach.instance.lease (%s), or another one"
+                    + " started under its id, and its records are taken over: it stops at once (exit code %d)", id(),
+                    lease, TAKEN_FOR_DEAD);
             Runtime.getRuntime().halt(TAKEN_FOR_DEAD);
         }
     }

@@ -74,7 +74,10 @@ public class Ledger {
 
     private static final Logger LOG = Logger.getLogger(Ledger.class);
     private static final String UNIQUE_VIOLATION = "23505";
-    /** H2's error codes for a database it closed, a file it cannot read or write, a damaged file. */
+    /**
+     * H2's error codes for a database it closed, a file it cannot read or write, a damaged file. (On PostgreSQL: SQL
+     * states 08xxx, a connection failure, and 57P0x, a server shutting down or not accepting connections yet.)
+     */
     private static final int DATABASE_CLOSED = 90098;
     private static final int CLOSED_AT_SHUTDOWN = 90121;
     private static final int FILE_CORRUPTED = 90030;
@@ -442,12 +445,14 @@ public class Ledger {
             State waiting = unsent.getValue();
             released += transaction("release the claim of " + key, true, db -> {
                 if (waiting == NEW_CLAIM) {
+                    // Only this process's own claim: another replica may have claimed the key since.
                     update(db, "DELETE FROM outreach_work WHERE record_key = ? AND EXISTS (SELECT 1 FROM outreach_record"
-                            + " WHERE record_key = ? AND state = 'SENDING')", key, key);
-                    return update(db, "DELETE FROM outreach_record WHERE record_key = ? AND state = 'SENDING'", key);
+                            + " WHERE record_key = ? AND state = 'SENDING' AND held_by = ?)", key, key, instance);
+                    return update(db, "DELETE FROM outreach_record WHERE record_key = ? AND state = 'SENDING' AND"
+                            + " held_by = ?", key, instance);
                 }
-                return update(db, "UPDATE outreach_record SET state = ? WHERE record_key = ? AND state = 'SENDING'",
-                        waiting.name(), key);
+                return update(db, "UPDATE outreach_record SET state = ?, held_by = NULL WHERE record_key = ? AND state ="
+                        + " 'SENDING' AND held_by = ?", waiting.name(), key, instance);
             });
             unsentClaims.remove(key, waiting);
         }
@@ -695,14 +700,14 @@ public class Ledger {
      * Whose records a recovery takes over: those held by the given processes (gone), and those held by none (written
      * before records had holders); {@code null}: every record (embedded H2, where only one process ever runs).
      */
-    public record Holders(List<String> gone) {
-        public static final Holders ALL = new Holders(null);
+    public record Holders(List<String> gone, boolean unheld) {
+        public static final Holders ALL = new Holders(null, true);
 
         String where(String column) {
             if (gone == null) {
                 return "TRUE";
             }
-            StringBuilder in = new StringBuilder("(" + column + " IS NULL");
+            StringBuilder in = new StringBuilder("(" + (unheld ? column + " IS NULL" : "FALSE"));
             gone.forEach(holder -> in.append(" OR ").append(column).append(" = ?"));
             return in.append(')').toString();
         }
@@ -758,15 +763,53 @@ public class Ledger {
     }
 
     /**
-     * Takes a record over from a process that is gone, before its recovery: only one process recovers it, even when
-     * several find the same dead process at once.
+     * Takes over a record in flight of a process that is gone, before recovering it: only while it is still being
+     * sent, still held by that process, and that process is gone (no row: forgotten, or never had one). Only one
+     * process recovers it, even when several find it at once, and never one its holder has finished meanwhile.
      */
-    public boolean takeOver(String key, String holder) {
-        return transaction("take over " + key, db -> holder == null
-                ? update(db, "UPDATE outreach_record SET held_by = ? WHERE record_key = ? AND held_by IS NULL", instance,
-                        key) == 1
-                : update(db, "UPDATE outreach_record SET held_by = ? WHERE record_key = ? AND held_by = ?", instance,
-                        key, holder) == 1);
+    public boolean takeOverInFlight(InFlight record) {
+        return takeOver(record.key(), record.holder(), " AND state = 'SENDING'");
+    }
+
+    /** Takes over an outcome not yet written, unless its holder wrote it (or decided again) meanwhile. */
+    public boolean takeOverUnwritten(Unwritten outcome) {
+        return takeOver(outcome.key(), outcome.holder(), " AND EXISTS (SELECT 1 FROM outreach_work w WHERE w.record_key"
+                + " = outreach_record.record_key AND w.version = " + outcome.version()
+                + " AND w.unwritten_outcome IS NOT NULL)");
+    }
+
+    private boolean takeOver(String key, String holder, String still) {
+        return transaction("take over " + key, db -> {
+            if (holder == null) {
+                return update(db, "UPDATE outreach_record SET held_by = ? WHERE record_key = ? AND held_by IS NULL"
+                        + still, instance, key) == 1;
+            }
+            if (holder.equals(instance)) { // this process's previous run (start-up), or its own repair after a fault
+                return update(db, "UPDATE outreach_record SET held_by = ? WHERE record_key = ? AND held_by = ?" + still,
+                        instance, key, holder) == 1;
+            }
+            return update(db, "UPDATE outreach_record SET held_by = ? WHERE record_key = ? AND held_by = ?" + still
+                    + " AND NOT EXISTS (SELECT 1 FROM bridge_instance b WHERE b.instance_id = ?)", instance, key, holder,
+                    holder) == 1;
+        });
+    }
+
+    /** The holders of records that have no row: processes forgotten as dead (or never registered). */
+    public List<String> goneHolders() {
+        return transaction("read gone holders", db -> {
+            List<String> gone = new ArrayList<>();
+            try (PreparedStatement select = db.prepareStatement("SELECT DISTINCT r.held_by FROM outreach_record r WHERE"
+                    + " r.held_by IS NOT NULL AND r.state = 'SENDING' AND NOT EXISTS (SELECT 1 FROM bridge_instance b"
+                    + " WHERE b.instance_id = r.held_by) UNION SELECT DISTINCT r.held_by FROM outreach_record r JOIN"
+                    + " outreach_work w ON w.record_key = r.record_key WHERE r.held_by IS NOT NULL AND"
+                    + " w.unwritten_outcome IS NOT NULL AND NOT EXISTS (SELECT 1 FROM bridge_instance b WHERE"
+                    + " b.instance_id = r.held_by)"); ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    gone.add(row.getString(1));
+                }
+            }
+            return gone;
+        });
     }
 
     /** The processes that share the ledger, and when each was last seen. */
@@ -783,6 +826,20 @@ public class Ledger {
     public List<String> unseenSince(long since) {
         return processes("SELECT instance_id, started_at, seen_at FROM bridge_instance WHERE seen_at < ? AND"
                 + " instance_id <> ?", since, instance).stream().map(Process::id).toList();
+    }
+
+    /**
+     * The database's clock (epoch milliseconds): every process's heartbeat and every lease is measured by it, so that
+     * the clocks of the machines the replicas run on need not agree.
+     */
+    public long now() {
+        return transaction("read the time", db -> {
+            try (PreparedStatement select = db.prepareStatement("SELECT CURRENT_TIMESTAMP");
+                    ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getTimestamp(1).getTime();
+            }
+        });
     }
 
     private List<Process> processes(String sql, Object... values) {
@@ -814,16 +871,22 @@ public class Ledger {
         });
     }
 
-    /** This process is alive; false when its row is gone: another process declared it dead and took over. */
-    public boolean seen(long now) {
-        return transaction("heartbeat", db -> update(db, "UPDATE bridge_instance SET seen_at = ? WHERE instance_id = ?",
-                now, instance) == 1);
+    /**
+     * This process is alive; false when its row is gone (another process declared it dead and took over) or belongs
+     * to another start under the same id ({@code startedAt}, this start's token).
+     */
+    public boolean seen(long now, long startedAt) {
+        return transaction("heartbeat", db -> update(db, "UPDATE bridge_instance SET seen_at = ? WHERE instance_id = ?"
+                + " AND started_at = ?", now, instance, startedAt) == 1);
     }
 
-    /** Forgets a dead process once what it held is taken over, unless it was seen again meanwhile. */
-    public void forget(String id, long notSeenSince) {
-        transaction("forget " + id, db -> update(db, "DELETE FROM bridge_instance WHERE instance_id = ? AND seen_at < ?",
-                id, notSeenSince));
+    /**
+     * Forgets a dead process, unless it was seen again meanwhile: from then on what it held is taken over (its
+     * heartbeat, if it still runs, tells it to stop). True for the process that forgot it.
+     */
+    public boolean forget(String id, long notSeenSince) {
+        return transaction("forget " + id, db -> update(db, "DELETE FROM bridge_instance WHERE instance_id = ? AND"
+                + " seen_at < ?", id, notSeenSince) == 1);
     }
 
     /** This process stops, having finished what it held. */
@@ -913,6 +976,9 @@ public class Ledger {
             db.setAutoCommit(false);
             T result;
             try {
+                if (!durable && !embedded(db)) {
+                    asynchronousCommit(db);
+                }
                 result = work.in(db);
                 db.commit();
             } catch (SQLException | RuntimeException e) {
@@ -931,6 +997,18 @@ public class Ledger {
                 disk.raise(storageReason(e));
             }
             throw failure;
+        }
+    }
+
+    /**
+     * On PostgreSQL, a commit that need not be on disk before the next step (an outcome, a pause: everything but a
+     * claim and a webhook delivery) does not wait for its WAL flush. It is lost only if the database server itself
+     * crashes within a fraction of a second, never when the bridge does; start-up then takes such an outcome from its
+     * folder, as on H2 ({@code LedgerRecovery}). Claims keep waiting: they are what makes a record go once.
+     */
+    private static void asynchronousCommit(Connection db) throws SQLException {
+        try (Statement statement = db.createStatement()) {
+            statement.execute("SET LOCAL synchronous_commit = off");
         }
     }
 
@@ -984,7 +1062,8 @@ public class Ledger {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof java.io.IOException
                     || t instanceof SQLException sql && (STORAGE_ERRORS.contains(sql.getErrorCode())
-                            || sql.getSQLState() != null && sql.getSQLState().startsWith("08"))) {
+                            || sql.getSQLState() != null && (sql.getSQLState().startsWith("08")
+                                    || sql.getSQLState().startsWith("57P0")))) {
                 return true;
             }
         }

@@ -87,6 +87,9 @@ final class DecidedOutcome {
                 throw e;
             }
         }
+        if (version == Ledger.TAKEN_OVER) {
+            return; // another process took the record over and gave it its outcome: a second one is never written
+        }
         folders.write(file, again);
         ledger.written(file.key(), version);
     }

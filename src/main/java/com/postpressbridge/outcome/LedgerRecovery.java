@@ -18,6 +18,7 @@ import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Instance;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.Stopping;
 
 /**
  * Start-up repair after a crash, before any route runs: outcomes that were decided but not yet written are
@@ -39,6 +40,7 @@ public class LedgerRecovery {
     private final ObjectMapper json;
     private final Instance instance;
     private final DiskFault disk;
+    private final Stopping stopping;
     private volatile boolean started;
 
     private void adopt(OutreachItem item, OutcomeFile found) {
@@ -59,7 +61,8 @@ public class LedgerRecovery {
     }
 
     public LedgerRecovery(Ledger ledger, OutcomeFolders folders, Outcomes outcomes, OutreachConfig config,
-            ObjectMapper json, Instance instance, DiskFault disk) {
+            ObjectMapper json, Instance instance, DiskFault disk, Stopping stopping) {
+        this.stopping = stopping;
         this.instance = instance;
         this.disk = disk;
         this.ledger = ledger;
@@ -88,15 +91,20 @@ public class LedgerRecovery {
      */
     @Scheduled(every = "${outreach.instance.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void takeOverDead() throws Exception {
-        if (!started || disk.raised()) {
+        if (!started || disk.raised() || stopping.stopping()) {
             return;
         }
-        long now = System.currentTimeMillis();
-        for (String gone : instance.dead(now)) {
-            String repaired = recover(new Ledger.Holders(List.of(gone)));
-            ledger.forget(gone, now - instance.lease().toMillis());
-            LOG.warnf("bridge process %s was not seen for %s: this one (%s) took over what it held: %s", gone,
-                    instance.lease(), instance.id(), repaired == null ? "nothing was left" : repaired);
+        for (String dead : instance.forgetDead()) {
+            LOG.warnf("bridge process %s was not seen for %s: forgotten, what it held is taken over", dead,
+                    instance.lease());
+        }
+        // Forgotten first, then taken over: a process that comes back keeps nothing it held, and what a process
+        // forgotten by one that died meanwhile held is still found here.
+        for (String gone : ledger.goneHolders()) {
+            String repaired = recover(new Ledger.Holders(List.of(gone), false));
+            if (repaired != null) {
+                LOG.warnf("this process (%s) took over what bridge process %s held: %s", instance.id(), gone, repaired);
+            }
         }
     }
 
@@ -104,7 +112,7 @@ public class LedgerRecovery {
     private String recover(Ledger.Holders holders) throws Exception {
         int written = 0;
         for (Ledger.Unwritten unwritten : ledger.unwrittenOutcomes(holders)) {
-            if (!ledger.takeOver(unwritten.key(), unwritten.holder())) {
+            if (!ledger.takeOverUnwritten(unwritten)) {
                 continue; // another process took it over first
             }
             OutcomeFile outcome = OutcomeFile.fromJson(json.readTree(unwritten.document()));
@@ -115,7 +123,7 @@ public class LedgerRecovery {
         int adopted = 0;
         int inDoubt = 0;
         for (Ledger.InFlight inFlight : ledger.inFlight(holders)) {
-            if (!ledger.takeOver(inFlight.key(), inFlight.holder())) {
+            if (!ledger.takeOverInFlight(inFlight)) {
                 continue;
             }
             JsonNode claim = json.readTree(inFlight.document());

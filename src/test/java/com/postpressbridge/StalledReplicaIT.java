@@ -1,0 +1,103 @@
+package com.postpressbridge;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A replica that freezes (SIGSTOP: a long GC pause, a throttled or cut-off pod) in the middle of a file, longer than
+ * the lease, while another runs: the other one takes it for dead, makes its records on their way in doubt and takes
+ * over its file. When the frozen one goes on (SIGCONT) it writes no outcome for what was taken over and stops at once
+ * (exit code 5). Every record has exactly one outcome, none is posted twice. PostgreSQL only.
+ */
+class StalledReplicaIT {
+
+    static final int RECORDS = 400;
+    static final int CONCURRENCY = 4;
+
+    @TempDir
+    Path work;
+
+    WireMockServer postpress;
+
+    @BeforeEach
+    void startPostpress() {
+        postpress = PostpressStub.startOwn();
+        // Slow answers: requests are on their way when the replica freezes, and answered while it is frozen.
+        postpress.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/v1/chats")
+                .willReturn(PostpressStub.created().withFixedDelay(300)));
+    }
+
+    @AfterEach
+    void stopPostpress() {
+        postpress.stop();
+    }
+
+    @Test
+    void aFrozenReplicaIsTakenOverAndStopsWhenItWakesWithoutASecondOutcome() throws Exception {
+        assertTrue(TestLedger.postgresql(), "several processes share a PostgreSQL ledger: run with -Dtest.ledger=postgresql");
+        Path dir = work.resolve("outreach");
+        Files.createDirectories(dir.resolve("inbox"));
+        Map<String, String> common = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
+                CrashRecoveryIT.API_KEY, "OUTREACH_CONCURRENCY", String.valueOf(CONCURRENCY),
+                "OUTREACH_INSTANCE_LEASE", "4s", "OUTREACH_INSTANCE_HEARTBEAT", "1s");
+        try (PackagedApp frozen = start(dir, common, "replica-frozen")) {
+            StringBuilder csv = new StringBuilder("account_id,attendees_ids,text\n");
+            for (int i = 0; i < RECORDS; i++) {
+                csv.append("acc_stall,stall-").append(i).append(",Hello number ").append(i).append('\n');
+            }
+            Path staged = Files.writeString(work.resolve("leads.csv"), csv);
+            Files.move(staged, dir.resolve("inbox/leads.csv"), StandardCopyOption.ATOMIC_MOVE);
+            await().atMost(Duration.ofSeconds(60)).until(() -> PostpressStub.chatRequests(postpress).size() >= 20);
+            try (PackagedApp other = start(dir, common, "replica-other")) {
+                frozen.signal("STOP");
+                int atFreeze = PostpressStub.chatRequests(postpress).size();
+                await().atMost(Duration.ofSeconds(60)).until(() -> other.log().contains("took over what bridge process"
+                        + " replica-frozen held"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> PostpressStub.chatRequests(postpress).size()
+                        > atFreeze + 20);
+                frozen.signal("CONT");
+                assertEquals(5, frozen.awaitExit(30), "taken for dead, it stops at once: " + frozen.log());
+                assertTrue(frozen.log().contains("its records are taken over: it stops at once"), frozen.log());
+
+                await().atMost(Duration.ofSeconds(120)).until(() -> RepeatedKillIT.outcomes(dir).size() >= RECORDS
+                        && !Files.exists(dir.resolve("inbox/leads.csv")));
+                other.terminate();
+                assertEquals(0, other.awaitExit(60), other.log());
+            }
+        }
+
+        Map<String, Integer> posts = PostpressStub.postsByAttendee(postpress);
+        posts.forEach((attendee, count) -> assertEquals(1, count, attendee + " was posted " + count + " times"));
+        List<String> outcomes = RepeatedKillIT.outcomes(dir);
+        Set<String> distinct = new TreeSet<>(outcomes);
+        assertEquals(outcomes.size(), distinct.size(), "a record has two outcomes: " + outcomes.size());
+        assertEquals(RECORDS, distinct.size(), "every record has one outcome");
+        List<String> inDoubt = RepeatedKillIT.inDoubt(dir);
+        assertTrue(!inDoubt.isEmpty() && inDoubt.size() <= 2 * CONCURRENCY,
+                "the frozen replica's records on their way (and any it claimed as it woke) are in doubt: " + inDoubt);
+    }
+
+    private static PackagedApp start(Path dir, Map<String, String> common, String id) {
+        Map<String, String> env = new HashMap<>(common);
+        env.put("OUTREACH_INSTANCE_ID", id);
+        return PackagedApp.start(dir, env, id);
+    }
+}
