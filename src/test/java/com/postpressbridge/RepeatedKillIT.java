@@ -140,13 +140,18 @@ class RepeatedKillIT {
         CrashRecoveryIT.assertSecretNowhere(work);
     }
 
-    /** The attendee of every success line, record quarantine file and retry file: one entry per outcome. */
+    /**
+     * The attendee of every success line, record quarantine file and retry file: one entry per outcome. Safe to call
+     * while an app runs (a line being appended is not read; quarantine and retry files are written aside and renamed).
+     */
     static List<String> outcomes(Path dir) throws Exception {
         List<String> attendees = new java.util.ArrayList<>();
         if (Files.exists(dir.resolve("success"))) {
             try (Stream<Path> files = Files.list(dir.resolve("success"))) {
                 for (Path file : files.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
-                    for (String line : Files.readAllLines(file)) {
+                    // Only whole lines: the app may be appending one right now.
+                    String text = Files.readString(file);
+                    for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
                         if (!line.isBlank()) {
                             attendees.add(CrashRecoveryIT.JSON.readTree(line).at("/record/attendees_ids/0").asText());
                         }

@@ -169,6 +169,13 @@ class WebhookIntakeTest {
                 .body("rejected[0].error.type", equalTo("local/missing_field"));
         JsonNode quarantined = TestFolders.read(TestFolders.QUARANTINE.resolve("webhook-outreach.crm-noone.json"));
         assertEquals("local/missing_field", quarantined.at("/error/type").asText());
+        // Another record with the same external_id, refused too: it keeps a file of its own, the first one stays.
+        signed("{\"account_id\": \"acc_hook\", \"text\": \"still no attendees\", \"external_id\": \"crm-noone\"}")
+                .then().statusCode(202).body("rejected[0].error.type", equalTo("local/missing_field"));
+        assertEquals("no attendees", TestFolders.read(TestFolders.QUARANTINE.resolve("webhook-outreach.crm-noone.json"))
+                .at("/record/text").asText());
+        assertEquals("still no attendees", TestFolders.read(TestFolders.QUARANTINE.resolve(
+                "webhook-outreach.crm-noone-2.json")).at("/record/text").asText());
 
         signed("{\"records\": [1, 2").then().statusCode(400).body("error", equalTo("malformed_json"));
         signed("42").then().statusCode(400).body("error", equalTo("invalid_shape"));

@@ -491,6 +491,31 @@ public class Ledger {
         });
     }
 
+    /** How many records are in a state. */
+    public long count(State state) {
+        return transaction("count " + state, db -> {
+            try (PreparedStatement select = db.prepareStatement("SELECT COUNT(*) FROM outreach_record WHERE state = ?")) {
+                select.setString(1, state.name());
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    return row.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** When the next waiting retry is due (epoch milliseconds), or null when none waits. */
+    public Long nextDue() {
+        return transaction("read the next retry", db -> {
+            try (PreparedStatement select = db.prepareStatement("SELECT MIN(next_attempt_at) FROM outreach_record"
+                    + " WHERE state = 'RETRY'"); ResultSet row = select.executeQuery()) {
+                row.next();
+                long next = row.getLong(1);
+                return row.wasNull() ? null : next;
+            }
+        });
+    }
+
     /** The state of a key, or null when the ledger has never seen it. */
     public State state(String key) {
         return transaction("read record " + key, db -> {
@@ -661,7 +686,8 @@ public class Ledger {
     }
 
     /** A key found in an outcome folder, for a ledger rebuilt from the folders. */
-    public record Known(String key, State state, boolean inDoubt, String chatId, String messageId) {
+    public record Known(String key, State state, boolean inDoubt, String chatId, String messageId,
+            String contentHash) {
     }
 
     /**
@@ -674,7 +700,7 @@ public class Ledger {
         return transaction("rebuild " + keys.size() + " records", true, db -> {
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO outreach_record (record_key, state,"
                     + " attempts, first_seen_at, updated_at, in_doubt, content_hash, chat_id, message_id)"
-                    + " SELECT ?, ?, 0, ?, ?, ?, '', ?, ? FROM (VALUES (0)) AS one (x)"
+                    + " SELECT ?, ?, 0, ?, ?, ?, ?, ?, ? FROM (VALUES (0)) AS one (x)"
                     + " WHERE NOT EXISTS (SELECT 1 FROM outreach_record WHERE record_key = ?)")) {
                 for (Known known : keys) {
                     insert.setString(1, known.key());
@@ -682,9 +708,10 @@ public class Ledger {
                     insert.setLong(3, now);
                     insert.setLong(4, now);
                     insert.setBoolean(5, known.inDoubt());
-                    insert.setString(6, known.chatId());
-                    insert.setString(7, known.messageId());
-                    insert.setString(8, known.key());
+                    insert.setString(6, known.contentHash() == null ? "" : known.contentHash());
+                    insert.setString(7, known.chatId());
+                    insert.setString(8, known.messageId());
+                    insert.setString(9, known.key());
                     insert.addBatch();
                 }
                 int entered = 0;

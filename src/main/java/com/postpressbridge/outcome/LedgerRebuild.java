@@ -85,7 +85,7 @@ public class LedgerRebuild {
                         JsonNode success = line.isBlank() ? null : folders.readSuccessLine(line);
                         if (success != null && success.hasNonNull("key")) {
                             add(chunk, new Ledger.Known(success.get("key").asText(), Ledger.State.SENT, false,
-                                    text(success, "chat_id"), text(success, "message_id")));
+                                    text(success, "chat_id"), text(success, "message_id"), null));
                             sent++;
                             missing += flushIfFull(chunk);
                         }
@@ -100,7 +100,7 @@ public class LedgerRebuild {
                 if (document != null) {
                     boolean inDoubt = "local/in_doubt".equals(document.at("/error/type").asText());
                     add(chunk, new Ledger.Known(document.get("key").asText(), Ledger.State.QUARANTINED, inDoubt,
-                            null, null));
+                            null, null, text(document, "content_hash")));
                     quarantined++;
                     missing += flushIfFull(chunk);
                 }

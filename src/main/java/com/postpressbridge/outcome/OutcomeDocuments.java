@@ -50,6 +50,11 @@ public final class OutcomeDocuments {
     public static ObjectNode quarantine(OutreachItem item, int attempts, OutreachError error, boolean exhausted) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("key", item.key());
+        if (item.contentHash() != null) {
+            // What the record would send, hashed: a ledger rebuilt from this file still tells the same record dropped
+            // again unchanged (refused again) from a fixed one (tried again).
+            json.put("content_hash", item.contentHash());
+        }
         json.set("record", item.record());
         if (item.raw() != null) {
             json.put("raw", item.raw());

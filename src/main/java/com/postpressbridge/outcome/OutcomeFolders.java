@@ -115,6 +115,11 @@ public class OutcomeFolders {
      */
     public void writeUnclaimed(OutcomeFile outcome) {
         try {
+            if (outcome.folder() == OutcomeFile.Folder.quarantine) {
+                Path file = quarantine().resolve(outcome.fileName());
+                writeWhole(sameRecordOrFree(file, outcome.document()), outcome.document());
+                return;
+            }
             writeOnly(outcome, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + outcome.folder() + "/" + outcome.fileName(), e);
@@ -136,6 +141,35 @@ public class OutcomeFolders {
             return file;
         }
         return freeName(file.getParent(), file.getFileName().toString());
+    }
+
+    /**
+     * For a record refused before any claim (it is in no ledger row, nothing else ever names its file): the file of
+     * the same name when it holds this very record (refused again), else a free name. Two different records with the
+     * same key (two deliveries with one external_id) keep a file each.
+     */
+    private Path sameRecordOrFree(Path file, JsonNode document) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return file;
+        }
+        try {
+            JsonNode earlier = json.readTree(file.toFile());
+            if (earlier != null && sameRecord(earlier, document)) {
+                return file;
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // not a document of ours: never overwritten
+        }
+        return freeName(file.getParent(), file.getFileName().toString());
+    }
+
+    private static boolean sameRecord(JsonNode a, JsonNode b) {
+        for (String field : new String[] { "key", "record", "raw", "payload" }) {
+            if (!java.util.Objects.equals(a.get(field), b.get(field))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String keyOf(Path file) {

@@ -27,10 +27,6 @@ public final class FileRun {
     private final BooleanSupplier bridgeStopping;
     private volatile boolean stopped;
 
-    public FileRun(String fileName) {
-        this(fileName, () -> false);
-    }
-
     /** @param bridgeStopping whether the bridge is stopping: then no more records of the file are read either */
     public FileRun(String fileName, BooleanSupplier bridgeStopping) {
         this.fileName = fileName;
