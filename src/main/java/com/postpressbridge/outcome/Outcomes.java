@@ -72,6 +72,7 @@ public class Outcomes {
     /** Last step of {@code send-chat}: postpress answered with a 2xx. */
     public void sent(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        OutreachMetrics.requestEnded(exchange, SendFailure.answered(status == null ? 200 : status));
         settle(item, claimed(exchange), BlipRedelivery.tries(exchange), SendFailure.answered(status == null ? 200 : status),
                 exchange.getMessage().getBody(String.class));
     }
@@ -80,6 +81,7 @@ public class Outcomes {
     public void failed(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
         Throwable cause = ErrorClassifier.caught(exchange);
         SendFailure failure = classifier.classify(cause);
+        OutreachMetrics.requestEnded(exchange, failure);
         if (failure.kind() == SendFailure.Kind.UNEXPECTED) {
             LOG.errorf(cause, "unexpected error with record %s: quarantined", item);
         }
@@ -215,6 +217,7 @@ public class Outcomes {
             item.key(RecordKeys.ofRecord(item.record(), item.raw()));
         }
         String name = OutcomeFolders.quarantineName(item);
+        OutreachMetrics.quarantined(error.type());
         OutcomeFile file = new OutcomeFile(Folder.quarantine, name, item.key(),
                 OutcomeDocuments.quarantine(item, attempts, error, exhausted), name);
         record(claimed, item, State.QUARANTINED, attempts, null, inDoubt, file);
@@ -244,6 +247,7 @@ public class Outcomes {
     }
 
     private static void count(OutreachItem item, Outcome outcome) {
+        OutreachMetrics.recorded(item, outcome);
         if (item.fileRun() != null) {
             item.fileRun().count(outcome);
         }

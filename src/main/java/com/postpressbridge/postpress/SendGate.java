@@ -140,6 +140,11 @@ public class SendGate {
         return Optional.ofNullable(pauses.get(ALL));
     }
 
+    /** How many scopes are paused (accounts, and all sending), as this process last read them. */
+    public int heldScopes() {
+        return pauses.size();
+    }
+
     /** Lifts every pause. */
     public void clear() {
         ledger.lift(null);

@@ -27,6 +27,7 @@ import com.postpressbridge.inbox.ReadProblems;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.outcome.OutcomeDocuments;
 import com.postpressbridge.outcome.Outcomes;
+import com.postpressbridge.outcome.OutreachMetrics;
 import com.postpressbridge.record.InvalidRecordException;
 import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
@@ -266,6 +267,7 @@ public class WebhookIntake {
 
     /** The answer, and nothing of the request: its headers (the signature, a token) are never echoed back. */
     private static void respond(Exchange exchange, int status, String body, Integer retryAfterSeconds) {
+        OutreachMetrics.webhookAnswered(status);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
