@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,13 +20,10 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.postpressbridge.webhook.WebhookSignatures;
 
@@ -35,40 +31,23 @@ import com.postpressbridge.webhook.WebhookSignatures;
  * The packaged app killed with SIGKILL in the middle of a file, then started again: no record is sent twice, and
  * every record ends in exactly one outcome.
  */
-class CrashRecoveryIT {
+class CrashRecoveryIT extends AgainstOwnPostpress {
 
     static final String API_KEY = "pp_live_it_5ecret_key";
     static final int RECORDS = 300;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path work;
-
-    WireMockServer postpress;
-
     @BeforeEach
-    void startPostpress() {
-        postpress = PostpressStub.startOwn();
+    void stubAnswers() {
         postpress.stubFor(post("/api/v1/chats").willReturn(aResponse().withStatus(201).withFixedDelay(40)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"object\":\"ChatStarted\",\"chat_id\":\"chat_it\",\"message_id\":\"msg_it\"}")));
     }
 
-    @AfterEach
-    void stopPostpress() {
-        postpress.stop();
-    }
-
     @Test
     void killedMidFileThenRestartedSendsEachRecordOnceAndLosesNone() throws Exception {
         Path dir = work.resolve("outreach");
-        Files.createDirectories(dir.resolve("inbox"));
-        StringBuilder csv = new StringBuilder("account_id,attendees_ids,text\n");
-        for (int i = 0; i < RECORDS; i++) {
-            csv.append("acc_it,person-").append(i).append(",Hello number ").append(i).append('\n');
-        }
-        Path staged = Files.writeString(work.resolve("leads.csv"), csv);
-        Files.move(staged, dir.resolve("inbox/leads.csv"), StandardCopyOption.ATOMIC_MOVE);
+        TestFolders.dropLeads(dir, "leads.csv", "acc_it", 1, "person-", RECORDS);
 
         Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY", API_KEY);
         try (PackagedApp first = PackagedApp.start(dir, env, "first")) {

@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,12 +77,7 @@ class DiskFullIT {
             // The log is written beside the outreach folder, off the small disk.
             try (PackagedApp app = PackagedApp.start(dir, env, "disk-full")) {
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> PackagedApp.readiness(port).statusCode() == 200);
-                StringBuilder csv = new StringBuilder("account_id,attendees_ids,text\n");
-                for (int i = 0; i < RECORDS; i++) {
-                    csv.append("acc_disk,disk-").append(i).append(",Hello number ").append(i).append('\n');
-                }
-                Path staged = Files.writeString(dir.resolve(".leads.csv.tmp"), csv);
-                Files.move(staged, dir.resolve("inbox/leads.csv"), StandardCopyOption.ATOMIC_MOVE);
+                TestFolders.dropLeads(dir, "leads.csv", "acc_disk", 1, "disk-", RECORDS);
 
                 await().atMost(Duration.ofSeconds(60)).until(() -> posted() >= RECORDS / 6);
                 Path filler = fill(dir);
@@ -170,7 +164,6 @@ class DiskFullIT {
         }
         return filler;
     }
-
 
     private static List<JsonNode> documents(Path folder) throws IOException {
         List<JsonNode> documents = new ArrayList<>();

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -19,48 +18,23 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGTERM in the middle of a file: no new record is taken, the requests on their way finish and their outcomes are
  * kept, a webhook delivery meanwhile is answered 503 with a Retry-After, and the app exits 0. Started again, it sends
  * the rest: nothing in doubt, nothing sent twice.
  */
-class GracefulStopIT {
+class GracefulStopIT extends AgainstOwnPostpress {
 
     static final int RECORDS = 2_000;
     static final String SECRET = "stop-it-secret";
 
-    @TempDir
-    Path work;
-
-    WireMockServer postpress;
-
-    @BeforeEach
-    void startPostpress() {
-        postpress = PostpressStub.startOwn();
-    }
-
-    @AfterEach
-    void stopPostpress() {
-        postpress.stop();
-    }
-
     @Test
     void aStopUnderLoadLeavesNothingInDoubtAndSendsNothingTwice() throws Exception {
         Path dir = work.resolve("outreach");
-        Files.createDirectories(dir.resolve("inbox"));
-        StringBuilder csv = new StringBuilder("account_id,attendees_ids,text\n");
-        for (int i = 0; i < RECORDS; i++) {
-            csv.append("acc_stop,person-").append(i).append(",Hello number ").append(i).append('\n');
-        }
-        Path staged = Files.writeString(work.resolve("leads.csv"), csv);
-        Files.move(staged, dir.resolve("inbox/leads.csv"), StandardCopyOption.ATOMIC_MOVE);
+        TestFolders.dropLeads(dir, "leads.csv", "acc_stop", 1, "person-", RECORDS);
         // Slow answers: four requests are always on their way, and the stop has to wait for them.
         postpress.stubFor(post("/api/v1/chats").willReturn(PostpressStub.created().withFixedDelay(1_500)));
 

@@ -13,12 +13,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.postpressbridge.ledger.LedgerWatch;
 
@@ -26,26 +22,15 @@ import com.postpressbridge.ledger.LedgerWatch;
  * The ledger's folder deleted under the running app (issue 6, hole 8): the app notices and stops; the next start
  * rebuilds the ledger from the success lines, so the same file dropped again sends nothing a second time.
  */
-class LedgerLossIT {
+class LedgerLossIT extends AgainstOwnPostpress {
 
     static final String LEADS = "account_id,attendees_ids,text\nacc,lost-1,Hi\nacc,lost-2,Hi\nacc,lost-3,Hi\n"
             + "acc,refused-4,Hi\n";
 
-    @TempDir
-    Path work;
-
-    WireMockServer postpress;
-
     @BeforeEach
-    void startPostpress() {
-        postpress = PostpressStub.startOwn();
+    void stubAnswers() {
         postpress.stubFor(PostpressStub.forAttendee("refused-4").willReturn(PostpressStub.error(422,
                 "errors/invalid_recipient")));
-    }
-
-    @AfterEach
-    void stopPostpress() {
-        postpress.stop();
     }
 
     @Test

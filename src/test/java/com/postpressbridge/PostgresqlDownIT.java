@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -19,12 +18,9 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The PostgreSQL ledger goes away in the middle of a file (its connections are ended by the server, and it takes no
@@ -32,25 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  * database takes connections again the app goes on by itself, without a restart. Every record is posted once and has
  * one outcome. PostgreSQL only.
  */
-class PostgresqlDownIT {
+class PostgresqlDownIT extends AgainstOwnPostpress {
 
     static final int RECORDS = 600;
 
-    @TempDir
-    Path work;
-
-    WireMockServer postpress;
-
     @BeforeEach
-    void startPostpress() {
-        postpress = PostpressStub.startOwn();
+    void stubAnswers() {
         postpress.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/v1/chats")
                 .willReturn(PostpressStub.created().withFixedDelay(20)));
-    }
-
-    @AfterEach
-    void stopPostpress() {
-        postpress.stop();
     }
 
     @Test
@@ -63,12 +48,7 @@ class PostgresqlDownIT {
         try (PackagedApp app = PackagedApp.start(dir, env, "database-away")) {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> PackagedApp.readiness(port).statusCode() == 200);
-            StringBuilder csv = new StringBuilder("account_id,attendees_ids,text\n");
-            for (int i = 0; i < RECORDS; i++) {
-                csv.append("acc_pg,away-").append(i).append(",Hello number ").append(i).append('\n');
-            }
-            Path staged = Files.writeString(work.resolve("leads.csv"), csv);
-            Files.move(staged, dir.resolve("inbox/leads.csv"), StandardCopyOption.ATOMIC_MOVE);
+            TestFolders.dropLeads(dir, "leads.csv", "acc_pg", 1, "away-", RECORDS);
             await().atMost(Duration.ofSeconds(60)).until(() -> posted() >= RECORDS / 6);
 
             database(dir, false);

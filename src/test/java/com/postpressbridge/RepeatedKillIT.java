@@ -1,6 +1,5 @@
 package com.postpressbridge;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,10 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,12 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged app killed with SIGKILL nine times at random moments while it sends a file of 5,000 records and webhook
@@ -41,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * records in doubt are ones that were in flight at a kill: at most {@code outreach.concurrency} per kill. The moments
  * come from a seed printed at the start ({@code -Dkill.seed=...} repeats a run).
  */
-class RepeatedKillIT {
+class RepeatedKillIT extends AgainstOwnPostpress {
 
     static final int RECORDS = 5_000;
     static final int KILLS = 9;
@@ -49,21 +43,10 @@ class RepeatedKillIT {
     static final int RECORDS_A_DELIVERY = 3;
     static final String SECRET = "kill-it-secret";
 
-    @TempDir
-    Path work;
-
-    WireMockServer postpress;
-
     @BeforeEach
-    void startPostpress() {
-        postpress = PostpressStub.startOwn();
+    void stubAnswers() {
         // 10 ms an answer: the file takes long enough to be killed in the middle nine times.
         postpress.stubFor(post("/api/v1/chats").willReturn(PostpressStub.created().withFixedDelay(10)));
-    }
-
-    @AfterEach
-    void stopPostpress() {
-        postpress.stop();
     }
 
     @Test
@@ -72,14 +55,7 @@ class RepeatedKillIT {
         System.out.println("RepeatedKillIT seed " + seed + " (-Dkill.seed=" + seed + " repeats it)");
         Random random = new Random(seed);
         Path dir = work.resolve("outreach");
-        Files.createDirectories(dir.resolve("inbox"));
-        StringBuilder csv = new StringBuilder("account_id,attendees_ids,text\n");
-        for (int i = 0; i < RECORDS; i++) {
-            csv.append("acc_kill_").append(i % 7).append(",file-").append(i).append(",Hello number ").append(i)
-                    .append('\n');
-        }
-        Path staged = Files.writeString(work.resolve("leads.csv"), csv);
-        Files.move(staged, dir.resolve("inbox/leads.csv"), StandardCopyOption.ATOMIC_MOVE);
+        TestFolders.dropLeads(dir, "leads.csv", "acc_kill_", 7, "file-", RECORDS);
 
         int port = PackagedApp.freePort();
         Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -23,12 +22,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three bridge processes share one inbox folder and one PostgreSQL ledger while a CRM delivers webhooks to any of them.
@@ -39,22 +36,17 @@ import org.junit.jupiter.api.io.TempDir;
  * one process with all its records counted, and nothing is left claimed, queued or held in the ledger.
  * Runs on the PostgreSQL ledger only (Failsafe's {@code postgresql-ledger} execution): H2 belongs to one process.
  */
-class ReplicaIT {
+class ReplicaIT extends AgainstOwnPostpress {
 
     static final int FILES = 4;
     static final int RECORDS_A_FILE = 1_500;
     static final int KILLS = 4;
     static final int CONCURRENCY = 4;
 
-    @TempDir
-    Path work;
-
-    WireMockServer postpress;
     final List<PackagedApp> running = new ArrayList<>();
 
     @BeforeEach
-    void startPostpress() {
-        postpress = PostpressStub.startOwn();
+    void stubAnswers() {
         postpress.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/v1/chats")
                 .willReturn(PostpressStub.created().withFixedDelay(10)));
     }
@@ -64,7 +56,6 @@ class ReplicaIT {
         for (PackagedApp app : running) {
             app.close();
         }
-        postpress.stop();
     }
 
     @Test
@@ -74,15 +65,8 @@ class ReplicaIT {
         System.out.println("ReplicaIT seed " + seed + " (-Dkill.seed=" + seed + " repeats it)");
         Random random = new Random(seed);
         Path dir = work.resolve("outreach");
-        Files.createDirectories(dir.resolve("inbox"));
         for (int f = 0; f < FILES; f++) {
-            StringBuilder csv = new StringBuilder("account_id,attendees_ids,text\n");
-            for (int i = 0; i < RECORDS_A_FILE; i++) {
-                csv.append("acc_rep_").append(i % 5).append(",file").append(f).append('-').append(i)
-                        .append(",Hello number ").append(i).append('\n');
-            }
-            Path staged = Files.writeString(work.resolve("leads-" + f + ".csv"), csv);
-            Files.move(staged, dir.resolve("inbox/leads-" + f + ".csv"), StandardCopyOption.ATOMIC_MOVE);
+            TestFolders.dropLeads(dir, "leads-" + f + ".csv", "acc_rep_", 5, "file" + f + "-", RECORDS_A_FILE);
         }
 
         Map<String, String> common = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,12 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A replica that freezes (SIGSTOP: a long GC pause, a throttled or cut-off pod) in the middle of a file, longer than
@@ -27,44 +22,27 @@ import org.junit.jupiter.api.io.TempDir;
  * over its file. When the frozen one goes on (SIGCONT) it writes no outcome for what was taken over and stops at once
  * (exit code 5). Every record has exactly one outcome, none is posted twice. PostgreSQL only.
  */
-class StalledReplicaIT {
+class StalledReplicaIT extends AgainstOwnPostpress {
 
     static final int RECORDS = 400;
     static final int CONCURRENCY = 4;
 
-    @TempDir
-    Path work;
-
-    WireMockServer postpress;
-
     @BeforeEach
-    void startPostpress() {
-        postpress = PostpressStub.startOwn();
+    void stubAnswers() {
         // Slow answers: requests are on their way when the replica freezes, and answered while it is frozen.
         postpress.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/v1/chats")
                 .willReturn(PostpressStub.created().withFixedDelay(300)));
-    }
-
-    @AfterEach
-    void stopPostpress() {
-        postpress.stop();
     }
 
     @Test
     void aFrozenReplicaIsTakenOverAndStopsWhenItWakesWithoutASecondOutcome() throws Exception {
         assertTrue(TestLedger.postgresql(), "several processes share a PostgreSQL ledger: run with -Dtest.ledger=postgresql");
         Path dir = work.resolve("outreach");
-        Files.createDirectories(dir.resolve("inbox"));
         Map<String, String> common = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
                 CrashRecoveryIT.API_KEY, "OUTREACH_CONCURRENCY", String.valueOf(CONCURRENCY),
                 "OUTREACH_INSTANCE_LEASE", "4s", "OUTREACH_INSTANCE_HEARTBEAT", "1s");
         try (PackagedApp frozen = start(dir, common, "replica-frozen")) {
-            StringBuilder csv = new StringBuilder("account_id,attendees_ids,text\n");
-            for (int i = 0; i < RECORDS; i++) {
-                csv.append("acc_stall,stall-").append(i).append(",Hello number ").append(i).append('\n');
-            }
-            Path staged = Files.writeString(work.resolve("leads.csv"), csv);
-            Files.move(staged, dir.resolve("inbox/leads.csv"), StandardCopyOption.ATOMIC_MOVE);
+            TestFolders.dropLeads(dir, "leads.csv", "acc_stall", 1, "stall-", RECORDS);
             await().atMost(Duration.ofSeconds(60)).until(() -> PostpressStub.chatRequests(postpress).size() >= 20);
             try (PackagedApp other = start(dir, common, "replica-other")) {
                 frozen.signal("STOP");

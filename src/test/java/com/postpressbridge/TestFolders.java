@@ -72,6 +72,26 @@ public final class TestFolders {
         }
     }
 
+    /**
+     * Drops a CSV of {@code records} rows into the inbox of an outreach folder (a packaged app's): row {@code i} goes
+     * from account {@code account} (followed by {@code i % accounts} when there are several) to attendee
+     * {@code <attendee><i>}. Written aside in that folder (so on the same disk) and moved in at once.
+     */
+    static void dropLeads(Path outreachDir, String name, String account, int accounts, String attendee, int records) {
+        StringBuilder csv = new StringBuilder("account_id,attendees_ids,text\n");
+        for (int i = 0; i < records; i++) {
+            csv.append(account).append(accounts > 1 ? String.valueOf(i % accounts) : "").append(',').append(attendee)
+                    .append(i).append(",Hello number ").append(i).append('\n');
+        }
+        try {
+            Files.createDirectories(outreachDir.resolve("inbox"));
+            Path aside = Files.writeString(outreachDir.resolve("." + name + ".tmp"), csv);
+            Files.move(aside, outreachDir.resolve("inbox").resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Path attachment(String name, byte[] content) {
         try {
             Path file = ATTACHMENTS.resolve(name);
