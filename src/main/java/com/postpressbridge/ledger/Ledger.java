@@ -473,22 +473,10 @@ public class Ledger {
 
     /** Records waiting to go again whose time has come, oldest first, with the documents they are sent from. */
     public List<Due> dueRetries(long now, int limit) {
-        return transaction("list due retries", db -> {
-            List<Due> due = new ArrayList<>();
-            try (PreparedStatement select = db.prepareStatement("SELECT r.record_key, w.item,"
-                    + " w.unwritten_outcome IS NULL FROM outreach_record r JOIN outreach_work w ON w.record_key ="
-                    + " r.record_key WHERE r.state = 'RETRY' AND r.next_attempt_at <= ? AND w.item IS NOT NULL"
-                    + " ORDER BY r.next_attempt_at, r.record_key")) {
-                select.setLong(1, now);
-                select.setMaxRows(limit);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        due.add(new Due(rows.getString(1), rows.getString(2), rows.getBoolean(3)));
-                    }
-                }
-            }
-            return due;
-        });
+        return rows("list due retries", "SELECT r.record_key, w.item, w.unwritten_outcome IS NULL FROM outreach_record r"
+                + " JOIN outreach_work w ON w.record_key = r.record_key WHERE r.state = 'RETRY' AND r.next_attempt_at <="
+                + " ? AND w.item IS NOT NULL ORDER BY r.next_attempt_at, r.record_key", limit,
+                row -> new Due(row.getString(1), row.getString(2), row.getBoolean(3)), now);
     }
 
     /** How many records are in a state. */
@@ -567,16 +555,8 @@ public class Ledger {
 
     /** Every pause, ended or not (an ended one waits for its probe's answer). */
     public List<Hold> holds() {
-        return transaction("read pauses", db -> {
-            List<Hold> holds = new ArrayList<>();
-            try (PreparedStatement select = db.prepareStatement(
-                    "SELECT scope, until_at, reason, probe_key FROM sending_hold"); ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    holds.add(new Hold(row.getString(1), row.getLong(2), row.getString(3), row.getString(4)));
-                }
-            }
-            return holds;
-        });
+        return rows("read pauses", "SELECT scope, until_at, reason, probe_key FROM sending_hold", Integer.MAX_VALUE,
+                row -> new Hold(row.getString(1), row.getLong(2), row.getString(3), row.getString(4)));
     }
 
     /** Pauses a scope until a time; a pause that already lasts longer keeps its end. Nobody probes it yet. */
@@ -738,6 +718,11 @@ public class Ledger {
             gone.forEach(holder -> in.append(" OR ").append(column).append(" = ?"));
             return in.append(')').toString();
         }
+
+        /** The values of the {@code ?} of {@link #where}. */
+        Object[] values() {
+            return gone == null ? new Object[0] : gone.toArray();
+        }
     }
 
     /** An outcome decided but maybe not written to its folder, and the process that held it. */
@@ -746,18 +731,11 @@ public class Ledger {
 
     /** Outcomes decided but maybe not written to their folder (a crash came in between), of these holders. */
     public List<Unwritten> unwrittenOutcomes(Holders holders) {
-        return transaction("read unwritten outcomes", db -> {
-            List<Unwritten> outcomes = new ArrayList<>();
-            try (PreparedStatement select = prepare(db, "SELECT w.record_key, r.held_by, w.version, w.unwritten_outcome"
-                    + " FROM outreach_work w JOIN outreach_record r ON r.record_key = w.record_key WHERE"
-                    + " w.unwritten_outcome IS NOT NULL AND " + holders.where("r.held_by"), holders);
-                    ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    outcomes.add(new Unwritten(row.getString(1), row.getString(2), row.getLong(3), row.getString(4)));
-                }
-            }
-            return outcomes;
-        });
+        return rows("read unwritten outcomes", "SELECT w.record_key, r.held_by, w.version, w.unwritten_outcome FROM"
+                + " outreach_work w JOIN outreach_record r ON r.record_key = w.record_key WHERE w.unwritten_outcome IS"
+                + " NOT NULL AND " + holders.where("r.held_by"), Integer.MAX_VALUE,
+                row -> new Unwritten(row.getString(1), row.getString(2), row.getLong(3), row.getString(4)),
+                holders.values());
     }
 
     /** A record claimed by a process that is gone (a request may have left for it), with its item document. */
@@ -766,27 +744,10 @@ public class Ledger {
 
     /** Records claimed by processes that are gone (these holders). */
     public List<InFlight> inFlight(Holders holders) {
-        return transaction("read records in flight", db -> {
-            List<InFlight> records = new ArrayList<>();
-            try (PreparedStatement select = prepare(db, "SELECT r.record_key, r.held_by, w.item FROM outreach_work w"
-                    + " JOIN outreach_record r ON r.record_key = w.record_key WHERE r.state = 'SENDING' AND w.item IS"
-                    + " NOT NULL AND " + holders.where("r.held_by"), holders); ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    records.add(new InFlight(row.getString(1), row.getString(2), row.getString(3)));
-                }
-            }
-            return records;
-        });
-    }
-
-    private static PreparedStatement prepare(Connection db, String sql, Holders holders) throws SQLException {
-        PreparedStatement statement = db.prepareStatement(sql);
-        if (holders.gone() != null) {
-            for (int i = 0; i < holders.gone().size(); i++) {
-                statement.setString(i + 1, holders.gone().get(i));
-            }
-        }
-        return statement;
+        return rows("read records in flight", "SELECT r.record_key, r.held_by, w.item FROM outreach_work w JOIN"
+                + " outreach_record r ON r.record_key = w.record_key WHERE r.state = 'SENDING' AND w.item IS NOT NULL"
+                + " AND " + holders.where("r.held_by"), Integer.MAX_VALUE,
+                row -> new InFlight(row.getString(1), row.getString(2), row.getString(3)), holders.values());
     }
 
     /**
@@ -823,20 +784,12 @@ public class Ledger {
 
     /** The holders of records that have no row: processes forgotten as dead (or never registered). */
     public List<String> goneHolders() {
-        return transaction("read gone holders", db -> {
-            List<String> gone = new ArrayList<>();
-            try (PreparedStatement select = db.prepareStatement("SELECT DISTINCT r.held_by FROM outreach_record r WHERE"
-                    + " r.held_by IS NOT NULL AND r.state = 'SENDING' AND NOT EXISTS (SELECT 1 FROM bridge_instance b"
-                    + " WHERE b.instance_id = r.held_by) UNION SELECT DISTINCT r.held_by FROM outreach_record r JOIN"
-                    + " outreach_work w ON w.record_key = r.record_key WHERE r.held_by IS NOT NULL AND"
-                    + " w.unwritten_outcome IS NOT NULL AND NOT EXISTS (SELECT 1 FROM bridge_instance b WHERE"
-                    + " b.instance_id = r.held_by)"); ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    gone.add(row.getString(1));
-                }
-            }
-            return gone;
-        });
+        return rows("read gone holders", "SELECT DISTINCT r.held_by FROM outreach_record r WHERE r.held_by IS NOT NULL"
+                + " AND r.state = 'SENDING' AND NOT EXISTS (SELECT 1 FROM bridge_instance b WHERE b.instance_id ="
+                + " r.held_by) UNION SELECT DISTINCT r.held_by FROM outreach_record r JOIN outreach_work w ON"
+                + " w.record_key = r.record_key WHERE r.held_by IS NOT NULL AND w.unwritten_outcome IS NOT NULL AND NOT"
+                + " EXISTS (SELECT 1 FROM bridge_instance b WHERE b.instance_id = r.held_by)", Integer.MAX_VALUE,
+                row -> row.getString(1));
     }
 
     /** The processes that share the ledger, and when each was last seen. */
@@ -870,20 +823,8 @@ public class Ledger {
     }
 
     private List<Process> processes(String sql, Object... values) {
-        return transaction("read bridge processes", db -> {
-            List<Process> processes = new ArrayList<>();
-            try (PreparedStatement select = db.prepareStatement(sql)) {
-                for (int i = 0; i < values.length; i++) {
-                    select.setObject(i + 1, values[i]);
-                }
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        processes.add(new Process(row.getString(1), row.getLong(2), row.getLong(3)));
-                    }
-                }
-            }
-            return processes;
-        });
+        return rows("read bridge processes", sql, Integer.MAX_VALUE,
+                row -> new Process(row.getString(1), row.getLong(2), row.getLong(3)), values);
     }
 
     /** This process starts: its row, fresh. */
@@ -953,23 +894,32 @@ public class Ledger {
 
     /** Webhook records accepted and waiting to be sent, oldest first. */
     public List<String> queued(int limit) {
-        return items("SELECT w.item FROM outreach_work w JOIN outreach_record r ON r.record_key = w.record_key"
-                + " WHERE r.state = 'QUEUED' AND w.item IS NOT NULL ORDER BY r.first_seen_at, r.record_key", limit);
+        return rows("read waiting records", "SELECT w.item FROM outreach_work w JOIN outreach_record r ON r.record_key"
+                + " = w.record_key WHERE r.state = 'QUEUED' AND w.item IS NOT NULL ORDER BY r.first_seen_at,"
+                + " r.record_key", limit, row -> row.getString(1));
     }
 
-    private List<String> items(String sql, int limit) {
-        return transaction("read waiting records", db -> {
-            List<String> documents = new ArrayList<>();
+    /** Rows of one query, in one transaction, each made into a {@code T}; at most {@code limit} of them. */
+    private <T> List<T> rows(String what, String sql, int limit, Row<T> made, Object... values) {
+        return transaction(what, db -> {
+            List<T> rows = new ArrayList<>();
             try (PreparedStatement select = db.prepareStatement(sql)) {
+                for (int i = 0; i < values.length; i++) {
+                    select.setObject(i + 1, values[i]);
+                }
                 select.setMaxRows(limit);
                 try (ResultSet row = select.executeQuery()) {
                     while (row.next()) {
-                        documents.add(row.getString(1));
+                        rows.add(made.of(row));
                     }
                 }
             }
-            return documents;
+            return rows;
         });
+    }
+
+    private interface Row<T> {
+        T of(ResultSet row) throws SQLException;
     }
 
     /** The answer given to a webhook delivery before, or null. */

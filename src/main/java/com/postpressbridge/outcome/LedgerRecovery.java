@@ -86,8 +86,9 @@ public class LedgerRecovery {
     }
 
     /**
-     * Another bridge process sharing the ledger was not seen for the lease: it is dead, and this one takes over what
-     * it held (each record by one process only), then forgets it, which frees its inbox files.
+     * Another bridge process sharing the ledger was not seen for the lease: it is dead. It is forgotten first (which
+     * frees its inbox files and makes it stop should it still run), then this one takes over what it held, each record
+     * by one process only, and what any forgotten process still holds.
      */
     @Scheduled(every = "${outreach.instance.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void takeOverDead() throws Exception {
