@@ -43,7 +43,10 @@ public class DiskRecovery {
         this.camel = camel;
     }
 
-    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** The identity of {@link #check}'s job in Quarkus' scheduler. */
+    public static final String JOB = "disk-recovery";
+
+    @Scheduled(identity = JOB, every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
         DiskFault.Fault fault = disk.fault().orElse(null);
         if (fault == null) {
