@@ -197,12 +197,16 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
         }
     }
 
-    /** The API key appears in no log and no outcome file. */
-    static void assertSecretNowhere(Path root) throws IOException {
+    /** The API key (and the other secrets given: webhook secrets) appears in no log line and no outcome file. */
+    static void assertSecretNowhere(Path root, String... otherSecrets) throws IOException {
+        List<String> secrets = new java.util.ArrayList<>(List.of(otherSecrets));
+        secrets.add(API_KEY);
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(Files::isRegularFile).filter(p -> !p.toString().contains(".ledger")).toList()) {
-                assertFalse(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)
-                        .contains(API_KEY), "the API key is in " + file);
+                String content = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+                for (String secret : secrets) {
+                    assertFalse(content.contains(secret), "a secret is in " + file);
+                }
             }
         }
     }

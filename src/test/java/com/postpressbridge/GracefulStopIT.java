@@ -45,6 +45,11 @@ class GracefulStopIT extends AgainstOwnPostpress {
         String log;
         try (PackagedApp app = PackagedApp.start(dir, env, "stopped")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> PostpressStub.chatRequests(postpress).size() >= 12);
+            // The stop waits for the four requests on their way: ten seconds of them leave time to see it refuse a
+            // webhook meanwhile, even on a loaded machine.
+            int before = PostpressStub.chatRequests(postpress).size();
+            postpress.stubFor(post("/api/v1/chats").willReturn(PostpressStub.created().withFixedDelay(10_000)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> PostpressStub.chatRequests(postpress).size() >= before + 4);
             app.terminate();
             await().atMost(Duration.ofSeconds(10)).until(() -> app.log().contains("stopping: no new record is taken"));
             try {
@@ -79,6 +84,7 @@ class GracefulStopIT extends AgainstOwnPostpress {
         assertEquals(RECORDS, posts.size());
         assertEquals(RECORDS, successLines(dir).size());
         assertEquals(List.of(), CrashRecoveryIT.documents(dir.resolve("quarantine")));
+        CrashRecoveryIT.assertSecretNowhere(work, SECRET);
         assertTrue(!Files.exists(dir.resolve("inbox/leads.csv")), "archived once finished");
     }
 

@@ -91,7 +91,9 @@ class LifecycleHolesTest {
         assertEquals(Ledger.Claim.CLAIMED, ledger.claim(queued.key(), "hash", OutcomeDocuments.item(queued).toString(),
                 false, Ledger.State.QUEUED));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> ledger.state(queued.key()) == Ledger.State.QUARANTINED);
+        // The ledger first, then the file: both, before the file is read.
+        await().atMost(Duration.ofSeconds(20)).until(() -> ledger.state(queued.key()) == Ledger.State.QUARANTINED
+                && !TestFolders.all(TestFolders.QUARANTINE).isEmpty());
         List<JsonNode> quarantined = TestFolders.all(TestFolders.QUARANTINE);
         assertEquals(1, quarantined.size());
         assertEquals("local/attachment_not_found", quarantined.get(0).at("/error/type").asText());
@@ -182,6 +184,7 @@ class LifecycleHolesTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> TestFolders.successLines("waits.csv").size() == 1);
         JsonNode sent = TestFolders.successLines("waits.csv").get(0);
         assertEquals("crm-waits", sent.get("key").asText());
-        assertEquals(List.of(), TestFolders.all(TestFolders.RETRY));
+        // The success line first, then the retry file goes.
+        await().atMost(Duration.ofSeconds(5)).until(() -> TestFolders.all(TestFolders.RETRY).isEmpty());
     }
 }

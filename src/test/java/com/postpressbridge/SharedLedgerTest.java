@@ -8,14 +8,18 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.ledger.LedgerDatabase;
+import com.postpressbridge.outcome.LedgerRecovery;
 
 /**
  * Several bridge processes on one ledger (the real database of this run: H2, or PostgreSQL on the second run of the
@@ -29,12 +33,29 @@ class SharedLedgerTest {
     @Inject
     LedgerDatabase database;
 
-    /** Each process's start token: its start time. */
-    static final long STARTED = System.currentTimeMillis();
+    @Inject
+    Scheduler scheduler;
+
+    /** Each process's start token: its start time (a new one for each test). */
+    final long started = System.currentTimeMillis();
+
+    /**
+     * The app under test shares this ledger, and would take over what these made-up processes hold once they have
+     * not been seen for the lease: here the test decides who takes over what, and when.
+     */
+    @BeforeEach
+    void holdTheAppsTakeover() {
+        scheduler.pause(LedgerRecovery.TAKEOVER_JOB);
+    }
+
+    @AfterEach
+    void releaseTheAppsTakeover() {
+        scheduler.resume(LedgerRecovery.TAKEOVER_JOB);
+    }
 
     private Ledger process(String id) {
         Ledger ledger = new Ledger(database.dataSource(), new DiskFault(List.of(), 0), id);
-        ledger.arrive(STARTED);
+        ledger.arrive(started);
         return ledger;
     }
 
@@ -50,17 +71,17 @@ class SharedLedgerTest {
         assertFalse(a.takeFile("shared.csv"));
 
         assertEquals(List.of(), a.unseenSince(0), "both seen");
-        assertTrue(b.seen(STARTED + 1, STARTED), "b's heartbeat");
-        assertFalse(a.forget("replica-b", STARTED + 1), "seen again since the cutoff: not forgotten");
-        assertTrue(a.unseenSince(STARTED + 2).contains("replica-b"), "b not seen since then: dead");
-        assertTrue(a.forget("replica-b", STARTED + 2));
+        assertTrue(b.seen(started + 1, started), "b's heartbeat");
+        assertFalse(a.forget("replica-b", started + 1), "seen again since the cutoff: not forgotten");
+        assertTrue(a.unseenSince(started + 2).contains("replica-b"), "b not seen since then: dead");
+        assertTrue(a.forget("replica-b", started + 2));
         assertTrue(a.takeFile("shared.csv"), "the file of a forgotten (dead) process is taken over");
-        assertFalse(b.seen(STARTED + 3, STARTED), "b learns at its next heartbeat that it was taken for dead");
+        assertFalse(b.seen(started + 3, started), "b learns at its next heartbeat that it was taken for dead");
 
         Ledger again = process("replica-b");
-        assertTrue(again.seen(STARTED + 4, STARTED), "a new start of b");
-        again.arrive(STARTED + 5);
-        assertFalse(again.seen(STARTED + 6, STARTED), "the earlier start under the same id is told to stop");
+        assertTrue(again.seen(started + 4, started), "a new start of b");
+        again.arrive(started + 5);
+        assertFalse(again.seen(started + 6, started), "the earlier start under the same id is told to stop");
     }
 
     @Test

@@ -85,12 +85,16 @@ public class LedgerRecovery {
         takeOverDead();
     }
 
+    /** The identity of {@link #takeOverDead}'s job in Quarkus' scheduler. */
+    public static final String TAKEOVER_JOB = "ledger-takeover";
+
     /**
      * Another bridge process sharing the ledger was not seen for the lease: it is dead. It is forgotten first (which
      * frees its inbox files and makes it stop should it still run), then this one takes over what it held, each record
      * by one process only, and what any forgotten process still holds.
      */
-    @Scheduled(every = "${outreach.instance.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(identity = TAKEOVER_JOB, every = "${outreach.instance.heartbeat}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void takeOverDead() throws Exception {
         if (!started || disk.raised() || stopping.stopping()) {
             return;
