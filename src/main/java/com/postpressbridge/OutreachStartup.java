@@ -1,11 +1,15 @@
 package com.postpressbridge;
 
+import java.nio.file.Path;
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.camel.CamelContext;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 
 import com.postpressbridge.config.LedgerUrl;
@@ -17,6 +21,7 @@ import com.postpressbridge.outcome.LedgerRecovery;
 import com.postpressbridge.outcome.OutcomeFolders;
 import com.postpressbridge.outcome.WaitingRecords;
 import com.postpressbridge.postpress.SendGate;
+import com.postpressbridge.preview.Preview;
 
 /**
  * Brings the bridge up in order: configuration checked, folders made, the ledger repaired after a crash, and only
@@ -35,11 +40,13 @@ public class OutreachStartup {
     private final WaitingRecords waitingRecords;
     private final SendGate gate;
     private final Instance instance;
+    private final Preview preview;
 
     public OutreachStartup(PostpressConfig postpress, OutreachConfig outreach, OutcomeFolders folders,
             LedgerRebuild rebuild, LedgerRecovery recovery, WaitingRecords waitingRecords, SendGate gate,
-            Instance instance) {
+            Instance instance, Preview preview) {
         this.instance = instance;
+        this.preview = preview;
         this.postpress = postpress;
         this.outreach = outreach;
         this.folders = folders;
@@ -51,6 +58,10 @@ public class OutreachStartup {
 
     /** A failure here stops the app (a Camel event observer's exception would only be logged). */
     void onStart(@Observes StartupEvent start, CamelContext camel) throws Exception {
+        if (outreach.dryRun()) {
+            dryRun();
+            return;
+        }
         if (postpress.sandbox()) {
             LOG.warnf("SANDBOX MODE (postpress.sandbox=true): records are posted to the built-in postpress look-alike at"
                     + " %s. NOTHING IS REALLY SENT to LinkedIn or email.", postpress.baseUrl());
@@ -71,5 +82,21 @@ public class OutreachStartup {
         }
         LOG.infof("watching %s (postpress at %s, %d requests at a time; ledger: %s; instance %s)", folders.inbox(),
                 postpress.baseUrl(), outreach.concurrency(), LedgerUrl.describe(outreach.ledger().url()), instance.id());
+    }
+
+    /**
+     * {@code outreach.dry-run}: the files are previewed and the process exits (0, or 2 when a file could not be read at
+     * all). Nothing that sends or changes the ledger starts: no repair, no routes that send, no heartbeat. Webhooks are
+     * answered 503 meanwhile ({@code WebhookIntake}).
+     */
+    private void dryRun() throws Exception {
+        folders.create();
+        List<Path> files = outreach.dryRunFiles().map(names -> names.stream().map(Path::of).toList())
+                .orElse(preview.inboxFiles());
+        LOG.infof("dry run of %d files (ledger: %s): nothing is sent", files.size(),
+                LedgerUrl.describe(outreach.ledger().url()));
+        List<Preview.FileResult> results = preview.run(files);
+        LOG.info(preview.summary(results));
+        Quarkus.asyncExit(Preview.anyUnreadable(results) ? RunOnce.UNREADABLE_FILES : 0);
     }
 }

@@ -52,6 +52,37 @@ final class TestLedger {
         return Map.of("OUTREACH_LEDGER_URL", url, "OUTREACH_LEDGER_USERNAME", USER, "OUTREACH_LEDGER_PASSWORD", PASSWORD);
     }
 
+    /**
+     * Every row of every table of a packaged app's ledger, in a stable order: to show that something changed nothing.
+     * Read while no app has the ledger open (embedded H2 takes one process at a time).
+     */
+    static String dump(Path outreachDir) throws SQLException {
+        Map<String, String> app = forApp(outreachDir);
+        String url = app.getOrDefault("OUTREACH_LEDGER_URL", "jdbc:h2:file:" + outreachDir.toAbsolutePath()
+                .resolve(".ledger/ledger") + ";IFEXISTS=TRUE");
+        StringBuilder dump = new StringBuilder();
+        try (Connection db = DriverManager.getConnection(url, USER, app.isEmpty() ? "" : PASSWORD);
+                Statement statement = db.createStatement()) {
+            for (String table : List.of("outreach_record", "outreach_work", "webhook_delivery", "sending_hold",
+                    "ledger_fact", "inbox_file")) {
+                dump.append(table).append(":\n");
+                List<String> rows = new ArrayList<>();
+                try (ResultSet row = statement.executeQuery("SELECT * FROM " + table)) {
+                    int columns = row.getMetaData().getColumnCount();
+                    while (row.next()) {
+                        StringBuilder line = new StringBuilder();
+                        for (int i = 1; i <= columns; i++) {
+                            line.append(row.getString(i)).append(" | ");
+                        }
+                        rows.add(line.toString());
+                    }
+                }
+                rows.stream().sorted().forEach(line -> dump.append("  ").append(line).append('\n'));
+            }
+        }
+        return dump.toString();
+    }
+
     private static String newDatabase() {
         // Unique in this JVM even though Quarkus loads this class again in each test application's class loader.
         String name = PREFIX + ProcessHandle.current().pid() + "_"

@@ -24,6 +24,15 @@ public interface OutreachConfig {
     /** Process what is in the inbox and what is due for retry, then exit. */
     boolean runOnce();
 
+    /**
+     * A preview instead of a run: the records of the files are validated, rendered and looked up in the ledger, and
+     * written to {@code preview/}; nothing is sent and the ledger is not changed. Then the process exits.
+     */
+    boolean dryRun();
+
+    /** The files a dry run previews; without them, the files in the inbox (which stay there). */
+    Optional<List<String>> dryRunFiles();
+
     /** How long an account stays paused after an answer that says the account is unusable. */
     Duration accountPause();
 
@@ -39,11 +48,16 @@ public interface OutreachConfig {
 
     Instance instance();
 
+    Status status();
+
     interface Inbox {
         Duration pollInterval();
 
         /** A file must be unchanged for this long before it is read: no half-written file is read. */
         Duration settleTime();
+
+        /** A file still being sent says how far it got in the log this often. */
+        Duration progressInterval();
     }
 
     interface Retry {
@@ -119,6 +133,18 @@ public interface OutreachConfig {
 
         /** How often a process says it is alive; a few times within the lease. */
         Duration heartbeat();
+    }
+
+    /** Who may read {@code GET /status} (account ids, error details): this machine, or a bearer of the token. */
+    interface Status {
+        /** Lets requests from other machines read the status with {@code Authorization: Bearer <token>}. Never logged. */
+        Optional<String> token();
+
+        /**
+         * Whether requests from this machine need no token. Off behind a reverse proxy on the same machine, which
+         * makes every request look local.
+         */
+        boolean local();
     }
 
     /** A mapped webhook source. */

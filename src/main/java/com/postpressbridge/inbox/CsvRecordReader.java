@@ -31,14 +31,18 @@ public class CsvRecordReader implements RecordReader {
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(false).get();
 
     @Override
-    public void check(Path file) {
+    public long check(Path file) {
         try (Reader reader = RecordReader.utf8(file); CSVParser parser = parse(reader)) {
             Iterator<CSVRecord> rows = parser.iterator();
             try {
                 columns(rows);
+                long records = 0;
                 while (rows.hasNext()) {
-                    rows.next();
+                    if (!blank(rows.next())) {
+                        records++;
+                    }
                 }
+                return records;
             } catch (UncheckedIOException e) {
                 throw unreadable(e.getCause(), parser.getCurrentLineNumber() + 1);
             }
@@ -70,7 +74,7 @@ public class CsvRecordReader implements RecordReader {
                     long line = lastLine + 1;
                     CSVRecord row = rows.next();
                     lastLine = parser.getCurrentLineNumber();
-                    if (row.size() != 1 || !row.get(0).isBlank()) { // not an empty line
+                    if (!blank(row)) {
                         return item(columns, row, RecordSource.fileLine(run.fileName(), line), run);
                     }
                 }
@@ -87,6 +91,11 @@ public class CsvRecordReader implements RecordReader {
                 parser.close();
             }
         };
+    }
+
+    /** An empty line: not a record. */
+    private static boolean blank(CSVRecord row) {
+        return row.size() == 1 && row.get(0).isBlank();
     }
 
     private static CSVParser parse(Reader reader) throws IOException {

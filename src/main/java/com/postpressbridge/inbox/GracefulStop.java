@@ -41,10 +41,13 @@ public class GracefulStop {
     private final Duration timeout;
     private final Ledger ledger;
     private final Instance instance;
+    /** A run-once job or a dry run ends by itself: its stop is no news. */
+    private final boolean endsByItself;
 
     public GracefulStop(Stopping stopping, CamelContext camel, PostpressConfig postpress, OutreachConfig outreach,
             Ledger ledger, Instance instance) {
         this.instance = instance;
+        this.endsByItself = outreach.runOnce() || outreach.dryRun();
         this.stopping = stopping;
         this.ledger = ledger;
         this.camel = camel;
@@ -65,7 +68,7 @@ public class GracefulStop {
     }
 
     void onShutdown(@Observes @Priority(1) ShutdownDelayInitiatedEvent shutdown) throws InterruptedException {
-        stopping.begin();
+        stopping.begin(!endsByItself);
         long deadline = System.nanoTime() + timeout.toNanos();
         int onTheirWay = inFlight();
         if (onTheirWay > 0) {

@@ -6,10 +6,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,8 +26,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.jboss.logging.Logger;
 
+import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.outcome.OutcomeFolders;
 import com.postpressbridge.postpress.SendChat;
@@ -55,8 +61,13 @@ public class InboxFiles {
     private final JsonRecordReader jsonFiles;
     private final JsonLinesRecordReader jsonLines;
     private final AtomicInteger unreadableFiles = new AtomicInteger();
+    /** The files this process is sending, by name: what the status page shows in progress. */
+    private final Map<String, FileRun> running = new ConcurrentHashMap<>();
+    private final Duration progressEvery;
 
-    public InboxFiles(OutcomeFolders folders, ObjectMapper json, Stopping stopping, Ledger ledger) {
+    public InboxFiles(OutcomeFolders folders, ObjectMapper json, Stopping stopping, Ledger ledger,
+            OutreachConfig config) {
+        this.progressEvery = config.inbox().progressInterval();
         this.ledger = ledger;
         this.folders = folders;
         this.json = json;
@@ -83,25 +94,20 @@ public class InboxFiles {
         return false;
     }
 
-    /**
-     * Reads the file through once: a file that cannot be read is refused before any record is sent. So is a symbolic
-     * link: the inbox takes files, as the attachments folder does, so that a link can't make the bridge read (and
-     * quote in an error file) a file from elsewhere on the machine.
-     */
+    /** Step of {@code file-intake}: the file is checked ({@link #check}) and its run begins. */
     public void open(Exchange exchange) {
         Path file = file(exchange);
-        if (Files.isSymbolicLink(file)) {
-            throw new UnreadableFileException("not_a_file", "this is a symbolic link, and the inbox takes files only:"
-                    + " copy or move the file itself into the inbox", null, null);
-        }
-        RecordReader reader = reader(file);
-        try {
-            Utf8Check.check(file);
-        } catch (IOException e) {
-            throw new UnreadableFileException("unreadable_file", ReadProblems.plain(e), null, null);
-        }
-        reader.check(file);
-        exchange.setProperty(RUN, new FileRun(file.getFileName().toString(), stopping::stopping));
+        long records = check(file);
+        FileRun run = new FileRun(file.getFileName().toString(), records, progressEvery, stopping::stopping);
+        exchange.setProperty(RUN, run);
+        running.put(run.fileName(), run);
+        // However the file ends (archived, quarantined, left in the inbox), it is no longer in progress.
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                running.remove(run.fileName(), run);
+            }
+        });
     }
 
     /**
@@ -123,13 +129,38 @@ public class InboxFiles {
     }
 
     /** The names {@code file-intake} leaves alone: hidden files and files still being written. */
-    static boolean ignored(String name) {
+    public static boolean ignored(String name) {
         return name.startsWith(".") || IN_PROGRESS.matcher(name).matches();
+    }
+
+    /**
+     * Reads the file through once: a file that cannot be read is refused before any record is sent. So is a symbolic
+     * link: the inbox takes files, as the attachments folder does, so that a link can't make the bridge read (and
+     * quote in an error file) a file from elsewhere on the machine.
+     *
+     * @return how many records the file holds
+     */
+    public long check(Path file) {
+        if (Files.isSymbolicLink(file)) {
+            throw new UnreadableFileException("not_a_file", "this is a symbolic link, and the inbox takes files only:"
+                    + " copy or move the file itself into the inbox", null, null);
+        }
+        RecordReader reader = reader(file);
+        try {
+            Utf8Check.check(file);
+        } catch (IOException e) {
+            throw new UnreadableFileException("unreadable_file", ReadProblems.plain(e), null, null);
+        }
+        return reader.check(file);
     }
 
     /** The records of the file, one at a time (the split streams them). */
     public RecordReader.Records records(Exchange exchange, @ExchangeProperty(RUN) FileRun run) throws IOException {
-        Path file = file(exchange);
+        return records(file(exchange), run);
+    }
+
+    /** The records of a checked file, one at a time. */
+    public RecordReader.Records records(Path file, FileRun run) throws IOException {
         return reader(file).records(file, run);
     }
 
@@ -161,6 +192,11 @@ public class InboxFiles {
         folders.writeWhole(archived.resolveSibling(archived.getFileName() + ".summary.json"), run.summary(archivedAs));
         ledger.releaseFile(file.getFileName().toString()); // after the move: no other process finds it half-done
         LOG.info(run.logLine(archivedAs));
+    }
+
+    /** The files this process is sending now, in the order they were started. */
+    public List<FileRun> running() {
+        return running.values().stream().sorted(Comparator.comparing(FileRun::startedAt)).toList();
     }
 
     /** The file cannot be read: it goes whole to quarantine, with what is wrong and where beside it. */

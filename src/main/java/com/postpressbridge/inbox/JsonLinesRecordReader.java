@@ -33,19 +33,23 @@ public class JsonLinesRecordReader implements RecordReader {
     }
 
     @Override
-    public void check(Path file) {
+    public long check(Path file) {
         try (Lines lines = new Lines(RecordReader.utf8(file))) {
+            long records = 0;
             for (Line line = lines.next(); line != null; line = lines.next()) {
-                if (!line.isBlank()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (records++ == 0) {
                     JsonNode node = line.tooLong() ? null : parse(line.text());
                     if (node == null || !node.isObject()) {
                         throw new UnreadableFileException("malformed_json", "the first record is not a JSON object on"
                                 + " one line: a .jsonl file holds one record per line (an array belongs in a .json"
                                 + " file)", line.number(), null);
                     }
-                    return;
                 }
             }
+            return records;
         } catch (IOException e) {
             throw new UnreadableFileException("malformed_json", ReadProblems.plain(e), null, null);
         }

@@ -31,11 +31,12 @@ public class JsonRecordReader implements RecordReader {
     }
 
     @Override
-    public void check(Path file) {
+    public long check(Path file) {
         try (JsonParser parser = json.createParser(file.toFile())) {
             JsonToken top = parser.nextToken();
+            long records = 1; // a single record, unless the file is an array or has a "records" array
             if (top == JsonToken.START_ARRAY) {
-                skipValue(parser);
+                records = skipValue(parser);
             } else if (top == JsonToken.START_OBJECT) {
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String field = parser.currentName();
@@ -43,7 +44,10 @@ public class JsonRecordReader implements RecordReader {
                     if ("records".equals(field) && value != JsonToken.START_ARRAY) {
                         throw unreadable("\"records\" must be an array of records", parser.currentTokenLocation());
                     }
-                    skipValue(parser);
+                    long elements = skipValue(parser);
+                    if ("records".equals(field)) {
+                        records = elements;
+                    }
                 }
             } else {
                 throw unreadable(top == null ? "the file is empty: " + SHAPES : SHAPES, parser.currentTokenLocation());
@@ -51,6 +55,7 @@ public class JsonRecordReader implements RecordReader {
             if (parser.nextToken() != null) {
                 throw unreadable("unexpected content after the end of the JSON value", parser.currentTokenLocation());
             }
+            return records;
         } catch (JsonProcessingException e) {
             throw unreadable(ReadProblems.plain(e), e.getLocation());
         } catch (IOException e) {
@@ -61,19 +66,26 @@ public class JsonRecordReader implements RecordReader {
     /**
      * Passes over the value at the parser, reading every text in it: a text over the parser's length limit fails
      * here, before any record of the file is sent, not in the middle of it.
+     *
+     * @return how many values the array (or object) holds directly: the records of an array of records
      */
-    private static void skipValue(JsonParser parser) throws IOException {
+    private static long skipValue(JsonParser parser) throws IOException {
         int depth = 0;
+        long children = 0;
         JsonToken token = parser.currentToken();
         do {
-            if (token == JsonToken.START_ARRAY || token == JsonToken.START_OBJECT) {
+            if (depth == 1 && token != JsonToken.FIELD_NAME && !token.isStructEnd()) {
+                children++;
+            }
+            if (token.isStructStart()) {
                 depth++;
-            } else if (token == JsonToken.END_ARRAY || token == JsonToken.END_OBJECT) {
+            } else if (token.isStructEnd()) {
                 depth--;
             } else if (token == JsonToken.VALUE_STRING) {
                 parser.getTextLength();
             }
         } while (depth > 0 && (token = parser.nextToken()) != null);
+        return children;
     }
 
     @Override

@@ -25,8 +25,10 @@ public interface RecordReader {
     /**
      * Reads the whole file once without keeping it, sending nothing: a file that fails here is quarantined whole,
      * so that a broken file is never half-sent.
+     *
+     * @return how many records {@link #records} will hand out: what the status page's progress bar counts towards
      */
-    void check(Path file) throws UnreadableFileException;
+    long check(Path file) throws UnreadableFileException;
 
     /** The records of a checked file, one at a time. */
     Records records(Path file, FileRun run) throws IOException;
@@ -86,6 +88,7 @@ public interface RecordReader {
             OutreachItem item = next;
             next = null;
             handedOut++;
+            run.read();
             return item;
         }
 

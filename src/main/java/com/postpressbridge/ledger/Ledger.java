@@ -261,14 +261,43 @@ public class Ledger {
                 if (!row.next()) {
                     return Claim.IN_FLIGHT; // deleted under us: treat as taken, never send blindly
                 }
-                return switch (State.valueOf(row.getString(1))) {
-                    case SENT -> Claim.ALREADY_SENT;
-                    case SENDING -> Claim.IN_FLIGHT;
-                    case QUEUED, RETRY -> Claim.WAITING;
-                    case QUARANTINED -> row.getBoolean(2) ? Claim.IN_DOUBT : Claim.ALREADY_QUARANTINED;
-                };
+                return duplicate(State.valueOf(row.getString(1)), row.getBoolean(2));
             }
         }
+    }
+
+    private static Claim duplicate(State state, boolean inDoubt) {
+        return switch (state) {
+            case SENT -> Claim.ALREADY_SENT;
+            case SENDING -> Claim.IN_FLIGHT;
+            case QUEUED, RETRY -> Claim.WAITING;
+            case QUARANTINED -> inDoubt ? Claim.IN_DOUBT : Claim.ALREADY_QUARANTINED;
+        };
+    }
+
+    /**
+     * What {@link #claim} would answer now, without claiming (a dry run): {@code CLAIMED} for a record that would be
+     * sent, else why it would be a duplicate. Changes nothing.
+     */
+    public Claim wouldClaim(String key, String contentHash, boolean redropped) {
+        return transaction("look up record " + key, db -> {
+            try (PreparedStatement select = db.prepareStatement(
+                    "SELECT state, in_doubt, content_hash FROM outreach_record WHERE record_key = ?")) {
+                select.setString(1, key);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        return Claim.CLAIMED;
+                    }
+                    State state = State.valueOf(row.getString(1));
+                    boolean inDoubt = row.getBoolean(2);
+                    boolean changed = !row.getString(3).equals(contentHash);
+                    if (state == State.QUARANTINED && (redropped || (!inDoubt && changed))) {
+                        return Claim.CLAIMED;
+                    }
+                    return duplicate(state, inDoubt);
+                }
+            }
+        });
     }
 
     /**
@@ -884,6 +913,16 @@ public class Ledger {
                     + " EXISTS (SELECT 1 FROM bridge_instance b WHERE b.instance_id = inbox_file.held_by))", instance,
                     now, name, instance) == 1;
         });
+    }
+
+    /** An inbox file a process is reading, since when. */
+    public record InboxFile(String name, String holder, long takenAt) {
+    }
+
+    /** The inbox files being read now, by any process, in the order they were taken. */
+    public List<InboxFile> files() {
+        return rows("read the files in progress", "SELECT name, held_by, taken_at FROM inbox_file ORDER BY taken_at,"
+                + " name", 100, row -> new InboxFile(row.getString(1), row.getString(2), row.getLong(3)));
     }
 
     /** The file is archived, quarantined or left for later: another process may take it. */

@@ -11,7 +11,8 @@ import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Ledger;
 
 /**
- * Ends a {@link DiskFault} by itself once the disk takes writes again: room on the disk, the ledger opened again if H2
+ * Raises a {@link DiskFault} when an outcome folder is not writable, before any write fails there; and ends a fault
+ * by itself once the disk takes writes again: room on the disk, the folders writable, the ledger opened again if H2
  * closed it, the held outcomes written, and, after a reopen (H2 loses the writes it had not made yet), the same repair
  * as at start-up once no record is being sent: claims of records that were never sent released, keys the ledger lost
  * entered again from the outcome folders, claims left without an outcome repaired. Then sending resumes: files left
@@ -29,11 +30,13 @@ public class DiskRecovery {
     private final LedgerRecovery repair;
     private final WaitingRecords waiting;
     private final CamelContext camel;
+    private final OutcomeFolders folders;
     /** The ledger was opened again: what was in flight then is repaired once no record is being sent. */
     private boolean repairDue;
 
     public DiskRecovery(DiskFault disk, Ledger ledger, HeldOutcomes held, LedgerRebuild rebuild, LedgerRecovery repair,
-            WaitingRecords waiting, CamelContext camel) {
+            WaitingRecords waiting, CamelContext camel, OutcomeFolders folders) {
+        this.folders = folders;
         this.disk = disk;
         this.ledger = ledger;
         this.held = held;
@@ -50,11 +53,13 @@ public class DiskRecovery {
     void check() {
         DiskFault.Fault fault = disk.fault().orElse(null);
         if (fault == null) {
+            // Found before a write fails: readiness says so, and nothing is taken that could not be kept.
+            folders.unwritable().ifPresent(disk::raise);
             return;
         }
-        String shortage = disk.shortage().orElse(null);
-        if (shortage != null) {
-            disk.raise(shortage);
+        String problem = disk.shortage().or(folders::unwritable).orElse(null);
+        if (problem != null) {
+            disk.raise(problem);
             return;
         }
         try {

@@ -75,6 +75,19 @@ public class OutcomeFolders {
         return root.resolve("archive");
     }
 
+    /**
+     * A folder the bridge writes to that this process may not write to (its permissions or owner changed, a read-only
+     * mount): outcomes could not be kept there.
+     */
+    public Optional<String> unwritable() {
+        for (Path folder : new Path[] { root, inbox(), success(), retry(), quarantine(), archive() }) {
+            if (Files.isDirectory(folder) && !Files.isWritable(folder)) {
+                return Optional.of(folder + " is not writable by the bridge: give its user write permission there");
+            }
+        }
+        return Optional.empty();
+    }
+
     public void create() throws IOException {
         for (Path folder : new Path[] { inbox(), success(), retry(), quarantine(), archive() }) {
             Files.createDirectories(folder);

@@ -140,6 +140,11 @@ public class SendGate {
         return Optional.ofNullable(pauses.get(ALL));
     }
 
+    /** The pauses by scope (an account id, or {@link Ledger#ALL_SENDING}), as this process last read them. */
+    public Map<String, Pause> pauses() {
+        return pauses;
+    }
+
     /** How many scopes are paused (accounts, and all sending), as this process last read them. */
     public int heldScopes() {
         return pauses.size();

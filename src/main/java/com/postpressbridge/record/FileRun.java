@@ -1,16 +1,22 @@
 package com.postpressbridge.record;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.jboss.logging.Logger;
+
 /** The outcome counts of one inbox file, kept while its records are sent; becomes its summary. */
 public final class FileRun {
+
+    private static final Logger LOG = Logger.getLogger(FileRun.class);
 
     /** Every record of a file ends in exactly one of these. */
     public enum Outcome {
@@ -22,14 +28,32 @@ public final class FileRun {
     }
 
     private final String fileName;
+    /** How many records the file holds, as its check counted them (-1: not known). */
+    private final long expected;
     private final Instant startedAt = Instant.now();
+    private final AtomicLong read = new AtomicLong();
+    /** How often a file still being sent says how far it got in the log (null: never). */
+    private final Duration progressEvery;
+    private final AtomicLong lastProgress = new AtomicLong(System.nanoTime());
     private final Map<Outcome, AtomicLong> counts = new EnumMap<>(Outcome.class);
     private final BooleanSupplier bridgeStopping;
     private volatile boolean stopped;
 
     /** @param bridgeStopping whether the bridge is stopping: then no more records of the file are read either */
     public FileRun(String fileName, BooleanSupplier bridgeStopping) {
+        this(fileName, -1, bridgeStopping);
+    }
+
+    /** @param expected how many records the file holds, as its check counted them */
+    public FileRun(String fileName, long expected, BooleanSupplier bridgeStopping) {
+        this(fileName, expected, null, bridgeStopping);
+    }
+
+    /** @param progressEvery how often a long file's progress is logged while it is sent */
+    public FileRun(String fileName, long expected, Duration progressEvery, BooleanSupplier bridgeStopping) {
         this.fileName = fileName;
+        this.expected = expected;
+        this.progressEvery = progressEvery;
         this.bridgeStopping = bridgeStopping;
         for (Outcome outcome : Outcome.values()) {
             counts.put(outcome, new AtomicLong());
@@ -40,8 +64,36 @@ public final class FileRun {
         return fileName;
     }
 
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** A record of the file was read (it is on its way to its outcome). */
+    public void read() {
+        read.incrementAndGet();
+    }
+
     public void count(Outcome outcome) {
         counts.get(outcome).incrementAndGet();
+        progressDue(System.nanoTime()).ifPresent(LOG::info);
+    }
+
+    /** The progress line, when one is due (once per {@code progressEvery}, by one thread); else empty. */
+    Optional<String> progressDue(long nanoTime) {
+        long last = lastProgress.get();
+        if (progressEvery == null || nanoTime - last < progressEvery.toNanos()
+                || !lastProgress.compareAndSet(last, nanoTime)) {
+            return Optional.empty();
+        }
+        StringBuilder line = new StringBuilder(quoted(fileName)).append(": ").append(records());
+        if (expected > 0) {
+            line.append(" of ").append(expected).append(" records (").append(records() * 100 / expected).append("%)");
+        } else {
+            line.append(" records");
+        }
+        counts.forEach((outcome, count) -> line.append(", ").append(outcome.name().replace('_', ' ')).append(' ')
+                .append(count.get()));
+        return Optional.of(line.append(", still sending").toString());
     }
 
     /** No more records of this file are read: something they all need (the ledger) is down. */
@@ -56,6 +108,22 @@ public final class FileRun {
 
     public long records() {
         return counts.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    /** Where the file stands while its records are sent: what the status page shows of a file in progress. */
+    public ObjectNode progress() {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("file", fileName);
+        if (expected >= 0) {
+            json.put("records", expected);
+        } else {
+            json.putNull("records");
+        }
+        json.put("read", read.get());
+        json.put("done", records());
+        counts.forEach((outcome, count) -> json.put(outcome.name(), count.get()));
+        json.put("started_at", startedAt.toString());
+        return json;
     }
 
     public ObjectNode summary(String archivedAs) {

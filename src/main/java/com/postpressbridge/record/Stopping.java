@@ -21,9 +21,13 @@ public class Stopping {
         return stopping;
     }
 
-    public synchronized void begin() {
+    /** @param announce whether the log says so: not at the planned end of a run-once job or a dry run */
+    public synchronized void begin(boolean announce) {
         if (!stopping) {
             stopping = true;
+            if (!announce) {
+                return;
+            }
             LOG.info("stopping: no new record is taken; requests on their way finish and their outcomes are kept."
                     + " Files not finished stay in the inbox, retries and queued webhook records in the ledger.");
         }

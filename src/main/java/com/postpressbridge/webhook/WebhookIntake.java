@@ -64,10 +64,12 @@ public class WebhookIntake {
     private final Outcomes outcomes;
     private final ObjectMapper json;
     private final Stopping stopping;
+    private final boolean dryRun;
 
     public WebhookIntake(WebhookSources sources, OutreachConfig config, ChatRequestMapper mapper, Ledger ledger,
             Outcomes outcomes, ObjectMapper json, Stopping stopping) {
         this.stopping = stopping;
+        this.dryRun = config.dryRun();
         this.sources = sources;
         this.config = config.webhook();
         this.mapper = mapper;
@@ -179,6 +181,11 @@ public class WebhookIntake {
         if (stopping.stopping()) {
             throw new WebhookRefusedException(503, "stopping", "the bridge is stopping: nothing of this delivery was"
                     + " stored; deliver it again in a few seconds (another replica, or this one once restarted)",
+                    STOPPING_RETRY_AFTER_SECONDS);
+        }
+        if (dryRun) {
+            throw new WebhookRefusedException(503, "dry_run", "this bridge process only previews files"
+                    + " (outreach.dry-run): nothing of this delivery was stored; deliver it to the running bridge",
                     STOPPING_RETRY_AFTER_SECONDS);
         }
         List<Ledger.Queued> queued = new ArrayList<>();

@@ -29,7 +29,7 @@ class CsvRecordReaderTest {
                 + "acc,\"a b\",3,x.pdf;y.pdf,ext-1,\"two\nlines\",\n"
                 + "\n"
                 + "acc,c,,,,,\n");
-        reader.check(file);
+        assertEquals(2, reader.check(file), "the empty line is not a record; the quoted line break is not a row");
         List<OutreachItem> items = read(file);
         assertEquals(2, items.size());
         assertEquals("{\"account_id\":\"acc\",\"attendees_ids\":[\"a\",\"b\"],\"linkedin\":{\"follow_up\":{\"scheduled_time\":"

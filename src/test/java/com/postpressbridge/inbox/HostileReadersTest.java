@@ -102,7 +102,7 @@ public class HostileReadersTest {
         String good = "{\"account_id\": \"a\", \"attendees_ids\": [\"p\"], \"text\": \"hi\"}";
         Files.writeString(file, good + "\r\n{\"text\": \"" + "y".repeat(30_000_000) + "\"}\n" + good + "\n");
         JsonLinesRecordReader reader = new JsonLinesRecordReader(JSON);
-        reader.check(file);
+        assertEquals(3, reader.check(file));
         List<OutreachItem> items = new ArrayList<>();
         try (RecordReader.Records records = reader.records(file, run(file))) {
             records.forEachRemaining(items::add);

@@ -1,0 +1,221 @@
+package com.postpressbridge.preview;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import com.postpressbridge.chat.ChatRequestMapper;
+import com.postpressbridge.inbox.InboxFiles;
+import com.postpressbridge.inbox.RecordReader;
+import com.postpressbridge.inbox.UnreadableFileException;
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.outcome.OutcomeFolders;
+import com.postpressbridge.postpress.SendGate;
+import com.postpressbridge.record.FileRun;
+import com.postpressbridge.record.FormPart;
+import com.postpressbridge.record.InvalidRecordException;
+import com.postpressbridge.record.OutreachItem;
+
+/**
+ * A dry run ({@code outreach.dry-run}, {@code bin/preview}): every record of the files goes through what a real run
+ * does before its request — the same reader, the same validation, templates and attachments, the same key — and is
+ * looked up in the ledger (would it be a duplicate?), read-only. Each file's records go to
+ * {@code preview/<file>.jsonl}, one line each, with the exact form fields a request would carry; nothing is sent, no
+ * ledger row changes, the files stay where they are.
+ */
+@ApplicationScoped
+public class Preview {
+
+    /** What a real run would do with a record. */
+    enum Would {
+        send,
+        skip_duplicate,
+        wait_held_account,
+        quarantine
+    }
+
+    /** The counts of one previewed file; {@code unreadable} when the whole file would be quarantined. */
+    public record FileResult(String file, Path written, Map<Would, Integer> counts, Map<String, Integer> errors,
+            String unreadable) {
+    }
+
+    private final InboxFiles inbox;
+    private final ChatRequestMapper requests;
+    private final Ledger ledger;
+    private final SendGate gate;
+    private final OutcomeFolders folders;
+    private final ObjectMapper json;
+
+    public Preview(InboxFiles inbox, ChatRequestMapper requests, Ledger ledger, SendGate gate, OutcomeFolders folders,
+            ObjectMapper json) {
+        this.inbox = inbox;
+        this.requests = requests;
+        this.ledger = ledger;
+        this.gate = gate;
+        this.folders = folders;
+        this.json = json;
+    }
+
+    /** The files of the inbox, as {@code file-intake} would take them (hidden and half-written ones left out). */
+    public List<Path> inboxFiles() throws IOException {
+        try (Stream<Path> entries = Files.list(folders.inbox())) {
+            return entries.filter(Files::isRegularFile).filter(f -> !InboxFiles.ignored(f.getFileName().toString()))
+                    .sorted().toList();
+        }
+    }
+
+    /** Previews the files, one after the other; a file that cannot be read is reported, and the others go on. */
+    public List<FileResult> run(List<Path> files) throws IOException {
+        gate.refresh(); // the holds as the ledger has them now (read only)
+        Path previews = folders.root().resolve("preview");
+        Files.createDirectories(previews);
+        List<FileResult> results = new ArrayList<>();
+        for (Path file : files) {
+            results.add(preview(file.toAbsolutePath(), previews));
+        }
+        return results;
+    }
+
+    private FileResult preview(Path file, Path previews) throws IOException {
+        String name = file.getFileName().toString();
+        Map<Would, Integer> counts = new TreeMap<>();
+        Map<String, Integer> errors = new TreeMap<>();
+        long records;
+        try {
+            if (!Files.isRegularFile(file) && !Files.isSymbolicLink(file)) {
+                throw new UnreadableFileException("not_a_file", "there is no file " + file, null, null);
+            }
+            records = inbox.check(file);
+        } catch (UnreadableFileException unreadable) {
+            return new FileResult(name, null, counts, errors, unreadable.reason() + ": " + unreadable.getMessage());
+        }
+        Path target = previews.resolve(name + ".jsonl");
+        Path aside = previews.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
+        FileRun run = new FileRun(name, records, () -> false);
+        Map<String, String> keysSeen = new HashMap<>();
+        try (BufferedWriter out = Files.newBufferedWriter(aside, StandardCharsets.UTF_8);
+                RecordReader.Records items = inbox.records(file, run)) {
+            while (items.hasNext()) {
+                ObjectNode line = preview(items.next(), keysSeen);
+                Would would = Would.valueOf(line.get("would").asText());
+                counts.merge(would, 1, Integer::sum);
+                if (would == Would.quarantine) {
+                    errors.merge(line.path("error").path("type").asText(), 1, Integer::sum);
+                }
+                out.write(json.writeValueAsString(line));
+                out.write('\n');
+            }
+        } catch (UnreadableFileException unreadable) {
+            Files.deleteIfExists(aside);
+            return new FileResult(name, null, counts, errors, unreadable.reason() + ": " + unreadable.getMessage());
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(aside);
+            throw e;
+        }
+        Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return new FileResult(name, target, counts, errors, null);
+    }
+
+    /** One record's line: what it would send, or why it would not be sent. */
+    private ObjectNode preview(OutreachItem item, Map<String, String> keysSeen) {
+        ObjectNode line = json.createObjectNode();
+        line.set("source", item.source().toJson());
+        line.putNull("would"); // first, for a person reading the line; set below
+        try {
+            requests.prepare(item);
+        } catch (InvalidRecordException invalid) {
+            line.put("would", Would.quarantine.name());
+            line.set("error", invalid.error().toJson());
+            line.set("record", item.record());
+            return line;
+        }
+        line.put("key", item.key());
+        line.put("account_id", item.request().accountId());
+        ArrayNode fields = line.putArray("fields");
+        for (FormPart part : item.request().parts()) {
+            ObjectNode field = fields.addObject().put("name", part.name());
+            if (part.isFile()) {
+                field.put("file", part.file().fileName()).put("content_type", part.file().contentType());
+                try {
+                    field.put("bytes", Files.size(part.file().path()));
+                } catch (IOException e) {
+                    field.putNull("bytes");
+                }
+            } else {
+                field.put("value", part.value());
+            }
+        }
+        String earlier = keysSeen.putIfAbsent(item.key(), where(item));
+        if (earlier != null) {
+            line.put("would", Would.skip_duplicate.name());
+            line.put("duplicate", "the same record as " + earlier + " of this preview");
+            return line;
+        }
+        Ledger.Claim claim = ledger.wouldClaim(item.key(), item.contentHash(), item.redropped());
+        if (claim.isDuplicate()) {
+            line.put("would", Would.skip_duplicate.name());
+            line.put("duplicate", claim.name().toLowerCase());
+            return line;
+        }
+        Optional<Instant> held = gate.pausedUntil(item.request().accountId());
+        line.put("would", held.isPresent() ? Would.wait_held_account.name() : Would.send.name());
+        held.ifPresent(until -> line.put("held_until", until.toString()));
+        return line;
+    }
+
+    private static String where(OutreachItem item) {
+        return item.source().line() != null ? "line " + item.source().line() : "record " + item.source().index();
+    }
+
+    /** The one-screen summary: a line per file, then what was (not) done. */
+    public String summary(List<FileResult> results) {
+        StringBuilder text = new StringBuilder("DRY RUN: nothing was sent and the ledger was not changed.\n");
+        for (FileResult result : results) {
+            text.append(FileRun.quoted(result.file())).append(": ");
+            if (result.unreadable() != null) {
+                text.append("the whole file would be quarantined (").append(result.unreadable()).append(")\n");
+                continue;
+            }
+            int total = result.counts().values().stream().mapToInt(Integer::intValue).sum();
+            text.append(total).append(" records: ").append(count(result, Would.send)).append(" would be sent, ")
+                    .append(count(result, Would.skip_duplicate)).append(" duplicates (not sent again), ")
+                    .append(count(result, Would.wait_held_account)).append(" would wait for a held account, ")
+                    .append(count(result, Would.quarantine)).append(" would be quarantined");
+            if (!result.errors().isEmpty()) {
+                text.append(" (");
+                result.errors().forEach((type, n) -> text.append(type).append(" ×").append(n).append(", "));
+                text.setLength(text.length() - 2);
+                text.append(')');
+            }
+            text.append(" → ").append(folders.root().relativize(result.written())).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static int count(FileResult result, Would would) {
+        return result.counts().getOrDefault(would, 0);
+    }
+
+    /** Whether a file would be quarantined whole: the dry run then exits non-zero, as run-once would. */
+    public static boolean anyUnreadable(List<FileResult> results) {
+        return results.stream().anyMatch(r -> r.unreadable() != null);
+    }
+}
