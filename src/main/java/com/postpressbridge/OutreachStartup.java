@@ -91,8 +91,8 @@ public class OutreachStartup {
      */
     private void dryRun() throws Exception {
         folders.create();
-        List<Path> files = outreach.dryRunFiles().map(names -> names.stream().map(Path::of).toList())
-                .orElse(preview.inboxFiles());
+        List<Path> files = outreach.dryRunList().isPresent() ? Preview.listed(Path.of(outreach.dryRunList().get()))
+                : preview.inboxFiles();
         LOG.infof("dry run of %d files (ledger: %s): nothing is sent", files.size(),
                 LedgerUrl.describe(outreach.ledger().url()));
         List<Preview.FileResult> results = preview.run(files);

@@ -1,10 +1,18 @@
 package com.postpressbridge;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,24 +22,40 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 /**
- * The log of a run as a log shipper reads it ({@code QUARKUS_LOG_CONSOLE_JSON_ENABLED=true}): one JSON object a line,
- * a quiet start (no schema migrations, no Camel start lines), one line for the finished file; and neither the API key
- * nor the webhook secret anywhere in it.
+ * The log of the app as a log shipper reads it ({@code QUARKUS_LOG_CONSOLE_JSON_ENABLED=true}): one JSON object a line,
+ * a quiet start (no schema migrations, no Camel start lines, no library warnings), one line for the finished file;
+ * and with a signed webhook, a badly signed one, a refused record, the status read with its token and a stop, neither
+ * the API key nor the webhook secret nor the status token in any line.
  */
 class LogsIT extends AgainstOwnPostpress {
 
     static final String WEBHOOK_SECRET = "logs-it-webhook-5ecret";
+    static final String STATUS_TOKEN = "logs-it-status-t0ken";
 
     @Test
     void jsonLogLinesAreQuietAndHoldNoSecret() throws Exception {
         Path dir = work.resolve("outreach");
-        TestFolders.dropLeads(dir, "logged.csv", "acc_log", 1, "logged-", 3);
+        int port = PackagedApp.freePort();
+        postpress.stubFor(PostpressStub.forAttendee("logged-2").willReturn(PostpressStub.error(401,
+                "errors/invalid_credentials")));
         Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
-                CrashRecoveryIT.API_KEY, "OUTREACH_WEBHOOK_SECRETS", WEBHOOK_SECRET, "OUTREACH_RUN_ONCE", "true",
-                "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
+                CrashRecoveryIT.API_KEY, "OUTREACH_WEBHOOK_SECRETS", WEBHOOK_SECRET, "OUTREACH_STATUS_TOKEN",
+                STATUS_TOKEN, "QUARKUS_HTTP_PORT", String.valueOf(port), "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
         String log;
         try (PackagedApp app = PackagedApp.start(dir, env, "json")) {
-            assertEquals(0, app.awaitExit(90), app.log());
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> PackagedApp.readiness(port).statusCode() == 200);
+            String body = WebhookIntakeTest.record("logged-hook");
+            assertEquals(202, post(port, body, WebhookIntakeTest.signature(WEBHOOK_SECRET, now(), body)));
+            assertEquals(401, post(port, body, WebhookIntakeTest.signature("not-" + WEBHOOK_SECRET, now(), body)));
+            assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                    + port + "/status")).header("Authorization", "Bearer " + STATUS_TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            TestFolders.dropLeads(dir, "logged.csv", "acc_log", 1, "logged-", 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(dir.resolve("inbox/logged.csv"))
+                    && PostpressStub.postsByAttendee(postpress).containsKey("logged-hook"));
+            app.terminate();
+            assertEquals(0, app.awaitExit(60), app.log());
             log = app.log();
         }
         List<JsonNode> lines = new ArrayList<>();
@@ -44,14 +68,27 @@ class LogsIT extends AgainstOwnPostpress {
             }
         }
         List<String> messages = lines.stream().map(l -> l.get("message").asText()).toList();
-        assertEquals(1, messages.stream().filter(m -> m.startsWith("watching ")).count(), "one start-up line");
-        assertEquals(1, messages.stream().filter(m -> m.startsWith("\"logged.csv\": 3 records, sent 3")).count(),
-                String.join("\n", messages));
+        String all = String.join("\n", messages);
+        assertEquals(1, messages.stream().filter(m -> m.startsWith("watching ")).count(), "one start-up line: " + all);
+        assertEquals(1, messages.stream().filter(m -> m.startsWith("\"logged.csv\": 3 records, sent 2")).count(), all);
+        assertTrue(messages.stream().anyMatch(m -> m.contains("acc_log") && m.contains("paused")), "the hold: " + all);
         assertTrue(messages.stream().noneMatch(m -> m.contains("Migrating schema") || m.contains(" is starting")),
-                "no schema migration or Camel start lines: " + String.join("\n", messages));
+                "no schema migration or Camel start lines: " + all);
         assertTrue(lines.stream().noneMatch(l -> l.get("level").asText().equals("WARN")
                 && !l.get("loggerName").asText().startsWith("com.postpressbridge")), "no warning from libraries: " + log);
-        assertFalse(log.contains(CrashRecoveryIT.API_KEY), "no API key in the log");
-        assertFalse(log.contains(WEBHOOK_SECRET), "no webhook secret in the log");
+        for (String secret : List.of(CrashRecoveryIT.API_KEY, WEBHOOK_SECRET, STATUS_TOKEN)) {
+            assertFalse(log.contains(secret), "a secret in the log");
+        }
+    }
+
+    private static long now() {
+        return Instant.now().getEpochSecond();
+    }
+
+    private static int post(int port, String body, String signature) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/webhooks/outreach")).header("Content-Type", "application/json")
+                .header("X-Outreach-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 }

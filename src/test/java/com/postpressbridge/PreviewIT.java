@@ -91,7 +91,7 @@ class PreviewIT extends AgainstOwnPostpress {
         assertEquals("local/missing_variable", quarantine.path("error").path("type").asText());
         assertTrue(quarantine.path("error").path("detail").asText().contains("company"), quarantine.toString());
         assertEquals("skip_duplicate", lines.get(3).get("would").asText());
-        assertEquals("the same record as line 3 of this preview", lines.get(3).get("duplicate").asText());
+        assertEquals("the same record as \"leads.csv\" line 3 in this preview", lines.get(3).get("duplicate").asText());
         assertEquals("wait_held_account", lines.get(4).get("would").asText(), lines.get(4).toString());
         assertTrue(Instant.parse(lines.get(4).get("held_until").asText()).isAfter(Instant.now().plusSeconds(600)));
 
@@ -112,8 +112,12 @@ class PreviewIT extends AgainstOwnPostpress {
         assertTrue(TestFolders.read(dir.resolve("retry/crm-5.json")).get("held").asBoolean(), "held, as previewed");
     }
 
+    static Process preview(Path dir, List<String> files) throws Exception {
+        return preview(dir, files, Map.of());
+    }
+
     /** {@code bin/preview FILE...} as a user runs it, on the app's ledger, without an API key. */
-    private static Process preview(Path dir, List<String> files) throws Exception {
+    static Process preview(Path dir, List<String> files, Map<String, String> env) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", "bin/preview"));
         command.addAll(files);
         ProcessBuilder script = new ProcessBuilder(command).redirectErrorStream(true);
@@ -121,6 +125,7 @@ class PreviewIT extends AgainstOwnPostpress {
         script.environment().putAll(TestLedger.forApp(dir));
         script.environment().put("OUTREACH_DIR", dir.toString());
         script.environment().put("JAVA_OPTS", "-Xmx256m");
+        script.environment().putAll(env);
         return script.start();
     }
 }

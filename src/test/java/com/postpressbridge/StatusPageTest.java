@@ -61,8 +61,10 @@ class StatusPageTest {
                 + "acc_status,status-no-text,{{missing}}\n");
         JsonNode summary = TestFolders.awaitSummary("status.csv");
 
-        JsonNode status = TestFolders.JSON.readTree(given().get("/status").then().statusCode(200)
-                .contentType("application/json").extract().asString());
+        // A report answers every request of its second: the next one has the file.
+        JsonNode status = await().atMost(Duration.ofSeconds(5)).until(() -> TestFolders.JSON.readTree(given()
+                .get("/status").then().statusCode(200).contentType("application/json").extract().asString()),
+                report -> "status.csv".equals(report.path("files").path("recent").path(0).path("file").asText()));
         assertFalse(status.path("instance").asText().isEmpty(), status.toString());
         assertTrue(status.path("sending").path("ok").asBoolean(), status.toString());
 

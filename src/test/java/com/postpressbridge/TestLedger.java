@@ -64,7 +64,7 @@ final class TestLedger {
         try (Connection db = DriverManager.getConnection(url, USER, app.isEmpty() ? "" : PASSWORD);
                 Statement statement = db.createStatement()) {
             for (String table : List.of("outreach_record", "outreach_work", "webhook_delivery", "sending_hold",
-                    "ledger_fact", "inbox_file")) {
+                    "ledger_fact", "inbox_file", "bridge_instance", "\"flyway_schema_history\"")) {
                 dump.append(table).append(":\n");
                 List<String> rows = new ArrayList<>();
                 try (ResultSet row = statement.executeQuery("SELECT * FROM " + table)) {

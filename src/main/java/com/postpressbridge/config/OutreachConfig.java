@@ -30,8 +30,11 @@ public interface OutreachConfig {
      */
     boolean dryRun();
 
-    /** The files a dry run previews; without them, the files in the inbox (which stay there). */
-    Optional<List<String>> dryRunFiles();
+    /**
+     * A file naming the files a dry run previews, one a line (or separated by NUL characters, as {@code bin/preview}
+     * writes it); without it, the files in the inbox (which stay there).
+     */
+    Optional<String> dryRunList();
 
     /** How long an account stays paused after an answer that says the account is unusable. */
     Duration accountPause();

@@ -43,11 +43,13 @@ public class GracefulStop {
     private final Instance instance;
     /** A run-once job or a dry run ends by itself: its stop is no news. */
     private final boolean endsByItself;
+    private final boolean dryRun;
 
     public GracefulStop(Stopping stopping, CamelContext camel, PostpressConfig postpress, OutreachConfig outreach,
             Ledger ledger, Instance instance) {
         this.instance = instance;
         this.endsByItself = outreach.runOnce() || outreach.dryRun();
+        this.dryRun = outreach.dryRun();
         this.stopping = stopping;
         this.ledger = ledger;
         this.camel = camel;
@@ -83,6 +85,9 @@ public class GracefulStop {
                     timeout.toSeconds());
         } else if (onTheirWay > 0) {
             LOG.info("every record on its way has its outcome");
+        }
+        if (dryRun) {
+            return; // a dry run changed nothing in the ledger, and leaves it so
         }
         ledger.flush(); // the ledger forgets the outcomes written: the next start has nothing to repair
         if (left == 0) {

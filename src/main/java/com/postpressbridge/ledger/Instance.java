@@ -132,6 +132,9 @@ public class Instance {
 
     /** A graceful stop, once every record on its way has its outcome: the row goes, and nothing is left to take over. */
     public void leave() {
+        if (!present) {
+            return; // never arrived (a dry run): its id's row, if any, is another process's
+        }
         present = false;
         try {
             ledger.leave();

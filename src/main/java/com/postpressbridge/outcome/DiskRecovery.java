@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
 
+import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Ledger;
 
@@ -31,12 +32,15 @@ public class DiskRecovery {
     private final WaitingRecords waiting;
     private final CamelContext camel;
     private final OutcomeFolders folders;
+    /** A dry run repairs nothing: it only reads the ledger. */
+    private final boolean dryRun;
     /** The ledger was opened again: what was in flight then is repaired once no record is being sent. */
     private boolean repairDue;
 
     public DiskRecovery(DiskFault disk, Ledger ledger, HeldOutcomes held, LedgerRebuild rebuild, LedgerRecovery repair,
-            WaitingRecords waiting, CamelContext camel, OutcomeFolders folders) {
+            WaitingRecords waiting, CamelContext camel, OutcomeFolders folders, OutreachConfig config) {
         this.folders = folders;
+        this.dryRun = config.dryRun();
         this.disk = disk;
         this.ledger = ledger;
         this.held = held;
@@ -51,6 +55,9 @@ public class DiskRecovery {
 
     @Scheduled(identity = JOB, every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
+        if (dryRun) {
+            return;
+        }
         DiskFault.Fault fault = disk.fault().orElse(null);
         if (fault == null) {
             // Found before a write fails: readiness says so, and nothing is taken that could not be kept.

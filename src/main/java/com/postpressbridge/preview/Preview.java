@@ -74,12 +74,21 @@ public class Preview {
         this.json = json;
     }
 
-    /** The files of the inbox, as {@code file-intake} would take them (hidden and half-written ones left out). */
+    /**
+     * What is in the inbox, as {@code file-intake} and the sweep would take it: hidden and half-written files left
+     * out; a folder or a link is reported as the sweep would quarantine it.
+     */
     public List<Path> inboxFiles() throws IOException {
         try (Stream<Path> entries = Files.list(folders.inbox())) {
-            return entries.filter(Files::isRegularFile).filter(f -> !InboxFiles.ignored(f.getFileName().toString()))
-                    .sorted().toList();
+            return entries.filter(f -> !InboxFiles.ignored(f.getFileName().toString())).sorted().toList();
         }
+    }
+
+    /** The files named in a list: one a line, or separated by NUL characters (any name then, even with a newline). */
+    public static List<Path> listed(Path list) throws IOException {
+        String names = Files.readString(list, StandardCharsets.UTF_8);
+        String separator = names.indexOf('\0') >= 0 ? "\0" : "\n";
+        return Stream.of(names.split(separator)).filter(name -> !name.isEmpty()).map(Path::of).toList();
     }
 
     /** Previews the files, one after the other; a file that cannot be read is reported, and the others go on. */
@@ -88,19 +97,24 @@ public class Preview {
         Path previews = folders.root().resolve("preview");
         Files.createDirectories(previews);
         List<FileResult> results = new ArrayList<>();
+        Map<String, String> keysSeen = new HashMap<>(); // over all the files: a run would send a key once
         for (Path file : files) {
-            results.add(preview(file.toAbsolutePath(), previews));
+            results.add(preview(file.toAbsolutePath(), previews, keysSeen));
         }
         return results;
     }
 
-    private FileResult preview(Path file, Path previews) throws IOException {
+    private FileResult preview(Path file, Path previews, Map<String, String> keysSeen) throws IOException {
         String name = file.getFileName().toString();
         Map<Would, Integer> counts = new TreeMap<>();
         Map<String, Integer> errors = new TreeMap<>();
         long records;
         try {
-            if (!Files.isRegularFile(file) && !Files.isSymbolicLink(file)) {
+            if (Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new UnreadableFileException("not_a_file", "this is a folder, and the inbox takes outreach files"
+                        + " only", null, null);
+            }
+            if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw new UnreadableFileException("not_a_file", "there is no file " + file, null, null);
             }
             records = inbox.check(file);
@@ -110,7 +124,6 @@ public class Preview {
         Path target = previews.resolve(name + ".jsonl");
         Path aside = previews.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
         FileRun run = new FileRun(name, records, () -> false);
-        Map<String, String> keysSeen = new HashMap<>();
         try (BufferedWriter out = Files.newBufferedWriter(aside, StandardCharsets.UTF_8);
                 RecordReader.Records items = inbox.records(file, run)) {
             while (items.hasNext()) {
@@ -166,7 +179,7 @@ public class Preview {
         String earlier = keysSeen.putIfAbsent(item.key(), where(item));
         if (earlier != null) {
             line.put("would", Would.skip_duplicate.name());
-            line.put("duplicate", "the same record as " + earlier + " of this preview");
+            line.put("duplicate", "the same record as " + earlier + " in this preview");
             return line;
         }
         Ledger.Claim claim = ledger.wouldClaim(item.key(), item.contentHash(), item.redropped());
@@ -175,19 +188,27 @@ public class Preview {
             line.put("duplicate", claim.name().toLowerCase());
             return line;
         }
-        Optional<Instant> held = gate.pausedUntil(item.request().accountId());
+        // The account's pause as a run now would find it: a pause of all sending goes at every start (the API key may
+        // have been fixed), and a pause that has ended lets a record through.
+        Optional<Instant> held = Optional.ofNullable(gate.pauses().get(item.request().accountId()))
+                .map(SendGate.Pause::until).filter(until -> until.isAfter(Instant.now()));
         line.put("would", held.isPresent() ? Would.wait_held_account.name() : Would.send.name());
         held.ifPresent(until -> line.put("held_until", until.toString()));
         return line;
     }
 
     private static String where(OutreachItem item) {
-        return item.source().line() != null ? "line " + item.source().line() : "record " + item.source().index();
+        return FileRun.quoted(item.source().name()) + (item.source().line() != null ? " line " + item.source().line()
+                : " record " + item.source().index());
     }
 
     /** The one-screen summary: a line per file, then what was (not) done. */
     public String summary(List<FileResult> results) {
         StringBuilder text = new StringBuilder("DRY RUN: nothing was sent and the ledger was not changed.\n");
+        if (ledger.isEmpty()) {
+            text.append("The ledger holds no record yet, so no record is a duplicate of an earlier run. If the bridge"
+                    + " has run before, OUTREACH_DIR (or OUTREACH_LEDGER_URL) does not point at its ledger.\n");
+        }
         for (FileResult result : results) {
             text.append(FileRun.quoted(result.file())).append(": ");
             if (result.unreadable() != null) {

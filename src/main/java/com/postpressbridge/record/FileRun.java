@@ -39,12 +39,10 @@ public final class FileRun {
     private final BooleanSupplier bridgeStopping;
     private volatile boolean stopped;
 
-    /** @param bridgeStopping whether the bridge is stopping: then no more records of the file are read either */
-    public FileRun(String fileName, BooleanSupplier bridgeStopping) {
-        this(fileName, -1, bridgeStopping);
-    }
-
-    /** @param expected how many records the file holds, as its check counted them */
+    /**
+     * @param expected how many records the file holds, as its check counted them
+     * @param bridgeStopping whether the bridge is stopping: then no more records of the file are read either
+     */
     public FileRun(String fileName, long expected, BooleanSupplier bridgeStopping) {
         this(fileName, expected, null, bridgeStopping);
     }

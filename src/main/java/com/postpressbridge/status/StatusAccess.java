@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -19,7 +20,8 @@ import com.postpressbridge.config.OutreachConfig;
 /**
  * Who may read {@code GET /status}: it shows account ids, file names and error details, so it is not for everyone who
  * can reach the HTTP port (webhooks come in on that port from the internet). Allowed: a request from this machine
- * (loopback: a browser on the host, {@code kubectl port-forward}), or one that carries
+ * (loopback: a browser on the host, {@code kubectl port-forward}) that names this machine as its host (a web page
+ * elsewhere cannot make a local browser read it by pointing a name of its own at 127.0.0.1), or one that carries
  * {@code Authorization: Bearer <outreach.status.token>}. Everyone else gets 403 with what to do. The page at {@code /}
  * and the help page hold no data and are served to all; the page passes the token from its URL's fragment
  * ({@code /#token=...}, never sent to the server) to {@code /status}.
@@ -29,6 +31,8 @@ import com.postpressbridge.config.OutreachConfig;
 public class StatusAccess {
 
     private static final String BEARER = "Bearer ";
+    /** An IPv4 or IPv6 address as written, not a name. */
+    private static final Pattern ADDRESS_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
     private final Optional<String> token;
     private final boolean local;
@@ -42,7 +46,8 @@ public class StatusAccess {
     public boolean refused(Exchange exchange) {
         Object remote = exchange.getMessage().getHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS);
         String host = remote instanceof SocketAddress address ? address.hostAddress() : null;
-        return !allowed(host, local, exchange.getMessage().getHeader("Authorization", String.class), token);
+        return !allowed(host, exchange.getMessage().getHeader("Host", String.class), local,
+                exchange.getMessage().getHeader("Authorization", String.class), token);
     }
 
     /** The body of the 403: what to do to read the status. */
@@ -54,8 +59,9 @@ public class StatusAccess {
      * Whether a request may read the status: from this machine (unless {@code local} is off), or with the token (when
      * one is set).
      */
-    static boolean allowed(String remoteHost, boolean local, String authorization, Optional<String> token) {
-        if (local && isLoopback(remoteHost)) {
+    static boolean allowed(String remoteHost, String hostHeader, boolean local, String authorization,
+            Optional<String> token) {
+        if (local && isLoopback(remoteHost) && isLoopback(withoutPort(hostHeader))) {
             return true;
         }
         if (token.isEmpty() || authorization == null || !authorization.startsWith(BEARER)) {
@@ -74,15 +80,34 @@ public class StatusAccess {
                         + " that token";
     }
 
+    /** {@code localhost}, or an address literal of loopback; a name is never looked up. */
     private static boolean isLoopback(String host) {
         if (host == null || host.isEmpty()) {
             return false;
         }
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!ADDRESS_LITERAL.matcher(host).matches()) {
+            return false;
+        }
         try {
-            // An address literal is parsed, never looked up: the peer's address is always one.
-            return InetAddress.getByName(host).isLoopbackAddress();
+            return InetAddress.getByName(host).isLoopbackAddress(); // a literal: parsed, not looked up
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /** The host of a Host header: {@code [::1]:8080} is {@code ::1}, {@code localhost:8080} is {@code localhost}. */
+    static String withoutPort(String hostHeader) {
+        if (hostHeader == null) {
+            return null;
+        }
+        if (hostHeader.startsWith("[")) {
+            int end = hostHeader.indexOf(']');
+            return end < 0 ? null : hostHeader.substring(1, end);
+        }
+        int colon = hostHeader.indexOf(':');
+        return colon < 0 ? hostHeader : hostHeader.substring(0, colon);
     }
 }

@@ -72,9 +72,19 @@ public class StatusReport {
         this.json = json;
     }
 
-    /** Step of the {@code status} route. */
-    public String json() {
-        return report().toString();
+    /** How long one report answers every request: pages left open poll, and a report lists folders. */
+    static final long FRESH_MILLIS = 1000;
+    private String last;
+    private long lastAt;
+
+    /** Step of the {@code status} route: one report a second at most, shared by the requests of that second. */
+    public synchronized String json() {
+        long now = System.currentTimeMillis();
+        if (last == null || now - lastAt >= FRESH_MILLIS) {
+            last = report().toString();
+            lastAt = now;
+        }
+        return last;
     }
 
     public ObjectNode report() {

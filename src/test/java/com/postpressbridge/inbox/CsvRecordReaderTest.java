@@ -56,7 +56,7 @@ class CsvRecordReaderTest {
 
     private List<OutreachItem> read(Path file) throws Exception {
         List<OutreachItem> items = new ArrayList<>();
-        try (RecordReader.Records records = reader.records(file, new FileRun(file.getFileName().toString(), () -> false))) {
+        try (RecordReader.Records records = reader.records(file, new FileRun(file.getFileName().toString(), -1, () -> false))) {
             records.forEachRemaining(items::add);
         }
         return items;

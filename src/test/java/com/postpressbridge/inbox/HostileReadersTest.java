@@ -125,7 +125,7 @@ public class HostileReadersTest {
     }
 
     private static FileRun run(Path file) {
-        return new FileRun(file.getFileName().toString(), () -> false);
+        return new FileRun(file.getFileName().toString(), -1, () -> false);
     }
 
     /** Whether this process holds the file open (Linux: a link in /proc/self/fd points at it). */

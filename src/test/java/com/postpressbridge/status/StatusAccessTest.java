@@ -14,31 +14,38 @@ class StatusAccessTest {
 
     private static final Optional<String> TOKEN = Optional.of("s3cret-status");
 
-    @ParameterizedTest(name = "{0}, local={1}, token set={2}, Authorization \"{3}\" -> {4}")
+    @ParameterizedTest(name = "{0} asking for {1}, local={2}, token set={3}, Authorization \"{4}\" -> {5}")
     @CsvSource(delimiter = '|', nullValues = "-", value = {
-            // from this machine: allowed without a token, unless local access is off
-            "127.0.0.1         | true  | false | -                     | true",
-            "::1               | true  | false | -                     | true",
-            "0:0:0:0:0:0:0:1   | true  | false | -                     | true",
-            "127.0.0.1         | false | true  | -                     | false",
-            "127.0.0.1         | false | true  | Bearer s3cret-status  | true",
+            // from this machine, naming it: allowed without a token, unless local access is off
+            "127.0.0.1         | localhost:8080      | true  | false | -                     | true",
+            "127.0.0.1         | 127.0.0.1:8080      | true  | false | -                     | true",
+            "::1               | [::1]:8080          | true  | false | -                     | true",
+            "0:0:0:0:0:0:0:1   | localhost           | true  | false | -                     | true",
+            "127.0.0.1         | localhost:8080      | false | true  | -                     | false",
+            "127.0.0.1         | localhost:8080      | false | true  | Bearer s3cret-status  | true",
+            // from this machine, but for a name of someone else's pointing at 127.0.0.1 (DNS rebinding): a token
+            "127.0.0.1         | evil.example:8080   | true  | false | -                     | false",
+            "127.0.0.1         | -                   | true  | false | -                     | false",
+            "127.0.0.1         | evil.example:8080   | true  | true  | Bearer s3cret-status  | true",
             // from elsewhere: only with the token, and only when one is set
-            "10.1.2.3          | true  | false | -                     | false",
-            "10.1.2.3          | true  | false | Bearer                | false",
-            "10.1.2.3          | true  | true  | -                     | false",
-            "10.1.2.3          | true  | true  | Bearer wrong          | false",
-            "10.1.2.3          | true  | true  | Bearer s3cret-status2 | false",
-            "10.1.2.3          | true  | true  | Basic s3cret-status   | false",
-            "10.1.2.3          | true  | true  | Bearer s3cret-status  | true",
-            "2001:db8::7       | true  | true  | Bearer s3cret-status  | true",
-            "2001:db8::7       | true  | false | Bearer s3cret-status  | false",
-            // no peer address (a closed connection), or one that is not an address
-            "-                 | true  | false | -                     | false",
-            "localhost.example | true  | false | -                     | false",
+            "10.1.2.3          | bridge:8080         | true  | false | -                     | false",
+            "10.1.2.3          | localhost:8080      | true  | false | -                     | false",
+            "10.1.2.3          | bridge:8080         | true  | false | Bearer                | false",
+            "10.1.2.3          | bridge:8080         | true  | true  | -                     | false",
+            "10.1.2.3          | bridge:8080         | true  | true  | Bearer wrong          | false",
+            "10.1.2.3          | bridge:8080         | true  | true  | Bearer s3cret-status2 | false",
+            "10.1.2.3          | bridge:8080         | true  | true  | Basic s3cret-status   | false",
+            "10.1.2.3          | bridge:8080         | true  | true  | Bearer s3cret-status  | true",
+            "2001:db8::7       | bridge              | true  | true  | Bearer s3cret-status  | true",
+            "2001:db8::7       | bridge              | true  | false | Bearer s3cret-status  | false",
+            // no peer address (a closed connection), or one that is not an address (never looked up)
+            "-                 | localhost           | true  | false | -                     | false",
+            "localhost.example | localhost           | true  | false | -                     | false",
     })
-    void aRequestReadsTheStatusFromThisMachineOrWithTheToken(String remote, boolean local, boolean tokenSet,
-            String authorization, boolean allowed) {
-        assertEquals(allowed, StatusAccess.allowed(remote, local, authorization, tokenSet ? TOKEN : Optional.empty()));
+    void aRequestReadsTheStatusFromThisMachineOrWithTheToken(String remote, String host, boolean local,
+            boolean tokenSet, String authorization, boolean allowed) {
+        assertEquals(allowed, StatusAccess.allowed(remote, host, local, authorization,
+                tokenSet ? TOKEN : Optional.empty()));
     }
 
     @ParameterizedTest
