@@ -36,6 +36,8 @@ public class WaitingRecords {
     public static final String DUE_BEFORE = "OutreachDueBefore";
     /** Property set on the dispatch exchange: how many records were taken. */
     public static final String TAKEN = "outreachRecordsTaken";
+    /** Property set on the dispatch exchange: a batch was full, more records may wait. */
+    public static final String MORE = "outreachMoreWaiting";
     static final int BATCH = 500;
 
     private final Ledger ledger;
@@ -61,10 +63,13 @@ public class WaitingRecords {
         }
         Long before = exchange.getMessage().getHeader(DUE_BEFORE, Long.class);
         List<OutreachItem> items = new ArrayList<>();
-        for (String document : ledger.queued(BATCH)) {
+        List<String> queued = ledger.queued(BATCH);
+        for (String document : queued) {
             items.add(OutcomeDocuments.item(json.readTree(document), Ledger.State.QUEUED));
         }
-        for (Ledger.Due due : ledger.dueRetries(before == null ? System.currentTimeMillis() : before, BATCH)) {
+        List<Ledger.Due> dueRetries = ledger.dueRetries(before == null ? System.currentTimeMillis() : before, BATCH);
+        exchange.setProperty(MORE, queued.size() == BATCH || dueRetries.size() == BATCH);
+        for (Ledger.Due due : dueRetries) {
             OutreachItem item = OutcomeDocuments.item(json.readTree(due.document()), Ledger.State.RETRY);
             // Written, then gone: a person deleted it. Never written yet (a crash came in between): not a person's doing.
             if (due.projected() && Files.isDirectory(folders.retry()) && !Files.exists(folders.retryFile(due.key()))) {

@@ -1,0 +1,65 @@
+package com.postpressbridge;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * Issue 11: more webhook records accepted at once than one dispatch takes (500) all go out right away, not one batch
+ * per scan of the ledger. The scan here comes once an hour: only the wake-ups after the deliveries can send them.
+ */
+@QuarkusTest
+@TestProfile(WebhookBurstTest.HourlyScan.class)
+@QuarkusTestResource(PostpressStub.class)
+class WebhookBurstTest {
+
+    public static class HourlyScan extends WebhookProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> config = new HashMap<>(super.getConfigOverrides());
+            config.put("outreach.retry.scan-interval", "1h");
+            return config;
+        }
+    }
+
+    static final int RECORDS = 700;
+
+    @PostpressStub.Server
+    WireMockServer postpress;
+
+    @Test
+    void aBurstLargerThanOneDispatchIsSentWithoutWaitingForTheScan() {
+        TestFolders.wipe();
+        PostpressStub.answerCreated(postpress);
+        StringBuilder records = new StringBuilder("{\"records\": [");
+        for (int i = 0; i < RECORDS; i++) {
+            records.append(i == 0 ? "" : ",").append("{\"external_id\": \"burst-").append(i)
+                    .append("\", \"account_id\": \"acc_burst\", \"attendees_ids\": [\"burst-").append(i)
+                    .append("\"], \"text\": \"Hello\"}");
+        }
+        String body = records.append("]}").toString();
+        given().contentType("application/json").header("X-Outreach-Signature", WebhookIntakeTest.signature(
+                WebhookProfile.NEW_SECRET, Instant.now().getEpochSecond(), body)).body(body)
+                .post("/webhooks/outreach").then().statusCode(202);
+
+        String successFile = "webhook-outreach-" + LocalDate.now(ZoneOffset.UTC);
+        await().atMost(Duration.ofSeconds(60)).until(() -> TestFolders.successLines(successFile).size() >= RECORDS);
+        assertEquals(RECORDS, TestFolders.successLines(successFile).size());
+        assertEquals(RECORDS, PostpressStub.chatRequests(postpress).size(), "each sent once");
+    }
+}
