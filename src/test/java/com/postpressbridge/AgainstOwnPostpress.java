@@ -1,6 +1,8 @@
 package com.postpressbridge;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
@@ -27,5 +29,15 @@ abstract class AgainstOwnPostpress {
     @AfterEach
     void stopPostpress() {
         postpress.stop();
+    }
+
+    /** The app's environment: this stub, an API key, the given HTTP port, and more variables as name, value, ... */
+    Map<String, String> env(int port, String... more) {
+        Map<String, String> env = new HashMap<>(Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
+                CrashRecoveryIT.API_KEY, "QUARKUS_HTTP_PORT", String.valueOf(port)));
+        for (int i = 0; i < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
     }
 }

@@ -38,13 +38,11 @@ class LogsIT extends AgainstOwnPostpress {
         int port = PackagedApp.freePort();
         postpress.stubFor(PostpressStub.forAttendee("logged-2").willReturn(PostpressStub.error(401,
                 "errors/invalid_credentials")));
-        Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
-                CrashRecoveryIT.API_KEY, "OUTREACH_WEBHOOK_SECRETS", WEBHOOK_SECRET, "OUTREACH_STATUS_TOKEN",
-                STATUS_TOKEN, "QUARKUS_HTTP_PORT", String.valueOf(port), "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
+        Map<String, String> env = env(port, "OUTREACH_WEBHOOK_SECRETS", WEBHOOK_SECRET, "OUTREACH_STATUS_TOKEN",
+                STATUS_TOKEN, "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
         String log;
         try (PackagedApp app = PackagedApp.start(dir, env, "json")) {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> PackagedApp.readiness(port).statusCode() == 200);
+            PackagedApp.awaitReady(port);
             String body = WebhookIntakeTest.record("logged-hook");
             assertEquals(202, post(port, body, WebhookIntakeTest.signature(WEBHOOK_SECRET, now(), body)));
             assertEquals(401, post(port, body, WebhookIntakeTest.signature("not-" + WEBHOOK_SECRET, now(), body)));

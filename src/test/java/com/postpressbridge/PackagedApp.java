@@ -100,6 +100,12 @@ final class PackagedApp implements AutoCloseable {
         }
     }
 
+    /** Waits until the app answers that it is ready. */
+    static void awaitReady(int port) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> readiness(port).statusCode() == 200);
+    }
+
     /** The app's readiness answer ({@code /q/health/ready}). */
     static java.net.http.HttpResponse<String> readiness(int port) throws IOException, InterruptedException {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(

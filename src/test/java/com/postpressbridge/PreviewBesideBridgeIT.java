@@ -1,13 +1,11 @@
 package com.postpressbridge;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +23,8 @@ class PreviewBesideBridgeIT extends AgainstOwnPostpress {
     void aPreviewBesideARunningBridgeLeavesItAlone() throws Exception {
         Path dir = work.resolve("outreach");
         int port = PackagedApp.freePort();
-        Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
-                CrashRecoveryIT.API_KEY, "OUTREACH_INSTANCE_ID", "shared-id", "QUARKUS_HTTP_PORT", String.valueOf(port));
-        try (PackagedApp app = PackagedApp.start(dir, env, "beside")) {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> PackagedApp.readiness(port).statusCode() == 200);
+        try (PackagedApp app = PackagedApp.start(dir, env(port, "OUTREACH_INSTANCE_ID", "shared-id"), "beside")) {
+            PackagedApp.awaitReady(port);
             Path file = Files.writeString(work.resolve("some.csv"), "account_id,attendees_ids,text\nacc,p-1,Hi\n");
             Process preview = PreviewIT.preview(dir, List.of(file.toString()), Map.of("OUTREACH_INSTANCE_ID", "shared-id"));
             assertTrue(preview.waitFor(90, TimeUnit.SECONDS), "the preview ends by itself");

@@ -24,11 +24,8 @@ class UnwritableFolderIT extends AgainstOwnPostpress {
     void aFolderTheAppMayNotWriteStopsSendingAndReadinessNamesIt() throws Exception {
         Path dir = work.resolve("outreach");
         int port = PackagedApp.freePort();
-        Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
-                CrashRecoveryIT.API_KEY, "QUARKUS_HTTP_PORT", String.valueOf(port));
-        try (PackagedApp app = PackagedApp.startBoundByPermissions(dir, env, "unwritable")) {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> PackagedApp.readiness(port).statusCode() == 200);
+        try (PackagedApp app = PackagedApp.startBoundByPermissions(dir, env(port), "unwritable")) {
+            PackagedApp.awaitReady(port);
             Path success = dir.resolve("success");
             Files.setPosixFilePermissions(success, PosixFilePermissions.fromString("r-xr-xr-x"));
 
