@@ -70,6 +70,9 @@ class PostgresqlDownIT extends AgainstOwnPostpress {
                     && !Files.exists(dir.resolve("inbox/leads.csv")));
             assertEquals(200, PackagedApp.readiness(port).statusCode());
             assertTrue(app.log().contains("sending resumes"), app.log());
+            // Seconds without the database: the heartbeat says so once, and once that it is back (quiet logs).
+            assertEquals(1, app.log().split("heartbeat not written \\(", -1).length - 1, app.log());
+            assertTrue(app.log().contains("heartbeat written again"), app.log());
         }
         Map<String, Integer> posts = PostpressStub.postsByAttendee(postpress);
         posts.forEach((attendee, count) -> assertEquals(1, count, attendee + " was posted " + count + " times"));

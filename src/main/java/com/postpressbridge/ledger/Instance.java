@@ -1,6 +1,7 @@
 package com.postpressbridge.ledger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +32,8 @@ public class Instance {
     private final Duration lease;
     private final Duration heartbeat;
     private volatile boolean present;
+    /** When the heartbeats began to fail, while they do. */
+    private volatile Instant heartbeatMissedSince;
     /** This start's token in its row: a later start under the same id replaces it, and this one then stops. */
     private volatile long startedAt;
 
@@ -116,9 +119,19 @@ public class Instance {
         try {
             alive = ledger.seen(ledger.now(), startedAt);
         } catch (Ledger.LedgerException e) {
-            LOG.warnf("heartbeat not written (%s): after outreach.instance.lease (%s) without one, another bridge"
-                    + " process takes this one for dead", e.getMessage(), lease);
+            // Once per outage: the next heartbeats fail the same way until the ledger is back.
+            if (heartbeatMissedSince == null) {
+                heartbeatMissedSince = Instant.now();
+                LOG.warnf("heartbeat not written (%s): after outreach.instance.lease (%s) without one, another bridge"
+                        + " process takes this one for dead", e.getMessage(), lease);
+            } else {
+                LOG.debugf("heartbeat not written again: %s", e.getMessage());
+            }
             return;
+        }
+        if (heartbeatMissedSince != null) {
+            LOG.infof("heartbeat written again (none since %s)", heartbeatMissedSince);
+            heartbeatMissedSince = null;
         }
         if (!alive && present) {
             // Another process has made this one's records in flight in doubt: writing their outcomes now would give
