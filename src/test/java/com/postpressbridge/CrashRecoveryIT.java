@@ -49,7 +49,7 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
         Path dir = work.resolve("outreach");
         TestFolders.dropLeads(dir, "leads.csv", "acc_it", 1, "person-", RECORDS);
 
-        Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY", API_KEY);
+        Map<String, String> env = env();
         try (PackagedApp first = PackagedApp.start(dir, env, "first")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> requests().size() >= RECORDS / 3);
             first.crash();
@@ -108,9 +108,7 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
         Path dir = work.resolve("outreach");
         Files.createDirectories(dir);
         int port = PackagedApp.freePort();
-        Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY", API_KEY,
-                "OUTREACH_WEBHOOK_SECRETS", "it-secret", "OUTREACH_CONCURRENCY", "1", "QUARKUS_HTTP_PORT",
-                String.valueOf(port));
+        Map<String, String> env = env(port, "OUTREACH_WEBHOOK_SECRETS", "it-secret", "OUTREACH_CONCURRENCY", "1");
         StringBuilder records = new StringBuilder("[");
         for (int i = 0; i < 5; i++) {
             records.append(i == 0 ? "" : ",").append("{\"account_id\": \"acc_hook\", \"attendees_ids\": [\"hooked-")

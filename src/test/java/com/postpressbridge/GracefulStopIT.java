@@ -36,11 +36,10 @@ class GracefulStopIT extends AgainstOwnPostpress {
         Path dir = work.resolve("outreach");
         TestFolders.dropLeads(dir, "leads.csv", "acc_stop", 1, "person-", RECORDS);
         // Slow answers: four requests are always on their way, and the stop has to wait for them.
-        postpress.stubFor(post("/api/v1/chats").willReturn(PostpressStub.created().withFixedDelay(1_500)));
+        answerCreatedAfter(1_500);
 
         int port = PackagedApp.freePort();
-        Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
-                CrashRecoveryIT.API_KEY, "OUTREACH_WEBHOOK_SECRETS", SECRET, "QUARKUS_HTTP_PORT", String.valueOf(port));
+        Map<String, String> env = env(port, "OUTREACH_WEBHOOK_SECRETS", SECRET);
         HttpResponse<String> duringStop;
         String log;
         try (PackagedApp app = PackagedApp.start(dir, env, "stopped")) {
@@ -48,7 +47,7 @@ class GracefulStopIT extends AgainstOwnPostpress {
             // The stop waits for the four requests on their way: ten seconds of them leave time to see it refuse a
             // webhook meanwhile, even on a loaded machine.
             int before = PostpressStub.chatRequests(postpress).size();
-            postpress.stubFor(post("/api/v1/chats").willReturn(PostpressStub.created().withFixedDelay(10_000)));
+            answerCreatedAfter(10_000);
             await().atMost(Duration.ofSeconds(30)).until(() -> PostpressStub.chatRequests(postpress).size() >= before + 4);
             app.terminate();
             await().atMost(Duration.ofSeconds(10)).until(() -> app.log().contains("stopping: no new record is taken"));

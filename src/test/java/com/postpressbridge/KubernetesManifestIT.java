@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,6 +14,8 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import org.junit.jupiter.api.Test;
+
+import com.postpressbridge.inbox.GracefulStop;
 
 /**
  * The Kubernetes manifests {@code mvn package} writes (quarkus-kubernetes, with src/main/kubernetes merged in): what a
@@ -41,6 +44,10 @@ class KubernetesManifestIT {
 
         JsonNode pod = deployment.at("/spec/template/spec");
         assertTrue(pod.path("terminationGracePeriodSeconds").asInt() >= 95, "room for a graceful stop: " + pod);
+        // The longest a stop waits with the defaults (postpress.timeout 30 s, 2 quick re-sends 1 s apart, doubling).
+        long longestStop = GracefulStop.longestStop(Duration.ofSeconds(30), 2, Duration.ofSeconds(1)).toSeconds();
+        assertTrue(pod.path("terminationGracePeriodSeconds").asInt() > longestStop,
+                "Kubernetes would kill the pod before a graceful stop ends (" + longestStop + " s): " + pod);
         assertTrue(pod.path("initContainers").isMissingNode(), "Flyway migrates at the app's start, no init job");
         JsonNode container = pod.at("/containers/0");
         assertEquals("postpress-bridge:latest", container.path("image").asText(), "the image the README builds");

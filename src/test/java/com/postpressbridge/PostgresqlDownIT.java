@@ -34,8 +34,7 @@ class PostgresqlDownIT extends AgainstOwnPostpress {
 
     @BeforeEach
     void stubAnswers() {
-        postpress.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/v1/chats")
-                .willReturn(PostpressStub.created().withFixedDelay(20)));
+        answerCreatedAfter(20);
     }
 
     @Test
@@ -43,8 +42,7 @@ class PostgresqlDownIT extends AgainstOwnPostpress {
         assertTrue(TestLedger.postgresql(), "run with -Dtest.ledger=postgresql");
         Path dir = Files.createDirectories(work.resolve("outreach"));
         int port = PackagedApp.freePort();
-        Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
-                CrashRecoveryIT.API_KEY, "QUARKUS_HTTP_PORT", String.valueOf(port));
+        Map<String, String> env = env(port);
         try (PackagedApp app = PackagedApp.start(dir, env, "database-away")) {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> PackagedApp.readiness(port).statusCode() == 200);

@@ -1,6 +1,5 @@
 package com.postpressbridge;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +45,7 @@ class RepeatedKillIT extends AgainstOwnPostpress {
     @BeforeEach
     void stubAnswers() {
         // 10 ms an answer: the file takes long enough to be killed in the middle nine times.
-        postpress.stubFor(post("/api/v1/chats").willReturn(PostpressStub.created().withFixedDelay(10)));
+        answerCreatedAfter(10);
     }
 
     @Test
@@ -58,9 +57,8 @@ class RepeatedKillIT extends AgainstOwnPostpress {
         TestFolders.dropLeads(dir, "leads.csv", "acc_kill_", 7, "file-", RECORDS);
 
         int port = PackagedApp.freePort();
-        Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
-                CrashRecoveryIT.API_KEY, "OUTREACH_WEBHOOK_SECRETS", SECRET, "OUTREACH_CONCURRENCY",
-                String.valueOf(CONCURRENCY), "QUARKUS_HTTP_PORT", String.valueOf(port));
+        Map<String, String> env = env(port, "OUTREACH_WEBHOOK_SECRETS", SECRET, "OUTREACH_CONCURRENCY",
+                String.valueOf(CONCURRENCY));
         Crm crm = new Crm(port);
         CompletableFuture<Void> deliveries = CompletableFuture.runAsync(crm::deliverUntilStopped);
         try {

@@ -47,8 +47,7 @@ class ReplicaIT extends AgainstOwnPostpress {
 
     @BeforeEach
     void stubAnswers() {
-        postpress.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/v1/chats")
-                .willReturn(PostpressStub.created().withFixedDelay(10)));
+        answerCreatedAfter(10);
     }
 
     @AfterEach
@@ -69,8 +68,7 @@ class ReplicaIT extends AgainstOwnPostpress {
             TestFolders.dropLeads(dir, "leads-" + f + ".csv", "acc_rep_", 5, "file" + f + "-", RECORDS_A_FILE);
         }
 
-        Map<String, String> common = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
-                CrashRecoveryIT.API_KEY, "OUTREACH_WEBHOOK_SECRETS", RepeatedKillIT.SECRET, "OUTREACH_CONCURRENCY",
+        Map<String, String> common = env("OUTREACH_WEBHOOK_SECRETS", RepeatedKillIT.SECRET, "OUTREACH_CONCURRENCY",
                 String.valueOf(CONCURRENCY), "OUTREACH_INSTANCE_LEASE", "6s", "OUTREACH_INSTANCE_HEARTBEAT", "1s");
         int[] ports = { PackagedApp.freePort(), PackagedApp.freePort(), PackagedApp.freePort() };
         start(dir, common, "replica-b", ports[1]);

@@ -30,16 +30,14 @@ class StalledReplicaIT extends AgainstOwnPostpress {
     @BeforeEach
     void stubAnswers() {
         // Slow answers: requests are on their way when the replica freezes, and answered while it is frozen.
-        postpress.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/v1/chats")
-                .willReturn(PostpressStub.created().withFixedDelay(300)));
+        answerCreatedAfter(300);
     }
 
     @Test
     void aFrozenReplicaIsTakenOverAndStopsWhenItWakesWithoutASecondOutcome() throws Exception {
         assertTrue(TestLedger.postgresql(), "several processes share a PostgreSQL ledger: run with -Dtest.ledger=postgresql");
         Path dir = work.resolve("outreach");
-        Map<String, String> common = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
-                CrashRecoveryIT.API_KEY, "OUTREACH_CONCURRENCY", String.valueOf(CONCURRENCY),
+        Map<String, String> common = env("OUTREACH_CONCURRENCY", String.valueOf(CONCURRENCY),
                 "OUTREACH_INSTANCE_LEASE", "4s", "OUTREACH_INSTANCE_HEARTBEAT", "1s");
         try (PackagedApp frozen = start(dir, common, "replica-frozen")) {
             TestFolders.dropLeads(dir, "leads.csv", "acc_stall", 1, "stall-", RECORDS);

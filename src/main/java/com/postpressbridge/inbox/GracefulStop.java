@@ -13,6 +13,7 @@ import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
 import com.postpressbridge.ledger.Instance;
 import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.postpress.BlipRedelivery;
 import com.postpressbridge.record.Stopping;
 
 import io.quarkus.runtime.LaunchMode;
@@ -43,20 +44,24 @@ public class GracefulStop {
     private final Instance instance;
     /** A run-once job or a dry run ends by itself: its stop is no news. */
     private final boolean endsByItself;
-    private final boolean dryRun;
 
     public GracefulStop(Stopping stopping, CamelContext camel, PostpressConfig postpress, OutreachConfig outreach,
             Ledger ledger, Instance instance) {
         this.instance = instance;
         this.endsByItself = outreach.runOnce() || outreach.dryRun();
-        this.dryRun = outreach.dryRun();
         this.stopping = stopping;
         this.ledger = ledger;
         this.camel = camel;
-        // A record on its way may still be re-sent quickly after a blip: each try may take the whole timeout.
-        int tries = outreach.retry().blipRedeliveries() + 1;
-        this.timeout = postpress.timeout().multipliedBy(tries)
-                .plus(outreach.retry().blipDelay().multipliedBy(1L << Math.min(tries, 20))).plus(MARGIN);
+        this.timeout = longestStop(postpress.timeout(), outreach.retry().blipRedeliveries(),
+                outreach.retry().blipDelay());
+    }
+
+    /**
+     * How long a stop waits at most: a record on its way may still be re-sent quickly after a blip, each try taking the
+     * whole timeout. Kubernetes' {@code terminationGracePeriodSeconds} must be longer.
+     */
+    public static Duration longestStop(Duration timeout, int blipRedeliveries, Duration blipDelay) {
+        return BlipRedelivery.longestPass(timeout, blipRedeliveries, blipDelay).plus(MARGIN);
     }
 
     /**
@@ -85,9 +90,6 @@ public class GracefulStop {
                     timeout.toSeconds());
         } else if (onTheirWay > 0) {
             LOG.info("every record on its way has its outcome");
-        }
-        if (dryRun) {
-            return; // a dry run changed nothing in the ledger, and leaves it so
         }
         ledger.flush(); // the ledger forgets the outcomes written: the next start has nothing to repair
         if (left == 0) {

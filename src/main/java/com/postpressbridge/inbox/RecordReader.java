@@ -47,7 +47,6 @@ public interface RecordReader {
         private final String reason;
         private OutreachItem next;
         private boolean closed;
-        private long handedOut;
 
         /** @param reason the {@code local/} type of a failure while reading, e.g. {@code malformed_csv} */
         protected PulledRecords(FileRun run, String reason) {
@@ -74,7 +73,7 @@ public interface RecordReader {
                 try {
                     next = pull();
                 } catch (IOException | RuntimeException e) {
-                    throw UnreadableFileException.whileReading(reason, e, line(), handedOut);
+                    throw UnreadableFileException.whileReading(reason, e, line(), run.readSoFar());
                 }
             }
             return next != null;
@@ -87,7 +86,6 @@ public interface RecordReader {
             }
             OutreachItem item = next;
             next = null;
-            handedOut++;
             run.read();
             return item;
         }

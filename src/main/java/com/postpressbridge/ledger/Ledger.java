@@ -162,13 +162,20 @@ public class Ledger {
         }
         if (update(db, "UPDATE outreach_record SET state = ?, attempts = 0, first_seen_at = ?, updated_at = ?,"
                 + " next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?, held_by = ? WHERE record_key = ?"
-                + " AND state = 'QUARANTINED' AND (? OR (in_doubt = FALSE AND content_hash <> ?))", as.name(), now,
-                now, contentHash, holder(as), key, redropped, contentHash) == 1) {
+                + " AND " + CLAIMED_AGAIN, as.name(), now, now, contentHash, holder(as), key, redropped,
+                contentHash) == 1) {
             work(db, key, item);
             return Claim.CLAIMED;
         }
         return duplicate(db, key);
     }
+
+    /**
+     * Whether a key already known is claimed again (parameters: redropped, content hash): a quarantined record whose
+     * quarantine file a person dropped back, or that comes back changed and is not in doubt.
+     */
+    private static final String CLAIMED_AGAIN =
+            "state = 'QUARANTINED' AND (? OR (in_doubt = FALSE AND content_hash <> ?))";
 
     /** A record being sent is held by this process; a queued one by none (any process may send it). */
     private String holder(State as) {
@@ -281,20 +288,16 @@ public class Ledger {
      */
     public Claim wouldClaim(String key, String contentHash, boolean redropped) {
         return transaction("look up record " + key, db -> {
-            try (PreparedStatement select = db.prepareStatement(
-                    "SELECT state, in_doubt, content_hash FROM outreach_record WHERE record_key = ?")) {
-                select.setString(1, key);
+            try (PreparedStatement select = db.prepareStatement("SELECT state, in_doubt, CASE WHEN " + CLAIMED_AGAIN
+                    + " THEN 1 ELSE 0 END FROM outreach_record WHERE record_key = ?")) {
+                select.setObject(1, redropped);
+                select.setString(2, contentHash);
+                select.setString(3, key);
                 try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
+                    if (!row.next() || row.getInt(3) == 1) {
                         return Claim.CLAIMED;
                     }
-                    State state = State.valueOf(row.getString(1));
-                    boolean inDoubt = row.getBoolean(2);
-                    boolean changed = !row.getString(3).equals(contentHash);
-                    if (state == State.QUARANTINED && (redropped || (!inDoubt && changed))) {
-                        return Claim.CLAIMED;
-                    }
-                    return duplicate(state, inDoubt);
+                    return duplicate(State.valueOf(row.getString(1)), row.getBoolean(2));
                 }
             }
         });
@@ -899,6 +902,16 @@ public class Ledger {
     public boolean takeFile(String name) {
         long now = System.currentTimeMillis();
         return transaction("take file " + name, db -> {
+            // Held by this process already (the next poll), or by one that is gone: taken.
+            if (update(db, "UPDATE inbox_file SET held_by = ?, taken_at = ? WHERE name = ? AND (held_by = ? OR NOT"
+                    + " EXISTS (SELECT 1 FROM bridge_instance b WHERE b.instance_id = inbox_file.held_by))", instance,
+                    now, name, instance) == 1) {
+                return true;
+            }
+            // Held by a live process: left to it, without a failed insert at every poll.
+            if (!rows(db, "SELECT 1 FROM inbox_file WHERE name = ?", 1, row -> row.getInt(1), name).isEmpty()) {
+                return false;
+            }
             Savepoint before = db.setSavepoint();
             try {
                 update(db, "INSERT INTO inbox_file (name, held_by, taken_at) VALUES (?, ?, ?)", name, instance, now);
@@ -907,11 +920,9 @@ public class Ledger {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
                 }
-                db.rollback(before);
+                db.rollback(before); // another process took it just now
+                return false;
             }
-            return update(db, "UPDATE inbox_file SET held_by = ?, taken_at = ? WHERE name = ? AND (held_by = ? OR NOT"
-                    + " EXISTS (SELECT 1 FROM bridge_instance b WHERE b.instance_id = inbox_file.held_by))", instance,
-                    now, name, instance) == 1;
         });
     }
 
@@ -940,21 +951,25 @@ public class Ledger {
 
     /** Rows of one query, in one transaction, each made into a {@code T}; at most {@code limit} of them. */
     private <T> List<T> rows(String what, String sql, int limit, Row<T> made, Object... values) {
-        return transaction(what, db -> {
-            List<T> rows = new ArrayList<>();
-            try (PreparedStatement select = db.prepareStatement(sql)) {
-                for (int i = 0; i < values.length; i++) {
-                    select.setObject(i + 1, values[i]);
-                }
-                select.setMaxRows(limit);
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        rows.add(made.of(row));
-                    }
+        return transaction(what, db -> rows(db, sql, limit, made, values));
+    }
+
+    /** The same, inside a transaction already open. */
+    private static <T> List<T> rows(Connection db, String sql, int limit, Row<T> made, Object... values)
+            throws SQLException {
+        List<T> rows = new ArrayList<>();
+        try (PreparedStatement select = db.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                select.setObject(i + 1, values[i]);
+            }
+            select.setMaxRows(limit);
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    rows.add(made.of(row));
                 }
             }
-            return rows;
-        });
+        }
+        return rows;
     }
 
     private interface Row<T> {

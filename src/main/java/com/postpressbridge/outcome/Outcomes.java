@@ -72,9 +72,9 @@ public class Outcomes {
     /** Last step of {@code send-chat}: postpress answered with a 2xx. */
     public void sent(Exchange exchange, @ExchangeProperty(SendChat.ITEM) OutreachItem item) {
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        OutreachMetrics.requestEnded(exchange, SendFailure.answered(status == null ? 200 : status));
-        settle(item, claimed(exchange), BlipRedelivery.tries(exchange), SendFailure.answered(status == null ? 200 : status),
-                exchange.getMessage().getBody(String.class));
+        SendFailure answer = SendFailure.answered(status == null ? 200 : status);
+        OutreachMetrics.requestEnded(exchange, answer);
+        settle(item, claimed(exchange), BlipRedelivery.tries(exchange), answer, exchange.getMessage().getBody(String.class));
     }
 
     /** The step of every clause of the error policy: whatever went wrong, the policy says what happens now. */

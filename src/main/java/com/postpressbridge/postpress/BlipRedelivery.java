@@ -1,5 +1,7 @@
 package com.postpressbridge.postpress;
 
+import java.time.Duration;
+
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -39,6 +41,15 @@ public class BlipRedelivery {
     @Named("countResend")
     Processor countResend() {
         return exchange -> exchange.setProperty(RESENDS, exchange.getProperty(RESENDS, 0, Integer.class) + 1);
+    }
+
+    /**
+     * The longest a record's pass can take under {@link #policy}: every try the whole timeout, and the delays between
+     * them ({@code delay}, doubling: {@code delay × (2^redeliveries − 1)} in all).
+     */
+    public static Duration longestPass(Duration timeout, int redeliveries, Duration delay) {
+        int capped = Math.min(redeliveries, 30);
+        return timeout.multipliedBy(capped + 1L).plus(delay.multipliedBy((1L << capped) - 1));
     }
 
     /** Requests made for the record in this pass: the first, and the re-sends. */

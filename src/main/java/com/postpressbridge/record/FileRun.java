@@ -71,6 +71,11 @@ public final class FileRun {
         read.incrementAndGet();
     }
 
+    /** How many records of the file were read so far. */
+    public long readSoFar() {
+        return read.get();
+    }
+
     public void count(Outcome outcome) {
         counts.get(outcome).incrementAndGet();
         progressDue(System.nanoTime()).ifPresent(LOG::info);
@@ -117,7 +122,7 @@ public final class FileRun {
         } else {
             json.putNull("records");
         }
-        json.put("read", read.get());
+        json.put("read", readSoFar());
         json.put("done", records());
         counts.forEach((outcome, count) -> json.put(outcome.name(), count.get()));
         json.put("started_at", startedAt.toString());
