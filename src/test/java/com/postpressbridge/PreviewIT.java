@@ -30,8 +30,7 @@ class PreviewIT extends AgainstOwnPostpress {
     @Test
     void aPreviewShowsWhatARunWouldDoAndDoesNothing() throws Exception {
         Path dir = work.resolve("outreach");
-        Map<String, String> real = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY",
-                CrashRecoveryIT.API_KEY, "OUTREACH_RUN_ONCE", "true");
+        Map<String, String> real = env("OUTREACH_RUN_ONCE", "true");
         postpress.stubFor(PostpressStub.forAttendee("p-2").willReturn(PostpressStub.error(401,
                 "errors/invalid_credentials"))); // acc-held is paused for outreach.account-pause (30 min)
         Files.writeString(Files.createDirectories(dir.resolve("inbox")).resolve("first.csv"),
@@ -56,9 +55,13 @@ class PreviewIT extends AgainstOwnPostpress {
         Files.writeString(broken, "[{\"account_id\": \"acc\",");
         Path elsewhere = Files.writeString(work.resolve("elsewhere.jsonl"),
                 "{\"account_id\":\"acc\",\"attendees_ids\":[\"p-9\"],\"text\":\"Yo\"}\n");
+        // A file of the same name from another folder: its preview is kept beside the first one's, not over it.
+        Path sameName = Files.writeString(Files.createDirectories(work.resolve("other")).resolve("leads.csv"),
+                "account_id,attendees_ids,text\nacc,p-8,Yo\n");
         String ledgerBefore = TestLedger.dump(dir);
 
-        Process preview = preview(dir, List.of(leads.toString(), broken.toString(), elsewhere.toString()));
+        Process preview = preview(dir, List.of(leads.toString(), broken.toString(), elsewhere.toString(),
+                sameName.toString()));
         assertTrue(preview.waitFor(90, TimeUnit.SECONDS), "the preview ends by itself");
         String output = new String(preview.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
@@ -69,6 +72,10 @@ class PreviewIT extends AgainstOwnPostpress {
                 output);
         assertTrue(output.contains("\"broken.json\": the whole file would be quarantined (malformed_json: "), output);
         assertTrue(output.contains("\"elsewhere.jsonl\": 1 records: 1 would be sent"), output);
+        assertTrue(output.contains("\"leads.csv\": 1 records: 1 would be sent, 0 duplicates (not sent again), 0 would"
+                + " wait for a held account, 0 would be quarantined → preview/leads.csv-2.jsonl"), output);
+        assertEquals("p-8", CrashRecoveryIT.JSON.readTree(Files.readString(dir.resolve("preview/leads.csv-2.jsonl")))
+                .at("/fields/1/value").asText());
         assertFalse(output.contains(CrashRecoveryIT.API_KEY), "no API key in the output");
 
         List<JsonNode> lines = new ArrayList<>();

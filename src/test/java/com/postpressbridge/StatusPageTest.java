@@ -12,7 +12,11 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.StreamSupport;
@@ -24,6 +28,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
+
+import com.postpressbridge.status.StatusReport;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -103,8 +109,28 @@ class StatusPageTest {
         assertFalse(status.toString().contains("pp_test_5ecret_never_logged"), "no API key in the status");
     }
 
+    /** A pipe where a summary would be (a person's mistake, or a joke) must not make /status wait for a writer. */
     @Test
-    void onlyThisMachineOrABearerOfTheTokenReadsTheStatus() {
+    void aPipeInTheArchiveIsNotReadAsASummary() throws Exception {
+        TestFolders.wipe();
+        Path day = Files.createDirectories(TestFolders.ARCHIVE.resolve(LocalDate.now(ZoneOffset.UTC).toString()));
+        Path pipe = day.resolve("pipe.summary.json");
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).inheritIO().start().waitFor());
+        try {
+            Thread.sleep(StatusReport.FRESH_MILLIS); // past the report of an earlier test
+            // Before the fix the report blocked opening the pipe, for good (and every request after it).
+            java.net.http.HttpResponse<String> status = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/status"))
+                            .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, status.statusCode());
+            assertTrue(status.body().contains("\"recent\":[]"), status.body());
+        } finally {
+            Files.delete(pipe);
+        }
+    }
+
+    @Test
+    void onlyThisMachineOrABearerOfTheTokenReadsTheStatus() throws Exception {
         String elsewhere = "http://" + nonLoopbackAddress().getHostAddress() + ":" + port;
         String refusal = given().get(elsewhere + "/status").then().statusCode(403).extract().path("error");
         assertTrue(refusal.contains("OUTREACH_STATUS_TOKEN"), refusal);
@@ -113,6 +139,10 @@ class StatusPageTest {
         given().header("Authorization", "Bearer " + token).get(elsewhere + "/status").then().statusCode(200)
                 .contentType("application/json").header("Authorization", nullValue());
         given().get("/status").then().statusCode(200);
+        // The JDK's client upgrades to HTTP/2 (h2c): no Host header there, the host is the request's :authority.
+        assertEquals(200, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + port + "/status")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode(), "HTTP/2 from this machine");
         // The page and its help hold no data: anyone who reaches the port gets them, and the page asks for the token.
         String page = given().get(elsewhere + "/").then().statusCode(200).contentType("text/html").extract().asString();
         assertTrue(page.contains("fetch(\"/status\""), "the page reads /status");

@@ -9,9 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -98,13 +100,15 @@ public class Preview {
         Files.createDirectories(previews);
         List<FileResult> results = new ArrayList<>();
         Map<String, String> keysSeen = new HashMap<>(); // over all the files: a run would send a key once
+        Set<String> written = new HashSet<>(); // two files of one name (from two folders) keep a preview each
         for (Path file : files) {
-            results.add(preview(file.toAbsolutePath(), previews, keysSeen));
+            results.add(preview(file.toAbsolutePath(), previews, keysSeen, written));
         }
         return results;
     }
 
-    private FileResult preview(Path file, Path previews, Map<String, String> keysSeen) throws IOException {
+    private FileResult preview(Path file, Path previews, Map<String, String> keysSeen, Set<String> written)
+            throws IOException {
         String name = file.getFileName().toString();
         Map<Would, Integer> counts = new TreeMap<>();
         Map<String, Integer> errors = new TreeMap<>();
@@ -121,7 +125,11 @@ public class Preview {
         } catch (UnreadableFileException unreadable) {
             return new FileResult(name, null, counts, errors, unreadable.reason() + ": " + unreadable.getMessage());
         }
-        Path target = previews.resolve(name + ".jsonl");
+        String targetName = name + ".jsonl";
+        for (int n = 2; !written.add(targetName); n++) {
+            targetName = name + "-" + n + ".jsonl";
+        }
+        Path target = previews.resolve(targetName);
         Path aside = previews.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
         FileRun run = new FileRun(name, records, () -> false);
         try (BufferedWriter out = Files.newBufferedWriter(aside, StandardCharsets.UTF_8);

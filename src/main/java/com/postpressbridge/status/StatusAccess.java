@@ -1,6 +1,7 @@
 package com.postpressbridge.status;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -46,8 +47,25 @@ public class StatusAccess {
     public boolean refused(Exchange exchange) {
         Object remote = exchange.getMessage().getHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS);
         String host = remote instanceof SocketAddress address ? address.hostAddress() : null;
-        return !allowed(host, exchange.getMessage().getHeader("Host", String.class), local,
+        return !allowed(host, requestedHost(exchange), local,
                 exchange.getMessage().getHeader("Authorization", String.class), token);
+    }
+
+    /**
+     * The host the request names: its Host header, or over HTTP/2 (no Host header, an {@code :authority} instead; the
+     * JDK's HttpClient upgrades to it) the authority of the URL it was sent to.
+     */
+    private static String requestedHost(Exchange exchange) {
+        String host = exchange.getMessage().getHeader("Host", String.class);
+        if (host != null) {
+            return host;
+        }
+        String url = exchange.getMessage().getHeader(Exchange.HTTP_URL, String.class);
+        try {
+            return url == null ? null : URI.create(url).getRawAuthority();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The body of the 403: what to do to read the status. */

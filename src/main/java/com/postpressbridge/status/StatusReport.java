@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ public class StatusReport {
     }
 
     /** How long one report answers every request: pages left open poll, and a report lists folders. */
-    static final long FRESH_MILLIS = 1000;
+    public static final long FRESH_MILLIS = 1000;
     private String last;
     private long lastAt;
 
@@ -156,8 +157,8 @@ public class StatusReport {
                 && DAY.matcher(day.getFileName().toString()).matches());
         days.sort(Comparator.comparing(Path::getFileName).reversed());
         for (Path day : days) {
-            for (Path summary : newest(day, file -> file.getFileName().toString().endsWith(".summary.json"),
-                    RECENT - summaries.size())) {
+            for (Path summary : newest(day, file -> file.getFileName().toString().endsWith(".summary.json")
+                    && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS), RECENT - summaries.size())) {
                 read(summary).ifPresent(summaries::add);
             }
             if (summaries.size() >= RECENT) {
@@ -253,9 +254,10 @@ public class StatusReport {
         return entries;
     }
 
+    /** A document of the folders, if it is a regular file (a pipe would block the report for good) of a sane size. */
     private Optional<JsonNode> read(Path document) {
         try {
-            if (Files.size(document) > MAX_DOCUMENT) {
+            if (!Files.isRegularFile(document, LinkOption.NOFOLLOW_LINKS) || Files.size(document) > MAX_DOCUMENT) {
                 return Optional.empty();
             }
             return Optional.of(json.readTree(document.toFile()));

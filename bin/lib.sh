@@ -1,0 +1,24 @@
+# Shared by bin/run-once and bin/preview (sourced from the project's folder).
+
+# Runs the packaged app with what is exported, its output on the terminal and kept, so that a refusal at start can be
+# told in plain words. APP_STATUS is its exit code; APP_OUTPUT the file with its output (removed at exit).
+run_app() {
+  APP_OUTPUT=$(mktemp)
+  trap 'rm -f "$APP_OUTPUT" ${CLEANUP:-}' EXIT
+  set +o pipefail
+  java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar 2>&1 | tee "$APP_OUTPUT"
+  APP_STATUS=${PIPESTATUS[0]}
+  set -o pipefail
+}
+
+# Whether the app could not start because the embedded ledger is open in another process (a running bridge).
+ledger_in_use() {
+  [ "$APP_STATUS" != 0 ] && grep -q "Database may be already in use" "$APP_OUTPUT"
+}
+
+# The sentence that says so, for the script named in $1; $2 says what did not happen.
+explain_ledger_in_use() {
+  echo >&2
+  echo "$1: the ledger in $OUTREACH_DIR/.ledger is open in a running bridge, and the embedded ledger takes one" \
+    "process at a time. Stop that bridge first, or put the ledger on PostgreSQL (OUTREACH_LEDGER_URL). $2" >&2
+}
