@@ -68,7 +68,9 @@ class LogsIT extends AgainstOwnPostpress {
         List<String> messages = lines.stream().map(l -> l.get("message").asText()).toList();
         String all = String.join("\n", messages);
         assertEquals(1, messages.stream().filter(m -> m.startsWith("watching ")).count(), "one start-up line: " + all);
-        assertEquals(1, messages.stream().filter(m -> m.startsWith("\"logged.csv\": 3 records, sent 2")).count(), all);
+        // logged-3 is sent, or held because logged-2's 401 paused the account first: both are right, so only the
+        // one line for the finished file is counted here
+        assertEquals(1, messages.stream().filter(m -> m.startsWith("\"logged.csv\": 3 records, sent ")).count(), all);
         assertTrue(messages.stream().anyMatch(m -> m.contains("acc_log") && m.contains("paused")), "the hold: " + all);
         assertTrue(messages.stream().noneMatch(m -> m.contains("Migrating schema") || m.contains(" is starting")),
                 "no schema migration or Camel start lines: " + all);
