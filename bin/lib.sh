@@ -3,6 +3,12 @@
 # Runs the packaged app with what is exported, its output on the terminal and kept, so that a refusal at start can be
 # told in plain words. APP_STATUS is its exit code; APP_OUTPUT the file with its output (removed at exit).
 run_app() {
+  # Java reads file names in the locale's encoding; without a UTF-8 locale a name with any non-ASCII character could
+  # not be opened (such a file is quarantined as local/unreadable_name).
+  case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+    *[Uu][Tt][Ff]-8* | *[Uu][Tt][Ff]8*) ;;
+    *) export LC_ALL=C.UTF-8 ;;
+  esac
   APP_OUTPUT=$(mktemp)
   trap 'rm -f "$APP_OUTPUT" ${CLEANUP:-}' EXIT
   set +o pipefail

@@ -1,5 +1,7 @@
 package com.postpressbridge;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,6 +17,7 @@ import io.quarkus.runtime.StartupEvent;
 import com.postpressbridge.config.LedgerUrl;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
+import com.postpressbridge.inbox.FileNames;
 import com.postpressbridge.ledger.Instance;
 import com.postpressbridge.outcome.LedgerRebuild;
 import com.postpressbridge.outcome.LedgerRecovery;
@@ -70,6 +73,12 @@ public class OutreachStartup {
                     + " (or set POSTPRESS_SANDBOX=true to try everything against the built-in sandbox)");
         }
         folders.create();
+        Charset names = FileNames.nameEncoding();
+        if (!names.equals(StandardCharsets.UTF_8)) {
+            LOG.warnf("file names are read as %s: the bridge was started without a UTF-8 locale, so an inbox file whose"
+                    + " name has other characters is quarantined (local/unreadable_name). Start it with LANG=C.UTF-8",
+                    names.name());
+        }
         instance.arrive();
         rebuild.run();
         gate.restarted();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.postpressbridge.inbox.FileNamesTest;
 import com.postpressbridge.inbox.HostileReadersTest;
 
 /**
@@ -95,6 +96,7 @@ class HostileInputIT {
                 .resolve("locked.pdf"), "%PDF");
         Files.setPosixFilePermissions(lockedAttachment, PosixFilePermissions.fromString("---------"));
         drop("attach.csv", "account_id,attendees_ids,text,attachments\nacc,never-11,Hi,locked.pdf\n");
+        FileNamesTest.withRawName(inbox, "not-utf8-\\377.csv", "account_id,attendees_ids,text\nacc,never-12,Hi\n");
 
         Map<String, String> env = Map.of("POSTPRESS_BASE_URL", postpress.baseUrl(), "POSTPRESS_API_KEY", API_KEY,
                 "OUTREACH_RUN_ONCE", "true");
@@ -125,7 +127,7 @@ class HostileInputIT {
         Map<String, String> wholeFiles = Map.of("tail-not-utf8.jsonl", "local/not_utf8", "empty.csv",
                 "local/malformed_csv", "deep.json", "local/malformed_json", "huge-string.json", "local/malformed_json",
                 "x.csv", "local/not_a_file", "link.csv", "local/not_a_file", "dangling.csv", "local/not_a_file",
-                "locked.csv", "local/unreadable_file");
+                "locked.csv", "local/unreadable_file", "not-utf8-%FF.csv", "local/unreadable_name");
         Path quarantine = outreach.resolve("quarantine");
         for (Map.Entry<String, String> file : wholeFiles.entrySet()) {
             assertTrue(Files.exists(quarantine.resolve(file.getKey()), java.nio.file.LinkOption.NOFOLLOW_LINKS),

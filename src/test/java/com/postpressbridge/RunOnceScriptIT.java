@@ -11,15 +11,19 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.postpressbridge.inbox.FileNamesTest;
 
 /**
  * {@code bin/run-once} on the packaged app, as a user runs it against the sandbox: its closing table counts what is in
  * each folder (a folder quarantined whole is one entry, and the files in it are not records); and when the embedded
  * ledger is open in another process (a bridge running on the same folder) it says so in one sentence and prints no
- * table.
+ * table. Started without a locale (as cron starts it), it still opens a file named in UTF-8, and a name that is not
+ * UTF-8 goes to quarantine instead of staying in the inbox unseen.
  */
 class RunOnceScriptIT {
 
@@ -36,6 +40,24 @@ class RunOnceScriptIT {
         Result run = runOnce(dir);
         assertEquals(0, run.code, run.output);
         assertTrue(run.output.matches("(?s).*quarantine/ +1 records or files +local/not_a_file ×1\n.*"), run.output);
+    }
+
+    @Test
+    void aUtf8NameIsReadWithoutAUtf8LocaleAndANameThatIsNotUtf8IsQuarantined() throws Exception {
+        Path inbox = Files.createDirectories(work.resolve("outreach/inbox"));
+        Files.writeString(inbox.resolve("café.csv"), "account_id,attendees_ids,text\nacc,accented,Hi\n");
+        FileNamesTest.withRawName(inbox, "latin1-caf\\351.csv", "account_id,attendees_ids,text\nacc,latin1,Hi\n");
+        // as cron runs it: no locale at all, which would make Java read every name as ASCII
+        Result run = runOnce(work.resolve("outreach"), "LANG", "LC_ALL", "LC_CTYPE");
+        assertEquals(2, run.code, "a file went whole to quarantine: " + run.output);
+        assertTrue(TestFolders.find(work.resolve("outreach/archive"), "café.csv.summary.json") != null, run.output);
+        Path quarantined = work.resolve("outreach/quarantine/latin1-caf%E9.csv");
+        assertTrue(Files.exists(quarantined), run.output);
+        assertEquals("local/unreadable_name", TestFolders.read(quarantined.resolveSibling("latin1-caf%E9.csv.error.json"))
+                .at("/error/type").asText());
+        try (Stream<Path> left = Files.list(inbox)) {
+            assertEquals(List.of(), left.toList(), "nothing left in the inbox");
+        }
     }
 
     @Test
@@ -57,9 +79,10 @@ class RunOnceScriptIT {
     private record Result(int code, String output) {
     }
 
-    private static Result runOnce(Path dir) throws Exception {
+    private static Result runOnce(Path dir, String... unset) throws Exception {
         ProcessBuilder script = new ProcessBuilder(List.of("bash", "bin/run-once")).redirectErrorStream(true);
         script.environment().keySet().removeIf(name -> name.startsWith("POSTPRESS_") || name.startsWith("OUTREACH_"));
+        script.environment().keySet().removeAll(List.of(unset));
         script.environment().put("POSTPRESS_SANDBOX", "true");
         script.environment().put("OUTREACH_DIR", dir.toString());
         script.environment().put("QUARKUS_HTTP_PORT", String.valueOf(PackagedApp.freePort()));

@@ -111,20 +111,28 @@ public class InboxFiles {
     }
 
     /**
-     * Step of {@code inbox-sweep}: what the file consumer never lists (a folder, a link to nowhere, a pipe) would
-     * otherwise sit in the inbox unseen. Each goes to quarantine with a {@code .error.json} saying what to drop instead.
+     * Step of {@code inbox-sweep}: what the file consumer never lists (a folder, a link to nowhere, a pipe, a file whose
+     * name this process cannot read) would otherwise sit in the inbox unseen. Each goes to quarantine with a
+     * {@code .error.json} saying what to drop instead.
      */
     public void sweep() throws IOException {
         List<Path> strays;
         try (Stream<Path> entries = Files.list(folders.inbox())) {
-            strays = entries.filter(entry -> !Files.isRegularFile(entry) && !ignored(entry.getFileName().toString()))
-                    .toList();
+            strays = entries.filter(entry -> !ignored(entry.getFileName().toString())
+                    && (!Files.isRegularFile(entry) || !FileNames.readable(entry))).toList();
         }
         for (Path stray : strays) {
+            if (!FileNames.readable(stray)) {
+                String escaped = FileNames.escaped(stray);
+                quarantine(stray, escaped, new UnreadableFileException("unreadable_name", FileNames.why(escaped,
+                        FileNames.nameEncoding()), null, null));
+                continue;
+            }
             String what = Files.isSymbolicLink(stray) ? "a symbolic link to nothing readable"
                     : Files.isDirectory(stray) ? "a folder" : "not a regular file";
-            quarantine(stray, new UnreadableFileException("not_a_file", "this is " + what + ", and the inbox takes"
-                    + " outreach files only: drop .csv, .json, .jsonl or .ndjson files", null, null));
+            quarantine(stray, stray.getFileName().toString(), new UnreadableFileException("not_a_file", "this is "
+                    + what + ", and the inbox takes outreach files only: drop .csv, .json, .jsonl or .ndjson files",
+                    null, null));
         }
     }
 
@@ -141,6 +149,10 @@ public class InboxFiles {
      * @return how many records the file holds
      */
     public long check(Path file) {
+        if (!FileNames.readable(file)) { // as the sweep will quarantine it (only a preview lists such a file)
+            throw new UnreadableFileException("unreadable_name", FileNames.why(FileNames.escaped(file),
+                    FileNames.nameEncoding()), null, null);
+        }
         if (Files.isSymbolicLink(file)) {
             throw new UnreadableFileException("not_a_file", "this is a symbolic link, and the inbox takes files only:"
                     + " copy or move the file itself into the inbox", null, null);
@@ -206,12 +218,13 @@ public class InboxFiles {
         for (Throwable t = caught; t != null && why == null; t = t.getCause()) {
             why = t instanceof UnreadableFileException unreadable ? unreadable : null;
         }
-        quarantine(file(exchange), why);
-        ledger.releaseFile(file(exchange).getFileName().toString());
+        Path file = file(exchange);
+        quarantine(file, file.getFileName().toString(), why);
+        ledger.releaseFile(file.getFileName().toString());
     }
 
-    private void quarantine(Path file, UnreadableFileException why) throws IOException {
-        String name = file.getFileName().toString();
+    /** Moves the file to {@code quarantine/<name>} (or a free name beside it) with its {@code .error.json}. */
+    private void quarantine(Path file, String name, UnreadableFileException why) throws IOException {
         Path quarantined = OutcomeFolders.freeName(folders.quarantine(), name);
         try {
             Files.move(file, quarantined, StandardCopyOption.ATOMIC_MOVE);
