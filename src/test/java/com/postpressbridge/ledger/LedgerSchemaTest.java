@@ -1,0 +1,38 @@
+package com.postpressbridge.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ledger's schema on H2 as the app builds it (Flyway, then the connection that migrated closed): records can be
+ * inserted from other connections, and a state outside the known ones is refused.
+ */
+class LedgerSchemaTest {
+
+    private static final String INSERT = "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at,"
+            + " updated_at, in_doubt, content_hash) VALUES ('%s', '%s', 0, 1, 1, FALSE, '')";
+
+    @Test
+    void recordsGoInAfterTheMigratingConnectionIsClosed() throws SQLException {
+        String url = "jdbc:h2:mem:schema-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        try (Connection open = DriverManager.getConnection(url, "outreach", "")) { // keeps the database in memory
+            Flyway.configure().dataSource(url, "outreach", "").locations("classpath:db/migration").load().migrate();
+            try (Connection app = DriverManager.getConnection(url, "outreach", ""); Statement sql = app.createStatement()) {
+                // failed before V5 with "Check constraint invalid ... The database has been closed"
+                assertEquals(1, sql.executeUpdate(String.format(INSERT, "k-1", "SENDING")));
+                assertThrows(SQLException.class, () -> sql.executeUpdate(String.format(INSERT, "k-2", "LOST")));
+            }
+            try (Statement sql = open.createStatement()) {
+                sql.execute("SHUTDOWN");
+            }
+        }
+    }
+}
