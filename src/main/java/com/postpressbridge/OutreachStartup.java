@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 
+import com.postpressbridge.callback.CallbackEvents;
 import com.postpressbridge.config.LedgerUrl;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
@@ -44,10 +45,12 @@ public class OutreachStartup {
     private final SendGate gate;
     private final Instance instance;
     private final Preview preview;
+    private final CallbackEvents callbacks;
 
     public OutreachStartup(PostpressConfig postpress, OutreachConfig outreach, OutcomeFolders folders,
             LedgerRebuild rebuild, LedgerRecovery recovery, WaitingRecords waitingRecords, SendGate gate,
-            Instance instance, Preview preview) {
+            Instance instance, Preview preview, CallbackEvents callbacks) {
+        this.callbacks = callbacks;
         this.instance = instance;
         this.preview = preview;
         this.postpress = postpress;
@@ -88,6 +91,9 @@ public class OutreachStartup {
         camel.getRouteController().startRoute("inbox-sweep");
         if (!outreach.runOnce()) {
             camel.getRouteController().startRoute("retry");
+        }
+        if (callbacks.enabled()) {
+            camel.getRouteController().startRoute("callback-delivery");
         }
         LOG.infof("watching %s (postpress at %s, %d requests at a time; ledger: %s; instance %s)", folders.inbox(),
                 postpress.baseUrl(), outreach.concurrency(), LedgerUrl.describe(outreach.ledger().url()), instance.id());

@@ -12,14 +12,15 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Quarkus;
 
+import com.postpressbridge.callback.CallbackDelivery;
 import com.postpressbridge.inbox.InboxFiles;
 import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.outcome.WaitingRecords;
 
 /**
  * {@code outreach.run-once}: once the inbox is drained, send what waits (webhook records accepted before, retries
- * already due; records rescheduled meanwhile wait for the next run), then exit: 0, or 2 when a file could not be
- * read.
+ * already due; records rescheduled meanwhile wait for the next run), give the callback events of the run their first
+ * attempt, then exit: 0, or 2 when a file could not be read.
  */
 @ApplicationScoped
 @Named("runOnce")
@@ -31,9 +32,11 @@ public class RunOnce {
     private final CamelContext camel;
     private final InboxFiles inbox;
     private final DiskFault disk;
+    private final CallbackDelivery callbacks;
     private volatile boolean started;
 
-    public RunOnce(CamelContext camel, InboxFiles inbox, DiskFault disk) {
+    public RunOnce(CamelContext camel, InboxFiles inbox, DiskFault disk, CallbackDelivery callbacks) {
+        this.callbacks = callbacks;
         this.camel = camel;
         this.inbox = inbox;
         this.disk = disk;
@@ -74,6 +77,7 @@ public class RunOnce {
                     sent += taken;
                 }
             }
+            callbacks.awaitFirstAttempts();
             code = inbox.unreadableFiles() > 0 ? UNREADABLE_FILES : 0;
             LOG.infof("run-once done: inbox drained, %d waiting records sent, %d unreadable files; exiting with %d",
                     sent, inbox.unreadableFiles(), code);

@@ -25,7 +25,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.postpressbridge.webhook.WebhookSignatures;
 
 /**
  * The packaged app killed with SIGKILL in the middle of a file, then started again: no record is sent twice, and
@@ -116,8 +115,7 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
         }
         String body = records.append("]").toString();
         long t = java.time.Instant.now().getEpochSecond();
-        String signature = "t=" + t + ",v1=" + java.util.HexFormat.of().formatHex(WebhookSignatures.hmacSha256("it-secret",
-                (t + "." + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String signature = WebhookIntakeTest.signature("it-secret", t, body);
         try (PackagedApp first = PackagedApp.start(dir, env, "webhook-first")) {
             java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
             java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(

@@ -48,6 +48,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
 import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.callback.OutreachSignature;
 import com.postpressbridge.webhook.WebhookSignatures;
 
 /** POST /webhooks/...: signatures, limits, shapes, idempotent deliveries and mapped CRM payloads, end to end. */
@@ -80,7 +81,7 @@ class WebhookIntakeTest {
 
     static String signature(String secret, long t, String body) {
         return "t=" + t + ",v1=" + HexFormat.of().formatHex(
-                WebhookSignatures.hmacSha256(secret, (t + "." + body).getBytes(StandardCharsets.UTF_8)));
+                OutreachSignature.hmacSha256(secret, (t + "." + body).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static Response signed(String body, String signature) {
@@ -144,7 +145,7 @@ class WebhookIntakeTest {
     @Test
     void theGitHubVectorOfTheHmacHelper() {
         assertEquals("757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17", HexFormat.of().formatHex(
-                WebhookSignatures.hmacSha256("It's a Secret to Everybody", "Hello, World!".getBytes(StandardCharsets.UTF_8))));
+                OutreachSignature.hmacSha256("It's a Secret to Everybody", "Hello, World!".getBytes(StandardCharsets.UTF_8))));
     }
 
     @Test
@@ -298,7 +299,7 @@ class WebhookIntakeTest {
     void aHubSpotBatchMappedEndToEnd() throws Exception {
         String body = Files.readString(Path.of("samples/webhooks/hubspot-contacts.json"));
         String timestamp = String.valueOf(Instant.now().toEpochMilli());
-        String signature = Base64.getEncoder().encodeToString(WebhookSignatures.hmacSha256(WebhookProfile.HUBSPOT_SECRET,
+        String signature = Base64.getEncoder().encodeToString(OutreachSignature.hmacSha256(WebhookProfile.HUBSPOT_SECRET,
                 ("POST" + WebhookProfile.HUBSPOT_URL + body + timestamp).getBytes(StandardCharsets.UTF_8)));
         given().contentType("application/json").header("X-HubSpot-Signature-v3", signature)
                 .header("X-HubSpot-Request-Timestamp", timestamp).body(body).post("/webhooks/hubspot").then()
@@ -327,7 +328,7 @@ class WebhookIntakeTest {
                 + " \"company\": \"C\", \"linkedin_member_id\": {\"id\": 2}}}]";
         String at = String.valueOf(Instant.now().toEpochMilli());
         given().contentType("application/json").header("X-HubSpot-Request-Timestamp", at)
-                .header("X-HubSpot-Signature-v3", Base64.getEncoder().encodeToString(WebhookSignatures.hmacSha256(
+                .header("X-HubSpot-Signature-v3", Base64.getEncoder().encodeToString(OutreachSignature.hmacSha256(
                         WebhookProfile.HUBSPOT_SECRET, ("POST" + WebhookProfile.HUBSPOT_URL + unmappable + at)
                                 .getBytes(StandardCharsets.UTF_8))))
                 .body(unmappable).post("/webhooks/hubspot").then().statusCode(202).body("rejected.size()", equalTo(2))

@@ -53,6 +53,8 @@ public interface OutreachConfig {
 
     Status status();
 
+    Callback callback();
+
     interface Inbox {
         Duration pollInterval();
 
@@ -150,8 +152,38 @@ public interface OutreachConfig {
         boolean local();
     }
 
+    /** Outcome events POSTed to the CRM: off while no URL is set. */
+    interface Callback {
+        /** Where the events go, unless the record's mapped source has a callback-url of its own. */
+        Optional<String> url();
+
+        /** HMAC secret of the X-Outreach-Signature each event carries; required with a URL. Never logged. */
+        Optional<String> secret();
+
+        /** Which of sent, already_performed, quarantined, in_doubt, retry_exhausted, held are sent. */
+        List<String> events();
+
+        /** Whether an event carries the record's message text (it does not by default). */
+        boolean includeText();
+
+        /** How often the stored events are looked at; an event that could not be delivered waits longer. */
+        Duration pollInterval();
+
+        /** Requests in flight at once (events of one record never overlap). */
+        int concurrency();
+
+        /** How long a receiver may take to answer; also the connect timeout. */
+        Duration timeout();
+
+        /** Cap of the back-off between attempts, and of a Retry-After. */
+        Duration maxDelay();
+    }
+
     /** A mapped webhook source. */
     interface Source {
+        /** Where the outcome events of this source's records go, instead of outreach.callback.url. */
+        Optional<String> callbackUrl();
+
         /** hmac (default), bearer, basic or hubspot-v3. */
         Optional<String> auth();
 

@@ -310,16 +310,17 @@ public class Ledger {
      */
     public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
             String messageId, String unwrittenOutcome) {
-        return finish(key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId, null, unwrittenOutcome);
+        return finish(key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId, null, unwrittenOutcome, null);
     }
 
     /**
      * As {@link #finish(String, State, int, Long, boolean, String, String, String)}, for a record that waits to go
      * again ({@code RETRY}): {@code waitingItem} is what it is sent from when its time comes. The retry file is written
-     * for people; the ledger never reads it back.
+     * for people; the ledger never reads it back. {@code event}, when not null, is the callback event the change
+     * causes: stored in the same transaction.
      */
     public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
-            String messageId, String waitingItem, String unwrittenOutcome) {
+            String messageId, String waitingItem, String unwrittenOutcome, CallbackOutbox.Event event) {
         long version = versions.incrementAndGet();
         boolean kept = transaction("finish " + key, db -> {
             if (update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
@@ -341,6 +342,7 @@ public class Ledger {
                 update(db, "INSERT INTO outreach_work (record_key, version, item, unwritten_outcome) VALUES (?, ?, ?, ?)",
                         key, version, waitingItem, unwrittenOutcome);
             }
+            CallbackOutbox.store(db, event);
             return true;
         });
         if (!kept) {
@@ -363,11 +365,15 @@ public class Ledger {
         }
     }
 
-    /** Takes an outcome found in its folder after a crash as the key's state; the key's work is done. */
+    /**
+     * Takes an outcome found in its folder after a crash as the key's state; the key's work is done. Its callback
+     * event (if any) was lost with the commit: {@code event} stores it again.
+     */
     public void adopt(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
-            String messageId) {
+            String messageId, CallbackOutbox.Event event) {
         transaction("adopt the outcome of " + key, db -> {
             outcome(db, key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId);
+            CallbackOutbox.store(db, event);
             return update(db, "DELETE FROM outreach_work WHERE record_key = ?", key);
         });
     }
@@ -955,7 +961,7 @@ public class Ledger {
     }
 
     /** The same, inside a transaction already open. */
-    private static <T> List<T> rows(Connection db, String sql, int limit, Row<T> made, Object... values)
+    static <T> List<T> rows(Connection db, String sql, int limit, Row<T> made, Object... values)
             throws SQLException {
         List<T> rows = new ArrayList<>();
         try (PreparedStatement select = db.prepareStatement(sql)) {
@@ -972,7 +978,7 @@ public class Ledger {
         return rows;
     }
 
-    private interface Row<T> {
+    interface Row<T> {
         T of(ResultSet row) throws SQLException;
     }
 
@@ -990,11 +996,11 @@ public class Ledger {
         });
     }
 
-    private interface Work<T> {
+    interface Work<T> {
         T in(Connection db) throws SQLException;
     }
 
-    private <T> T transaction(String what, Work<T> work) {
+    <T> T transaction(String what, Work<T> work) {
         return transaction(what, false, work);
     }
 
@@ -1123,7 +1129,7 @@ public class Ledger {
         return embedded;
     }
 
-    private static int update(Connection db, String sql, Object... values) throws SQLException {
+    static int update(Connection db, String sql, Object... values) throws SQLException {
         try (PreparedStatement update = db.prepareStatement(sql)) {
             for (int i = 0; i < values.length; i++) {
                 update.setObject(i + 1, values[i]);

@@ -1,5 +1,6 @@
 package com.postpressbridge.outcome;
 
+import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.ledger.Ledger.State;
 
@@ -19,12 +20,16 @@ final class DecidedOutcome {
     /** What a record that waits to go again ({@code RETRY}) is sent from when its time comes. */
     private final String waitingItem;
     private final OutcomeFile file;
+    /** The callback event the outcome causes (null: none), stored with it. */
+    private final CallbackOutbox.Event event;
     /** The ledger's version of the outcome, once the ledger has it. */
     private Long version;
     private boolean tried;
+    private boolean eventStored;
 
     DecidedOutcome(boolean claimed, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
-            String messageId, String waitingItem, OutcomeFile file) {
+            String messageId, String waitingItem, OutcomeFile file, CallbackOutbox.Event event) {
+        this.event = event;
         this.claimed = claimed;
         this.state = state;
         this.attempts = attempts;
@@ -63,11 +68,15 @@ final class DecidedOutcome {
 
     /**
      * The ledger first (with the document), then the folder, then the ledger forgets the document. A record the ledger
-     * never claimed only gets its file. When the ledger fails, the file is written all the same: it is what start-up
-     * takes as the record's outcome if the process ends before the ledger has it.
+     * never claimed only gets its file (and its callback event). When the ledger fails, the file is written all the
+     * same: it is what start-up takes as the record's outcome if the process ends before the ledger has it.
      */
-    void write(Ledger ledger, OutcomeFolders folders) {
+    void write(Ledger ledger, CallbackOutbox outbox, OutcomeFolders folders) {
         if (!claimed) {
+            if (event != null && !eventStored) {
+                outbox.store(event);
+                eventStored = true;
+            }
             folders.writeUnclaimed(file);
             return;
         }
@@ -77,7 +86,7 @@ final class DecidedOutcome {
         if (version == null) {
             try {
                 version = ledger.finish(file.key(), state, attempts, nextAttemptAt, inDoubt, chatId, messageId,
-                        waitingItem, file.toJson().toString());
+                        waitingItem, file.toJson().toString(), event);
             } catch (RuntimeException e) {
                 try {
                     folders.write(file, again);

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.record.OutreachItem;
@@ -26,10 +27,12 @@ public class HeldOutcomes {
     private final Ledger ledger;
     private final OutcomeFolders folders;
     private final DiskFault disk;
+    private final CallbackOutbox outbox;
     private final Queue<DecidedOutcome> held = new ConcurrentLinkedQueue<>();
 
-    public HeldOutcomes(Ledger ledger, OutcomeFolders folders, DiskFault disk) {
+    public HeldOutcomes(Ledger ledger, OutcomeFolders folders, DiskFault disk, CallbackOutbox outbox) {
         this.ledger = ledger;
+        this.outbox = outbox;
         this.folders = folders;
         this.disk = disk;
     }
@@ -37,7 +40,7 @@ public class HeldOutcomes {
     /** Writes an outcome now, or holds it (and stops sending) when the disk refuses it. */
     void keep(OutreachItem item, DecidedOutcome outcome) {
         try {
-            outcome.write(ledger, folders);
+            outcome.write(ledger, outbox, folders);
         } catch (RuntimeException e) {
             held.add(outcome);
             String why = outcome.pendingAt() + " cannot be written: " + rootMessage(e);
@@ -60,7 +63,7 @@ public class HeldOutcomes {
     int writeAll() {
         int written = 0;
         for (DecidedOutcome next = held.peek(); next != null; next = held.peek()) {
-            next.write(ledger, folders);
+            next.write(ledger, outbox, folders);
             held.remove(next);
             written++;
         }

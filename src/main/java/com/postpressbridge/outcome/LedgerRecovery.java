@@ -13,10 +13,13 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
 
+import com.postpressbridge.callback.CallbackEvents;
+import com.postpressbridge.callback.CallbackEvents.Type;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Instance;
 import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
 import com.postpressbridge.record.Stopping;
 
@@ -41,17 +44,35 @@ public class LedgerRecovery {
     private final Instance instance;
     private final DiskFault disk;
     private final Stopping stopping;
+    private final CallbackEvents events;
     private volatile boolean started;
 
+    /** The outcome in its folder is the key's state; the callback event lost with its commit is stored again. */
     private void adopt(OutreachItem item, OutcomeFile found) {
         JsonNode document = found.document();
+        int attempts = document.path("attempts").asInt();
+        OutreachError error = OutreachError.fromJson(document.get("error"));
         switch (found.folder()) {
-            case success -> ledger.adopt(item.key(), Ledger.State.SENT, item.attempts() + 1, null, false,
-                    text(document, "chat_id"), text(document, "message_id"));
-            case retry -> ledger.adopt(item.key(), Ledger.State.RETRY, document.path("attempts").asInt(),
-                    Instant.parse(document.path("next_attempt_at").asText()).toEpochMilli(), false, null, null);
-            case quarantine -> ledger.adopt(item.key(), Ledger.State.QUARANTINED, document.path("attempts").asInt(),
-                    null, "local/in_doubt".equals(document.at("/error/type").asText()), null, null);
+            case success -> {
+                String chatId = text(document, "chat_id");
+                String messageId = text(document, "message_id");
+                ledger.adopt(item.key(), Ledger.State.SENT, item.attempts() + 1, null, false, chatId, messageId,
+                        events.event(document.path("already_performed").asBoolean() ? Type.already_performed
+                                : Type.sent, item, item.attempts() + 1, chatId, messageId, null,
+                                Outcomes.occurredAt(found, "sent_at")));
+            }
+            case retry -> ledger.adopt(item.key(), Ledger.State.RETRY, attempts,
+                    Instant.parse(document.path("next_attempt_at").asText()).toEpochMilli(), false, null, null,
+                    document.path("held").asBoolean() ? events.event(Type.held, item, attempts, null, null, error,
+                            Outcomes.occurredAt(found, "decided_at")) : null);
+            case quarantine -> {
+                boolean inDoubt = error != null && "local/in_doubt".equals(error.type());
+                Type type = inDoubt ? Type.in_doubt : document.path("exhausted").asBoolean() ? Type.retry_exhausted
+                        : Type.quarantined;
+                ledger.adopt(item.key(), Ledger.State.QUARANTINED, attempts, null, inDoubt, null, null,
+                        events.event(type, item, attempts, null, null, error, Outcomes.occurredAt(found,
+                                "quarantined_at")));
+            }
         }
     }
 
@@ -61,7 +82,8 @@ public class LedgerRecovery {
     }
 
     public LedgerRecovery(Ledger ledger, OutcomeFolders folders, Outcomes outcomes, OutreachConfig config,
-            ObjectMapper json, Instance instance, DiskFault disk, Stopping stopping) {
+            ObjectMapper json, Instance instance, DiskFault disk, Stopping stopping, CallbackEvents events) {
+        this.events = events;
         this.stopping = stopping;
         this.instance = instance;
         this.disk = disk;

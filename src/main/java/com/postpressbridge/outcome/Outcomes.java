@@ -19,7 +19,10 @@ import com.postpressbridge.record.FileRun.Outcome;
 import com.postpressbridge.ledger.Ledger.State;
 import com.postpressbridge.outcome.OutcomeFile.Folder;
 
+import com.postpressbridge.callback.CallbackEvents;
+import com.postpressbridge.callback.CallbackEvents.Type;
 import com.postpressbridge.config.OutreachConfig;
+import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.postpress.BlipRedelivery;
 import com.postpressbridge.postpress.Decision;
@@ -51,15 +54,18 @@ public class Outcomes {
     private final OutcomePolicy policy;
     private final HeldOutcomes held;
     private final ObjectMapper json;
+    private final CallbackEvents events;
 
     @Inject
     public Outcomes(Ledger ledger, OutcomeFolders folders, ErrorClassifier classifier, SendGate gate,
-            OutreachConfig config, HeldOutcomes held, ObjectMapper json) {
-        this(ledger, folders, classifier, gate, new OutcomePolicy(OutcomePolicy.Settings.of(config)), held, json);
+            OutreachConfig config, HeldOutcomes held, ObjectMapper json, CallbackEvents events) {
+        this(ledger, folders, classifier, gate, new OutcomePolicy(OutcomePolicy.Settings.of(config)), held, json,
+                events);
     }
 
     Outcomes(Ledger ledger, OutcomeFolders folders, ErrorClassifier classifier, SendGate gate, OutcomePolicy policy,
-            HeldOutcomes held, ObjectMapper json) {
+            HeldOutcomes held, ObjectMapper json, CallbackEvents events) {
+        this.events = events;
         this.ledger = ledger;
         this.folders = folders;
         this.classifier = classifier;
@@ -172,7 +178,9 @@ public class Outcomes {
             boolean already) {
         OutcomeFile line = new OutcomeFile(Folder.success, item.source().successFileName(), item.key(),
                 OutcomeDocuments.success(item, chatId, messageId, already), OutcomeFolders.quarantineName(item));
-        held.keep(item, new DecidedOutcome(claimed, State.SENT, attempts, null, false, chatId, messageId, null, line));
+        held.keep(item, new DecidedOutcome(claimed, State.SENT, attempts, null, false, chatId, messageId, null, line,
+                events.event(already ? Type.already_performed : Type.sent, item, attempts, chatId, messageId, null,
+                        occurredAt(line, "sent_at"))));
         count(item, already ? Outcome.already_performed : Outcome.sent);
     }
 
@@ -220,7 +228,9 @@ public class Outcomes {
         OutreachMetrics.quarantined(error.type());
         OutcomeFile file = new OutcomeFile(Folder.quarantine, name, item.key(),
                 OutcomeDocuments.quarantine(item, attempts, error, exhausted), name);
-        record(claimed, item, State.QUARANTINED, attempts, null, inDoubt, file);
+        Type type = inDoubt ? Type.in_doubt : exhausted ? Type.retry_exhausted : Type.quarantined;
+        record(claimed, item, State.QUARANTINED, attempts, null, inDoubt, file, events.event(type, item, attempts, null,
+                null, error, occurredAt(file, "quarantined_at")));
         count(item, Outcome.quarantined);
         LOG.debugf("record %s quarantined: %s", item, error);
     }
@@ -229,17 +239,25 @@ public class Outcomes {
             boolean held) {
         OutcomeFile file = new OutcomeFile(Folder.retry, folders.retryFile(item.key()).getFileName().toString(),
                 item.key(), OutcomeDocuments.retry(item, attempts, next, error, held), OutcomeFolders.quarantineName(item));
-        record(claimed, item, State.RETRY, attempts, next.toEpochMilli(), false, file);
+        // "held" once, when the record starts waiting: not again each time a pass finds its account still paused
+        boolean startsWaiting = item.waitingIn() != State.RETRY;
+        record(claimed, item, State.RETRY, attempts, next.toEpochMilli(), false, file, held && startsWaiting
+                ? events.event(Type.held, item, attempts, null, null, error, occurredAt(file, "decided_at")) : null);
         count(item, Outcome.retry);
     }
 
-    /** The ledger first (with the document), then the folder; held when the disk refuses either. */
+    /** The ledger first (with the document and the event), then the folder; held when the disk refuses either. */
     private void record(boolean claimed, OutreachItem item, State state, int attempts, Long nextAttemptAt,
-            boolean inDoubt, OutcomeFile file) {
+            boolean inDoubt, OutcomeFile file, CallbackOutbox.Event event) {
         // A record that waits to go again is sent from the ledger's copy of its retry document when its time comes.
         String waitingItem = state == State.RETRY ? file.document().toString() : null;
         held.keep(item, new DecidedOutcome(claimed, state, attempts, nextAttemptAt, inDoubt, null, null, waitingItem,
-                file));
+                file, event));
+    }
+
+    /** When the outcome happened, as its document says: the time its callback event carries, and is known by. */
+    static Instant occurredAt(OutcomeFile file, String field) {
+        return Instant.parse(file.document().path(field).asText());
     }
 
     private static boolean claimed(Exchange exchange) {

@@ -9,6 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 
+import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.postpress.SendFailure;
 import com.postpressbridge.postpress.SendGate;
@@ -34,7 +35,8 @@ import io.quarkus.runtime.StartupEvent;
  * <li>gauges {@code outreach_retry_backlog}, {@code outreach_retry_next_due_seconds} (seconds until the next retry is
  * due, 0 when one is due, -1 when none waits), {@code outreach_queued}, {@code outreach_in_quarantine},
  * {@code outreach_held_scopes} (paused accounts, and {@code *} while all sending is stopped),
- * {@code outreach_requests_in_flight}, {@code outreach_files_in_progress}.</li>
+ * {@code outreach_requests_in_flight}, {@code outreach_files_in_progress}, {@code outreach_callbacks_undelivered},
+ * {@code outreach_callbacks_oldest_undelivered_seconds} (0 when none waits), {@code outreach_callbacks_refused}.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -90,7 +92,15 @@ public class OutreachMetrics {
     }
 
     void register(@Observes StartupEvent start, MeterRegistry registry, Ledger ledger, SendGate gate,
-            CamelContext camel) {
+            CamelContext camel, CallbackOutbox outbox) {
+        Gauge.builder("outreach.callbacks.undelivered", outbox, o -> o.backlog().undelivered())
+                .description("outcome events not yet taken by the CRM").register(registry);
+        Gauge.builder("outreach.callbacks.oldest.undelivered.seconds", outbox, o -> {
+            Long oldest = o.backlog().oldestCreatedAt();
+            return oldest == null ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000.0);
+        }).description("age of the oldest outcome event not yet taken by the CRM").register(registry);
+        Gauge.builder("outreach.callbacks.refused", outbox, o -> o.backlog().refused())
+                .description("outcome events the CRM refused for good (kept in the ledger)").register(registry);
         Gauge.builder("outreach.retry.backlog", ledger, l -> l.count(Ledger.State.RETRY))
                 .description("records waiting in retry").register(registry);
         Gauge.builder("outreach.retry.next.due.seconds", ledger, l -> {

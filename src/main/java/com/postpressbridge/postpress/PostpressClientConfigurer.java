@@ -1,5 +1,6 @@
 package com.postpressbridge.postpress;
 
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,18 +32,25 @@ public class PostpressClientConfigurer implements HttpClientConfigurer {
     }
 
     @Override
-    @SuppressWarnings("deprecation") // the connect timeout of a request: Camel builds the connection manager
     public void configureHttpClient(HttpClientBuilder client) {
-        Timeout timeout = Timeout.of(config.timeout());
         String key = config.apiKey().filter(k -> !k.isBlank()).orElse(SANDBOX_KEY);
-        client.disableAutomaticRetries()
+        plain(client, config.timeout()).setDefaultHeaders(List.of(new BasicHeader("X-API-KEY", key)));
+    }
+
+    /**
+     * A client that does only what it is asked: no retries of its own, no redirects followed, no cookies, and the
+     * timeout for connecting, for the answer and for a pooled connection.
+     */
+    @SuppressWarnings("deprecation") // the connect timeout of a request: Camel builds the connection manager
+    public static HttpClientBuilder plain(HttpClientBuilder client, Duration timeout) {
+        Timeout each = Timeout.of(timeout);
+        return client.disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()
-                .setDefaultHeaders(List.of(new BasicHeader("X-API-KEY", key)))
                 .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectTimeout(timeout)
-                        .setResponseTimeout(timeout)
-                        .setConnectionRequestTimeout(timeout)
+                        .setConnectTimeout(each)
+                        .setResponseTimeout(each)
+                        .setConnectionRequestTimeout(each)
                         .build());
     }
 }

@@ -33,6 +33,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import com.postpressbridge.inbox.InboxFiles;
+import com.postpressbridge.callback.CallbackEvents;
+import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.outcome.OutcomeFolders;
 import com.postpressbridge.postpress.SendGate;
@@ -62,9 +64,14 @@ public class StatusReport {
     private final OutcomeFolders folders;
     private final Instance<HealthCheck> readiness;
     private final ObjectMapper json;
+    private final CallbackEvents callbacks;
+    private final CallbackOutbox outbox;
 
     public StatusReport(Ledger ledger, InboxFiles inbox, SendGate gate, OutcomeFolders folders,
-            @Readiness Instance<HealthCheck> readiness, ObjectMapper json) {
+            @Readiness Instance<HealthCheck> readiness, ObjectMapper json, CallbackEvents callbacks,
+            CallbackOutbox outbox) {
+        this.callbacks = callbacks;
+        this.outbox = outbox;
         this.ledger = ledger;
         this.inbox = inbox;
         this.gate = gate;
@@ -103,7 +110,18 @@ public class StatusReport {
         });
         part(report, "held", this::held);
         part(report, "quarantine", this::quarantine);
+        part(report, "callbacks", this::callbacks);
         return report;
+    }
+
+    /** The outcome events not yet taken by the CRM: how many, how old the oldest, how many it refused for good. */
+    private void callbacks(ObjectNode part) {
+        part.put("enabled", callbacks.enabled());
+        CallbackOutbox.Backlog backlog = outbox.backlog();
+        part.put("undelivered", backlog.undelivered());
+        part.put("oldest_undelivered_at", backlog.oldestCreatedAt() == null ? null
+                : Instant.ofEpochMilli(backlog.oldestCreatedAt()).toString());
+        part.put("refused", backlog.refused());
     }
 
     /** Fills one part of the report; a failure (the ledger is down, a folder unreadable) is shown in its place. */

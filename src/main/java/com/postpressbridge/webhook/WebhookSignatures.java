@@ -1,18 +1,15 @@
 package com.postpressbridge.webhook;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import com.postpressbridge.callback.OutreachSignature;
 
 /**
  * The ways a webhook sender proves who it is. Every comparison takes the same time whatever the bytes, and a
@@ -50,10 +47,9 @@ public final class WebhookSignatures {
                 || !fresh(Instant.ofEpochSecond(Long.parseLong(timestamp)), tolerance, now)) {
             return false;
         }
-        byte[] signed = concat((timestamp + ".").getBytes(StandardCharsets.US_ASCII), body);
         boolean match = false;
         for (String secret : secrets) {
-            byte[] expected = HexFormat.of().formatHex(hmacSha256(secret, signed)).getBytes(StandardCharsets.US_ASCII);
+            byte[] expected = OutreachSignature.v1(secret, timestamp, body).getBytes(StandardCharsets.US_ASCII);
             for (String signature : signatures) {
                 match |= MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII));
             }
@@ -97,23 +93,12 @@ public final class WebhookSignatures {
         }
         byte[] signed = concat(concat((method + uri).getBytes(StandardCharsets.UTF_8), body),
                 timestampMillis.getBytes(StandardCharsets.US_ASCII));
-        byte[] expected = Base64.getEncoder().encode(hmacSha256(secret, signed));
+        byte[] expected = Base64.getEncoder().encode(OutreachSignature.hmacSha256(secret, signed));
         return MessageDigest.isEqual(expected, signature.trim().getBytes(StandardCharsets.US_ASCII));
     }
 
     private static boolean fresh(Instant at, Duration tolerance, Instant now) {
         return !at.isBefore(now.minus(tolerance)) && !at.isAfter(now.plus(tolerance));
-    }
-
-    /** HMAC-SHA256 of the bytes with the secret: the helper every scheme above uses. */
-    public static byte[] hmacSha256(String secret, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
     }
 
     private static byte[] sha256(String text) {

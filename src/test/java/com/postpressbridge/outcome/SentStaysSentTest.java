@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.postpressbridge.callback.CallbackEvents;
+import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.postpress.ErrorClassifier;
@@ -63,7 +65,7 @@ class SentStaysSentTest {
 
         @Override
         public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
-                String messageId, String waitingItem, String unwrittenOutcome) {
+                String messageId, String waitingItem, String unwrittenOutcome, CallbackOutbox.Event event) {
             if (down != null) {
                 throw down;
             }
@@ -93,9 +95,9 @@ class SentStaysSentTest {
         ledger = new RecordingLedger(disk);
         folders = new OutcomeFolders(root, JSON);
         folders.create();
-        held = new HeldOutcomes(ledger, folders, disk);
+        held = new HeldOutcomes(ledger, folders, disk, new CallbackOutbox(ledger));
         outcomes = new Outcomes(ledger, folders, new ErrorClassifier(JSON), new SendGate(ledger, JSON),
-                new OutcomePolicy(OutcomePolicyTest.DEFAULTS), held, JSON);
+                new OutcomePolicy(OutcomePolicyTest.DEFAULTS), held, JSON, CallbackEvents.off());
         item = OutreachItem.of(RecordSource.fileLine("sent.csv", 2),
                 JSON.readTree("{\"account_id\": \"acc\", \"attendees_ids\": [\"att\"], \"text\": \"Hi\"}"), null);
         item.key("sent-key");
