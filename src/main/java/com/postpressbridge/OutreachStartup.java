@@ -19,6 +19,7 @@ import com.postpressbridge.config.LedgerUrl;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
 import com.postpressbridge.inbox.FileNames;
+import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.Instance;
 import com.postpressbridge.outcome.LedgerRebuild;
 import com.postpressbridge.outcome.LedgerRecovery;
@@ -46,11 +47,13 @@ public class OutreachStartup {
     private final Instance instance;
     private final Preview preview;
     private final CallbackEvents callbacks;
+    private final CallbackOutbox outbox;
 
     public OutreachStartup(PostpressConfig postpress, OutreachConfig outreach, OutcomeFolders folders,
             LedgerRebuild rebuild, LedgerRecovery recovery, WaitingRecords waitingRecords, SendGate gate,
-            Instance instance, Preview preview, CallbackEvents callbacks) {
+            Instance instance, Preview preview, CallbackEvents callbacks, CallbackOutbox outbox) {
         this.callbacks = callbacks;
+        this.outbox = outbox;
         this.instance = instance;
         this.preview = preview;
         this.postpress = postpress;
@@ -93,6 +96,7 @@ public class OutreachStartup {
             camel.getRouteController().startRoute("retry");
         }
         if (callbacks.enabled()) {
+            outbox.releaseOwn(System.currentTimeMillis()); // what this process was delivering when it stopped
             camel.getRouteController().startRoute("callback-delivery");
         }
         LOG.infof("watching %s (postpress at %s, %d requests at a time; ledger: %s; instance %s)", folders.inbox(),

@@ -136,12 +136,13 @@ class CallbackFlowTest {
 
     @Test
     void aFailedDeliveryComesAgainWithTheSameIdAfterTheReceiversRetryAfter() throws Exception {
+        // Retry-After: 3 first (the back-off alone would be 1 to 1.5 s), then a 500, then taken.
         receiver.stubFor(post(CallbackReceiver.PATH).atPriority(1).withRequestBody(containing("cb-again"))
-                .inScenario("again").whenScenarioStateIs(STARTED).willReturn(aResponse().withStatus(500))
-                .willSetStateTo("busy"));
+                .inScenario("again").whenScenarioStateIs(STARTED).willReturn(aResponse().withStatus(429)
+                        .withHeader("Retry-After", "3")).willSetStateTo("busy"));
         receiver.stubFor(post(CallbackReceiver.PATH).atPriority(1).withRequestBody(containing("cb-again"))
-                .inScenario("again").whenScenarioStateIs("busy").willReturn(aResponse().withStatus(429)
-                        .withHeader("Retry-After", "2")).willSetStateTo("ready"));
+                .inScenario("again").whenScenarioStateIs("busy").willReturn(aResponse().withStatus(500))
+                .willSetStateTo("ready"));
         TestFolders.drop("again.csv", "account_id,attendees_ids,text\nacc_again,cb-again,Hi\n");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> attempts("cb-again").size() == 3);
@@ -153,31 +154,37 @@ class CallbackFlowTest {
             assertEquals(id, attempt.getHeader("X-Outreach-Event-Id"));
             assertSigned(attempt);
         }
-        long waited = attempts.get(2).getLoggedDate().getTime() - attempts.get(1).getLoggedDate().getTime();
-        assertTrue(waited >= 2000, "Retry-After: 2 was honoured: " + waited + " ms");
+        long waited = attempts.get(1).getLoggedDate().getTime() - attempts.get(0).getLoggedDate().getTime();
+        assertTrue(waited >= 3000, "Retry-After: 3 was honoured: " + waited + " ms");
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> attempts("cb-again").size()
                 == 3);
     }
 
     @Test
-    void aReceiverThatIsDownHoldsNoRecordBackAndGetsEveryEventWhenBack() throws Exception {
+    void aReceiverThatIsDownHoldsNoRecordBackAndGetsEveryEventWhenBackInOrder() throws Exception {
         receiver.stop();
-        TestFolders.drop("down.csv", "account_id,attendees_ids,text\nacc_down,cb-down-1,Hi\nacc_down,cb-down-2,Hi\n"
-                + "acc_down,cb-down-3,Hi\n");
-        await().atMost(Duration.ofSeconds(10)).until(() -> TestFolders.successLines("down.csv").size() == 3);
-        await().atMost(Duration.ofSeconds(5)).until(() -> outbox.backlog().undelivered() == 3);
+        postpress.stubFor(PostpressStub.forAttendee("cb-down-pause").inScenario("down").whenScenarioStateIs(STARTED)
+                .willReturn(PostpressStub.error(401, "errors/disconnected_account")).willSetStateTo("reconnected"));
+        TestFolders.drop("down-pause.csv", "account_id,attendees_ids,text\nacc_down,cb-down-pause,Hi\n");
+        TestFolders.awaitSummary("down-pause.csv");
+        // held while the account is paused, sent after: two events, stored while the receiver is down
+        TestFolders.drop("down.csv", "account_id,attendees_ids,text\nacc_down,cb-down-held,Hi\n"
+                + "acc_up,cb-down-1,Hi\nacc_up,cb-down-2,Hi\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestFolders.successLines("down.csv").size() == 3
+                && TestFolders.successLines("down-pause.csv").size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> outbox.backlog().undelivered() == 5);
         JsonNode status = TestFolders.JSON.readTree(given().get("/status").asString());
-        assertEquals(3, status.at("/callbacks/undelivered").asInt(), status.toString());
+        assertEquals(5, status.at("/callbacks/undelivered").asInt(), status.toString());
         assertNotNull(status.at("/callbacks/oldest_undelivered_at").textValue(), status.toString());
+        assertTrue(status.at("/callbacks/oldest_undelivered_seconds").asLong() >= 0, status.toString());
 
         receiver.start();
         CallbackReceiver.takeEverything(receiver);
         await().atMost(Duration.ofSeconds(15)).until(() -> outbox.backlog().undelivered() == 0);
-        for (String attendee : List.of("cb-down-1", "cb-down-2", "cb-down-3")) {
-            assertEquals(1, attempts(attendee).size(), attendee + " once, after the receiver came back");
-            assertEquals("record.sent", TestFolders.JSON.readTree(attempts(attendee).get(0).getBodyAsString())
-                    .path("type").asText());
+        for (String attendee : List.of("cb-down-1", "cb-down-2", "cb-down-pause")) {
+            assertEquals(List.of("record.sent"), types(attendee), attendee + " once, after the receiver came back");
         }
+        assertEquals(List.of("record.held", "record.sent"), types("cb-down-held"), "in the order they happened");
     }
 
     @Test
@@ -210,6 +217,14 @@ class CallbackFlowTest {
         }
         ordered.putAll(types);
         return ordered;
+    }
+
+    private List<String> types(String attendee) throws Exception {
+        List<String> types = new ArrayList<>();
+        for (LoggedRequest request : attempts(attendee)) {
+            types.add(TestFolders.JSON.readTree(request.getBodyAsString()).path("type").asText());
+        }
+        return types;
     }
 
     private List<LoggedRequest> attempts(String attendee) {

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,15 +38,20 @@ public class CallbackDelivery {
     private final CallbackPolicy policy;
     private final int batch;
     private final long lease;
-    private volatile boolean receiverDown;
+    /** The receivers (scheme, host and port) found not answering, each said once in the log until it answers. */
+    private final Set<String> receiversDown = ConcurrentHashMap.newKeySet();
 
     public CallbackDelivery(CallbackEvents events, CallbackOutbox outbox, OutreachConfig config) {
         this.events = events;
         this.outbox = outbox;
         this.policy = new CallbackPolicy(config.callback().maxDelay());
-        this.batch = config.callback().concurrency() * 10;
+        int concurrency = config.callback().concurrency();
+        if (concurrency < 1) {
+            throw new IllegalStateException("outreach.callback.concurrency must be 1 or more (it is " + concurrency + ")");
+        }
+        this.batch = concurrency * 10;
         // long enough for the whole batch to be tried, each attempt taking the whole timeout
-        this.lease = config.callback().timeout().multipliedBy(batch / config.callback().concurrency() + 2).toMillis();
+        this.lease = config.callback().timeout().multipliedBy(batch / concurrency + 2).toMillis();
     }
 
     /** First step: the events due now, one per record, taken by this process for the time of the batch. */
@@ -84,10 +91,9 @@ public class CallbackDelivery {
             event = exchange.getMessage().getBody(Pending.class);
         }
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String why = cause == null ? "no answer" : cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        if (!receiverDown) {
-            receiverDown = true;
+        // the exception's class only: its message may quote the URL, which may carry a token
+        String why = cause == null ? "no answer" : cause.getClass().getSimpleName();
+        if (receiversDown.add(where(event))) {
             LOG.warnf("callback receiver %s does not answer (%s): events wait in the ledger and are sent again with a"
                     + " back-off; sending chats goes on", where(event), why);
         }
@@ -99,20 +105,19 @@ public class CallbackDelivery {
         CallbackPolicy.Next next = policy.decide(status, retryAfter, attempts, Instant.now(),
                 ThreadLocalRandom.current().nextDouble());
         if (next instanceof CallbackPolicy.Delivered) {
-            outbox.delivered(event.seq());
+            outbox.delivered(event);
         } else if (next instanceof CallbackPolicy.Again again) {
-            outbox.again(event.seq(), attempts, again.at().toEpochMilli(), what);
+            outbox.again(event, attempts, again.at().toEpochMilli(), what);
             LOG.debugf("callback event %s: %s, again at %s", event.id(), what, again.at());
         } else {
-            outbox.refused(event.seq(), attempts, what);
+            outbox.refused(event, attempts, what);
             LOG.warnf("callback event %s (record %s) refused for good by %s: %s. It is kept in the ledger (counted on"
                     + " /status); check what the receiver expects", event.id(), event.key(), where(event), what);
         }
     }
 
     private void receiverUp(Pending event) {
-        if (receiverDown) {
-            receiverDown = false;
+        if (receiversDown.remove(where(event))) {
             LOG.infof("callback receiver %s answers again", where(event));
         }
     }

@@ -130,8 +130,38 @@ public class CallbackEvents {
         }
         String id = "evt_" + UUID.nameUUIDFromBytes((item.key() + "|" + type + "|" + occurredAt)
                 .getBytes(StandardCharsets.UTF_8));
-        return new CallbackOutbox.Event(id, item.key(), source, body(id, type, occurredAt, item, attempt, chatId,
-                messageId, error, includeText).toString());
+        String body = body(id, type, occurredAt, item, attempt, chatId, messageId, error, includeText).toString();
+        if (body.length() > MAX_BODY) {
+            body = shortBody(id, type, occurredAt, item, attempt, chatId, messageId, error).toString();
+        }
+        return new CallbackOutbox.Event(id, item.key(), source, body);
+    }
+
+    /** Larger events (a huge record, refused as too large) go out as {@link #shortBody}. */
+    static final int MAX_BODY = 64 * 1024;
+
+    /**
+     * An event without the record's fields and with the error's type and status only, each value cut to 255
+     * characters, and {@code "truncated": true}: what is sent when the whole event would be over {@link #MAX_BODY}.
+     */
+    static ObjectNode shortBody(String id, Type type, Instant occurredAt, OutreachItem item, int attempt,
+            String chatId, String messageId, OutreachError error) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("id", id);
+        json.put("type", "record." + type.name());
+        json.put("occurred_at", occurredAt.toString());
+        json.putObject("record").put("key", cut(item.key()));
+        json.put("chat_id", cut(chatId));
+        json.put("message_id", cut(messageId));
+        json.set("error", error == null ? JsonNodeFactory.instance.nullNode() : JsonNodeFactory.instance.objectNode()
+                .put("status", error.status()).put("type", cut(error.type())));
+        json.put("attempt", attempt);
+        json.put("truncated", true);
+        return json;
+    }
+
+    private static String cut(String value) {
+        return value == null || value.length() <= 255 ? value : value.substring(0, 255);
     }
 
     /** The JSON of an event, as the README documents it. No API key, no message text unless asked for. */

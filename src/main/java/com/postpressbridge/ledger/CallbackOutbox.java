@@ -1,10 +1,14 @@
 package com.postpressbridge.ledger;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,13 +25,19 @@ public class CallbackOutbox {
     public record Event(String id, String key, String source, String body) {
     }
 
-    /** A stored event, as handed out for a delivery attempt. */
-    public record Pending(long seq, String id, String key, String source, int attempts, String body) {
+    /**
+     * A stored event, as handed out for a delivery attempt; {@code leaseUntil} is this attempt's token: what it
+     * decides is kept only while no other process took the event since.
+     */
+    public record Pending(long seq, String id, String key, String source, int attempts, String body, long leaseUntil) {
     }
 
     /** Events not yet delivered (and not refused), when the oldest of them was stored, and events refused for good. */
     public record Backlog(long undelivered, Long oldestCreatedAt, long refused) {
     }
+
+    /** The longest key the table keeps as it is; a longer one is kept as its hash (it only orders a record's events). */
+    static final int KEY_LENGTH = 255;
 
     private final Ledger ledger;
 
@@ -46,13 +56,16 @@ public class CallbackOutbox {
         }
         long now = System.currentTimeMillis();
         Ledger.update(db, "INSERT INTO callback_event (event_id, record_key, source, created_at, next_attempt_at,"
-                + " attempts, refused, body) VALUES (?, ?, ?, ?, ?, 0, FALSE, ?)", event.id(), event.key(),
+                + " attempts, refused, body) VALUES (?, ?, ?, ?, ?, 0, FALSE, ?)", event.id(), orderKey(event.key()),
                 event.source(), now, now, event.body());
     }
 
-    /** An event with no state change of the ledger's (a record refused before the ledger saw it). */
+    /**
+     * An event with no state change of the ledger's (a record refused before the ledger saw it): stored durably, as
+     * nothing else would bring it back after a crash.
+     */
     public void store(Event event) {
-        ledger.transaction("store callback event " + event.id(), db -> {
+        ledger.transaction("store callback event " + event.id(), true, db -> {
             store(db, event);
             return null;
         });
@@ -60,8 +73,9 @@ public class CallbackOutbox {
 
     /**
      * Takes the due events, at most one per record (its oldest undelivered one), for {@code lease} milliseconds: no
-     * other process hands them out meanwhile. An attempt that ends before the lease ({@link #delivered}, {@link #again},
-     * {@link #refused}) says what comes next; one that never ends (the process died) is taken again after it.
+     * other process hands them out meanwhile. An attempt that ends within the lease ({@link #delivered},
+     * {@link #again}, {@link #refused}) says what comes next; one that never ends (the process died) is taken again
+     * after it, by any process.
      */
     public List<Pending> take(long now, long lease, int limit) {
         return ledger.transaction("take callback events", db -> {
@@ -70,44 +84,56 @@ public class CallbackOutbox {
                     + " p.record_key = e.record_key AND p.refused = FALSE AND p.seq < e.seq) ORDER BY e.seq", limit,
                     row -> new long[] { row.getLong(1), row.getLong(2) }, now);
             List<Pending> taken = new ArrayList<>();
+            long until = now + lease;
             for (long[] event : due) {
-                if (Ledger.update(db, "UPDATE callback_event SET next_attempt_at = ? WHERE seq = ? AND next_attempt_at"
-                        + " = ?", now + lease, event[0], event[1]) == 1) {
-                    taken.add(pending(db, event[0]));
+                if (Ledger.update(db, "UPDATE callback_event SET next_attempt_at = ?, leased_by = ? WHERE seq = ? AND"
+                        + " next_attempt_at = ?", until, ledger.instance(), event[0], event[1]) == 1) {
+                    taken.add(pending(db, event[0], until));
                 }
             }
             return taken;
         });
     }
 
-    private static Pending pending(Connection db, long seq) throws SQLException {
+    private static Pending pending(Connection db, long seq, long leaseUntil) throws SQLException {
         try (PreparedStatement select = db.prepareStatement("SELECT event_id, record_key, source, attempts, body FROM"
                 + " callback_event WHERE seq = ?")) {
             select.setLong(1, seq);
             try (ResultSet row = select.executeQuery()) {
                 row.next();
                 return new Pending(seq, row.getString(1), row.getString(2), row.getString(3), row.getInt(4),
-                        row.getString(5));
+                        row.getString(5), leaseUntil);
             }
         }
     }
 
-    /** The receiver took the event: it is done. */
-    public void delivered(long seq) {
+    /** The receiver took the event: it is done (whoever holds it now). */
+    public void delivered(Pending event) {
         ledger.transaction("mark callback event delivered", db -> Ledger.update(db,
-                "DELETE FROM callback_event WHERE seq = ?", seq));
+                "DELETE FROM callback_event WHERE seq = ?", event.seq()));
     }
 
-    /** The attempt failed for now: the event is due again at {@code at}. */
-    public void again(long seq, int attempts, long at, String error) {
+    /**
+     * The attempt failed for now: the event is due again at {@code at}. Not if another process took it meanwhile
+     * (this attempt outlived its lease): that one's attempt decides.
+     */
+    public void again(Pending event, int attempts, long at, String error) {
         ledger.transaction("reschedule callback event", db -> Ledger.update(db, "UPDATE callback_event SET attempts = ?,"
-                + " next_attempt_at = ?, last_error = ? WHERE seq = ?", attempts, at, shortened(error), seq));
+                + " next_attempt_at = ?, leased_by = NULL, last_error = ? WHERE seq = ? AND next_attempt_at = ?",
+                attempts, at, shortened(error), event.seq(), event.leaseUntil()));
     }
 
-    /** The receiver refused the event for good: it is kept (and counted), never sent again. */
-    public void refused(long seq, int attempts, String error) {
+    /** The receiver refused the event for good: it is kept (and counted), never sent again. As {@link #again}. */
+    public void refused(Pending event, int attempts, String error) {
         ledger.transaction("mark callback event refused", db -> Ledger.update(db, "UPDATE callback_event SET refused ="
-                + " TRUE, attempts = ?, last_error = ? WHERE seq = ?", attempts, shortened(error), seq));
+                + " TRUE, attempts = ?, leased_by = NULL, last_error = ? WHERE seq = ? AND next_attempt_at = ?",
+                attempts, shortened(error), event.seq(), event.leaseUntil()));
+    }
+
+    /** Start-up: the events this process (under its id) had taken before it stopped are due at once. */
+    public int releaseOwn(long now) {
+        return ledger.transaction("release callback events", db -> Ledger.update(db, "UPDATE callback_event SET"
+                + " next_attempt_at = ?, leased_by = NULL WHERE leased_by = ?", now, ledger.instance()));
     }
 
     /** Events stored and not yet tried once (taken ones included): what run-once waits for. */
@@ -136,6 +162,19 @@ public class CallbackOutbox {
                 }
             }
         });
+    }
+
+    /** The key as the table orders a record's events by: itself, or its hash when it is longer than the column. */
+    static String orderKey(String key) {
+        if (key.length() <= KEY_LENGTH) {
+            return key;
+        }
+        try {
+            return "sha256-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String shortened(String error) {

@@ -1008,7 +1008,7 @@ public class Ledger {
      * Runs the work in one transaction: it all happens, or none of it does. {@code durable}: the commit is in the
      * database file before this returns.
      */
-    private <T> T transaction(String what, boolean durable, Work<T> work) {
+    <T> T transaction(String what, boolean durable, Work<T> work) {
         try (Connection db = dataSource.getConnection()) {
             db.setAutoCommit(false);
             T result;

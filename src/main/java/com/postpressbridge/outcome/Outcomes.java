@@ -179,8 +179,8 @@ public class Outcomes {
         OutcomeFile line = new OutcomeFile(Folder.success, item.source().successFileName(), item.key(),
                 OutcomeDocuments.success(item, chatId, messageId, already), OutcomeFolders.quarantineName(item));
         held.keep(item, new DecidedOutcome(claimed, State.SENT, attempts, null, false, chatId, messageId, null, line,
-                events.event(already ? Type.already_performed : Type.sent, item, attempts, chatId, messageId, null,
-                        occurredAt(line, "sent_at"))));
+                event(already ? Type.already_performed : Type.sent, item, attempts, chatId, messageId, null, line,
+                        "sent_at")));
         count(item, already ? Outcome.already_performed : Outcome.sent);
     }
 
@@ -229,8 +229,8 @@ public class Outcomes {
         OutcomeFile file = new OutcomeFile(Folder.quarantine, name, item.key(),
                 OutcomeDocuments.quarantine(item, attempts, error, exhausted), name);
         Type type = inDoubt ? Type.in_doubt : exhausted ? Type.retry_exhausted : Type.quarantined;
-        record(claimed, item, State.QUARANTINED, attempts, null, inDoubt, file, events.event(type, item, attempts, null,
-                null, error, occurredAt(file, "quarantined_at")));
+        record(claimed, item, State.QUARANTINED, attempts, null, inDoubt, file, event(type, item, attempts, null, null,
+                error, file, "quarantined_at"));
         count(item, Outcome.quarantined);
         LOG.debugf("record %s quarantined: %s", item, error);
     }
@@ -242,7 +242,7 @@ public class Outcomes {
         // "held" once, when the record starts waiting: not again each time a pass finds its account still paused
         boolean startsWaiting = item.waitingIn() != State.RETRY;
         record(claimed, item, State.RETRY, attempts, next.toEpochMilli(), false, file, held && startsWaiting
-                ? events.event(Type.held, item, attempts, null, null, error, occurredAt(file, "decided_at")) : null);
+                ? event(Type.held, item, attempts, null, null, error, file, "decided_at") : null);
         count(item, Outcome.retry);
     }
 
@@ -253,6 +253,21 @@ public class Outcomes {
         String waitingItem = state == State.RETRY ? file.document().toString() : null;
         held.keep(item, new DecidedOutcome(claimed, state, attempts, nextAttemptAt, inDoubt, null, null, waitingItem,
                 file, event));
+    }
+
+    /**
+     * The callback event of an outcome, or null. A failure to make it is logged and costs the event only, never the
+     * record's outcome (a sent record must stay sent).
+     */
+    private CallbackOutbox.Event event(Type type, OutreachItem item, int attempts, String chatId, String messageId,
+            OutreachError error, OutcomeFile file, String timeField) {
+        try {
+            return events.event(type, item, attempts, chatId, messageId, error, occurredAt(file, timeField));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "record %s: its callback event (record.%s) cannot be made; the record's outcome is kept",
+                    item, type);
+            return null;
+        }
     }
 
     /** When the outcome happened, as its document says: the time its callback event carries, and is known by. */

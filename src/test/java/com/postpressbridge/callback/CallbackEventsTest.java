@@ -98,6 +98,29 @@ class CallbackEventsTest {
     }
 
     @Test
+    void anEventOverTheLimitGoesOutShortWithItsIdAndType() throws Exception {
+        CallbackEvents events = new CallbackEvents("https://crm/x", Map.of(), ALL, true, "s");
+        OutreachItem huge = OutreachItem.of(RecordSource.fileLine("l.csv", 2), JSON.readTree("{\"external_id\": \""
+                + "e".repeat(300) + "\", \"account_id\": \"acc\", \"attendees_ids\": [\"ada\"], \"text\": \""
+                + "x".repeat(100_000) + "\"}"), null);
+        huge.key("e".repeat(300));
+        OutreachError tooLarge = OutreachError.local("too_large", "Too large", "text is 100000 characters");
+        Instant at = Instant.now();
+        CallbackOutbox.Event event = events.event(CallbackEvents.Type.quarantined, huge, 0, null, null, tooLarge, at);
+        JsonNode body = JSON.readTree(event.body());
+        assertTrue(event.body().length() < 2000, event.body());
+        assertTrue(body.path("truncated").asBoolean());
+        assertEquals(event.id(), body.path("id").asText());
+        assertEquals("record.quarantined", body.path("type").asText());
+        assertEquals("local/too_large", body.at("/error/type").asText());
+        assertEquals(255, body.at("/record/key").asText().length());
+        assertTrue(events.event(CallbackEvents.Type.quarantined, item(RecordSource.fileLine("l.csv", 2)), 0, null,
+                null, tooLarge, at).body().length() < CallbackEvents.MAX_BODY, "a usual event is whole");
+        assertFalse(JSON.readTree(events.event(CallbackEvents.Type.quarantined, item(RecordSource.fileLine("l.csv", 2)),
+                0, null, null, tooLarge, at).body()).has("truncated"));
+    }
+
+    @Test
     void noUrlNoEvents() throws Exception {
         CallbackEvents off = CallbackEvents.off();
         assertFalse(off.enabled());
