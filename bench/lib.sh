@@ -72,6 +72,9 @@ http {
       log_not_found off;
       error_page 404 =201 @created;
     }
+    location = /callbacks {
+      return 204;
+    }
     location = /body-read {
       internal;
       return 204;

@@ -49,14 +49,19 @@ public class CallbackDelivery {
         if (concurrency < 1) {
             throw new IllegalStateException("outreach.callback.concurrency must be 1 or more (it is " + concurrency + ")");
         }
-        this.batch = concurrency * 10;
+        this.batch = concurrency * 25;
         // long enough for the whole batch to be tried, each attempt taking the whole timeout
         this.lease = config.callback().timeout().multipliedBy(batch / concurrency + 2).toMillis();
     }
 
+    /** Exchange property: whether the last batch came full (more may be due at once). */
+    public static final String MORE = "callbackMore";
+
     /** First step: the events due now, one per record, taken by this process for the time of the batch. */
-    public List<Pending> due() {
-        return outbox.take(System.currentTimeMillis(), lease, batch);
+    public List<Pending> due(Exchange exchange) {
+        List<Pending> taken = outbox.take(System.currentTimeMillis(), lease, batch);
+        exchange.setProperty(MORE, taken.size() == batch);
+        return taken;
     }
 
     /** The request: the stored body, signed now; the URL of the record's source. */
