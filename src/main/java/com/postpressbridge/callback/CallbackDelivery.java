@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.CallbackOutbox.Pending;
+import com.postpressbridge.ledger.Ledger;
 
 /**
  * The steps of {@code callback-delivery}: stored events are taken from the ledger, signed and POSTed, and what the
@@ -57,9 +58,18 @@ public class CallbackDelivery {
     /** Exchange property: whether the last batch came full (more may be due at once). */
     public static final String MORE = "callbackMore";
 
-    /** First step: the events due now, one per record, taken by this process for the time of the batch. */
+    /**
+     * First step: the events due now, one per record, taken by this process for the time of the batch. None while the
+     * ledger cannot be read: readiness and the heartbeat say so, once; an error a poll here would bury that.
+     */
     public List<Pending> due(Exchange exchange) {
-        List<Pending> taken = outbox.take(System.currentTimeMillis(), lease, batch);
+        List<Pending> taken;
+        try {
+            taken = outbox.take(System.currentTimeMillis(), lease, batch);
+        } catch (Ledger.LedgerException down) {
+            LOG.debugf("callback events not taken now: %s", down.getMessage());
+            taken = List.of();
+        }
         exchange.setProperty(MORE, taken.size() == batch);
         return taken;
     }
