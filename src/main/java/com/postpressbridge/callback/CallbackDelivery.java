@@ -31,6 +31,8 @@ import com.postpressbridge.ledger.Ledger;
 public class CallbackDelivery {
 
     private static final Logger LOG = Logger.getLogger(CallbackDelivery.class);
+    /** Events a batch gives each delivering thread. */
+    private static final int EVENTS_A_THREAD = 25;
     /** Exchange property with the {@link Pending} event being delivered. */
     public static final String EVENT = "callbackEvent";
 
@@ -50,9 +52,9 @@ public class CallbackDelivery {
         if (concurrency < 1) {
             throw new IllegalStateException("outreach.callback.concurrency must be 1 or more (it is " + concurrency + ")");
         }
-        this.batch = concurrency * 25;
+        this.batch = concurrency * EVENTS_A_THREAD;
         // long enough for the whole batch to be tried, each attempt taking the whole timeout
-        this.lease = config.callback().timeout().multipliedBy(batch / concurrency + 2).toMillis();
+        this.lease = config.callback().timeout().multipliedBy(EVENTS_A_THREAD + 2).toMillis();
     }
 
     /** Exchange property: whether the last batch came full (more may be due at once). */
@@ -108,9 +110,10 @@ public class CallbackDelivery {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         // the exception's class only: its message may quote the URL, which may carry a token
         String why = cause == null ? "no answer" : cause.getClass().getSimpleName();
-        if (receiversDown.add(where(event))) {
+        String receiver = where(event);
+        if (receiversDown.add(receiver)) {
             LOG.warnf("callback receiver %s does not answer (%s): events wait in the ledger and are sent again with a"
-                    + " back-off; sending chats goes on", where(event), why);
+                    + " back-off; sending chats goes on", receiver, why);
         }
         apply(event, null, null, why);
     }

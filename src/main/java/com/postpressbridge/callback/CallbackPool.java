@@ -7,10 +7,9 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.ThreadPoolProfileBuilder;
-import org.apache.camel.spi.ThreadPoolProfile;
 
 import com.postpressbridge.config.OutreachConfig;
+import com.postpressbridge.postpress.SendPool;
 
 /** The threads that deliver callbacks ({@code outreach.callback.concurrency}), apart from those that send chats. */
 public class CallbackPool {
@@ -19,11 +18,6 @@ public class CallbackPool {
     @Singleton
     @Named("callbackPool")
     ExecutorService callbackPool(CamelContext camel, OutreachConfig config) {
-        ThreadPoolProfile profile = new ThreadPoolProfileBuilder("callback")
-                .poolSize(config.callback().concurrency())
-                .maxPoolSize(config.callback().concurrency())
-                .maxQueueSize(1000)
-                .build();
-        return camel.getExecutorServiceManager().newThreadPool(this, "callback", profile);
+        return SendPool.fixed(camel, this, "callback", config.callback().concurrency());
     }
 }

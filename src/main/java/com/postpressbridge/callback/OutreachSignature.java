@@ -23,11 +23,16 @@ public final class OutreachSignature {
 
     /** The {@code v1} value: hex of HMAC-SHA256(secret, "<timestamp>." + body). */
     public static String v1(String secret, String timestamp, byte[] body) {
-        byte[] prefix = (timestamp + ".").getBytes(StandardCharsets.US_ASCII);
-        byte[] signed = new byte[prefix.length + body.length];
-        System.arraycopy(prefix, 0, signed, 0, prefix.length);
-        System.arraycopy(body, 0, signed, prefix.length, body.length);
-        return HexFormat.of().formatHex(hmacSha256(secret, signed));
+        return HexFormat.of().formatHex(hmacSha256(secret, concat((timestamp + ".").getBytes(StandardCharsets.US_ASCII),
+                body)));
+    }
+
+    /** The bytes of {@code a}, then those of {@code b}: what a signature is computed over. */
+    public static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = new byte[a.length + b.length];
+        System.arraycopy(a, 0, both, 0, a.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     /** HMAC-SHA256 of the bytes with the secret. */

@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -34,6 +32,15 @@ public class CallbackOutbox {
 
     /** Events not yet delivered (and not refused), when the oldest of them was stored, and events refused for good. */
     public record Backlog(long undelivered, Long oldestCreatedAt, long refused) {
+
+        /** How long the oldest undelivered event has waited at {@code now} (epoch ms), in ms; 0 when none waits. */
+        public long oldestAgeMillis(long now) {
+            return oldestCreatedAt == null ? 0 : Math.max(0, now - oldestCreatedAt);
+        }
+    }
+
+    /** A due event as read, and the due time the read found (what its taking is conditional on). */
+    private record Due(Pending pending, long at) {
     }
 
     /** The longest key the table keeps as it is; a longer one is kept as its hash (it only orders a record's events). */
@@ -78,33 +85,24 @@ public class CallbackOutbox {
      * after it, by any process.
      */
     public List<Pending> take(long now, long lease, int limit) {
+        long until = now + lease;
         return ledger.transaction("take callback events", db -> {
-            List<long[]> due = Ledger.rows(db, "SELECT e.seq, e.next_attempt_at FROM callback_event e WHERE e.refused ="
-                    + " FALSE AND e.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM callback_event p WHERE"
-                    + " p.record_key = e.record_key AND p.refused = FALSE AND p.seq < e.seq) ORDER BY e.seq", limit,
-                    row -> new long[] { row.getLong(1), row.getLong(2) }, now);
+            List<Due> due = Ledger.rows(db, "SELECT e.seq, e.event_id, e.record_key, e.source, e.attempts, e.body,"
+                    + " e.next_attempt_at FROM callback_event e WHERE e.refused = FALSE AND e.next_attempt_at <= ? AND"
+                    + " NOT EXISTS (SELECT 1 FROM callback_event p WHERE p.record_key = e.record_key AND p.refused ="
+                    + " FALSE AND p.seq < e.seq) ORDER BY e.seq", limit, row -> new Due(new Pending(row.getLong(1),
+                            row.getString(2), row.getString(3), row.getString(4), row.getInt(5), row.getString(6),
+                            until), row.getLong(7)), now);
             List<Pending> taken = new ArrayList<>();
-            long until = now + lease;
-            for (long[] event : due) {
+            for (Due event : due) {
+                // taken only if no other process took it since it was read
                 if (Ledger.update(db, "UPDATE callback_event SET next_attempt_at = ?, leased_by = ? WHERE seq = ? AND"
-                        + " next_attempt_at = ?", until, ledger.instance(), event[0], event[1]) == 1) {
-                    taken.add(pending(db, event[0], until));
+                        + " next_attempt_at = ?", until, ledger.instance(), event.pending().seq(), event.at()) == 1) {
+                    taken.add(event.pending());
                 }
             }
             return taken;
         });
-    }
-
-    private static Pending pending(Connection db, long seq, long leaseUntil) throws SQLException {
-        try (PreparedStatement select = db.prepareStatement("SELECT event_id, record_key, source, attempts, body FROM"
-                + " callback_event WHERE seq = ?")) {
-            select.setLong(1, seq);
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                return new Pending(seq, row.getString(1), row.getString(2), row.getString(3), row.getInt(4),
-                        row.getString(5), leaseUntil);
-            }
-        }
     }
 
     /** The receiver took the event: it is done (whoever holds it now). */
@@ -138,30 +136,18 @@ public class CallbackOutbox {
 
     /** Events stored and not yet tried once (taken ones included): what run-once waits for. */
     public long untried() {
-        return ledger.transaction("count untried callback events", db -> {
-            try (PreparedStatement select = db.prepareStatement("SELECT COUNT(*) FROM callback_event WHERE attempts = 0"
-                    + " AND refused = FALSE"); ResultSet row = select.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        });
+        return ledger.transaction("count untried callback events", db -> Ledger.rows(db, "SELECT COUNT(*) FROM"
+                + " callback_event WHERE attempts = 0 AND refused = FALSE", 1, row -> row.getLong(1)).get(0));
     }
 
     public Backlog backlog() {
-        return ledger.transaction("count callback events", db -> {
-            try (PreparedStatement select = db.prepareStatement("SELECT COUNT(*), MIN(created_at) FROM callback_event"
-                    + " WHERE refused = FALSE"); ResultSet row = select.executeQuery()) {
-                row.next();
-                long undelivered = row.getLong(1);
-                long oldest = row.getLong(2);
-                Long oldestAt = row.wasNull() ? null : oldest;
-                try (PreparedStatement refused = db.prepareStatement("SELECT COUNT(*) FROM callback_event WHERE"
-                        + " refused = TRUE"); ResultSet count = refused.executeQuery()) {
-                    count.next();
-                    return new Backlog(undelivered, oldestAt, count.getLong(1));
-                }
-            }
-        });
+        return ledger.transaction("count callback events", db -> Ledger.rows(db, "SELECT SUM(CASE WHEN refused THEN 0"
+                + " ELSE 1 END), MIN(CASE WHEN refused THEN NULL ELSE created_at END), SUM(CASE WHEN refused THEN 1"
+                + " ELSE 0 END) FROM callback_event", 1, row -> {
+                    long oldest = row.getLong(2);
+                    Long oldestAt = row.wasNull() ? null : oldest;
+                    return new Backlog(row.getLong(1), oldestAt, row.getLong(3));
+                }).get(0));
     }
 
     /** The key as the table orders a record's events by: itself, or its hash when it is longer than the column. */

@@ -95,10 +95,8 @@ public class OutreachMetrics {
             CamelContext camel, CallbackOutbox outbox) {
         Gauge.builder("outreach.callbacks.undelivered", outbox, o -> o.backlog().undelivered())
                 .description("outcome events not yet taken by the CRM").register(registry);
-        Gauge.builder("outreach.callbacks.oldest.undelivered.seconds", outbox, o -> {
-            Long oldest = o.backlog().oldestCreatedAt();
-            return oldest == null ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000.0);
-        }).description("age of the oldest outcome event not yet taken by the CRM").register(registry);
+        Gauge.builder("outreach.callbacks.oldest.undelivered.seconds", outbox,
+                o -> o.backlog().oldestAgeMillis(System.currentTimeMillis()) / 1000.0).description("age of the oldest outcome event not yet taken by the CRM").register(registry);
         Gauge.builder("outreach.callbacks.refused", outbox, o -> o.backlog().refused())
                 .description("outcome events the CRM refused for good (kept in the ledger)").register(registry);
         Gauge.builder("outreach.retry.backlog", ledger, l -> l.count(Ledger.State.RETRY))

@@ -22,13 +22,18 @@ public class SendPool {
     @Singleton
     @Named("sendPool")
     ExecutorService sendPool(CamelContext camel, OutreachConfig config) {
-        ThreadPoolProfile profile = new ThreadPoolProfileBuilder("send")
-                .poolSize(config.concurrency())
-                .maxPoolSize(config.concurrency())
-                // Each split keeps about one task per thread queued (it hands out the next record when a thread
+        return fixed(camel, this, "send", config.concurrency());
+    }
+
+    /** A pool of Camel's of exactly {@code threads} threads, for a parallel split. */
+    public static ExecutorService fixed(CamelContext camel, Object owner, String name, int threads) {
+        ThreadPoolProfile profile = new ThreadPoolProfileBuilder(name)
+                .poolSize(threads)
+                .maxPoolSize(threads)
+                // Each split keeps about one task per thread queued (it hands out the next item when a thread
                 // takes one); the bound only keeps a SynchronousQueue (and its spinning) away.
                 .maxQueueSize(1000)
                 .build();
-        return camel.getExecutorServiceManager().newThreadPool(this, "send", profile);
+        return camel.getExecutorServiceManager().newThreadPool(owner, name, profile);
     }
 }

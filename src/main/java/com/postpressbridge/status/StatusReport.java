@@ -121,8 +121,7 @@ public class StatusReport {
         part.put("undelivered", backlog.undelivered());
         part.put("oldest_undelivered_at", backlog.oldestCreatedAt() == null ? null
                 : Instant.ofEpochMilli(backlog.oldestCreatedAt()).toString());
-        part.put("oldest_undelivered_seconds", backlog.oldestCreatedAt() == null ? 0
-                : Math.max(0, (System.currentTimeMillis() - backlog.oldestCreatedAt()) / 1000));
+        part.put("oldest_undelivered_seconds", backlog.oldestAgeMillis(System.currentTimeMillis()) / 1000);
         part.put("refused", backlog.refused());
     }
 

@@ -91,8 +91,8 @@ public final class WebhookSignatures {
                 || !fresh(Instant.ofEpochMilli(Long.parseLong(timestampMillis)), Duration.ofMinutes(5), now)) {
             return false;
         }
-        byte[] signed = concat(concat((method + uri).getBytes(StandardCharsets.UTF_8), body),
-                timestampMillis.getBytes(StandardCharsets.US_ASCII));
+        byte[] signed = OutreachSignature.concat(OutreachSignature.concat((method + uri)
+                .getBytes(StandardCharsets.UTF_8), body), timestampMillis.getBytes(StandardCharsets.US_ASCII));
         byte[] expected = Base64.getEncoder().encode(OutreachSignature.hmacSha256(secret, signed));
         return MessageDigest.isEqual(expected, signature.trim().getBytes(StandardCharsets.US_ASCII));
     }
@@ -107,12 +107,5 @@ public final class WebhookSignatures {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = new byte[a.length + b.length];
-        System.arraycopy(a, 0, both, 0, a.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
     }
 }
