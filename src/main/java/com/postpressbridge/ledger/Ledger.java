@@ -73,7 +73,7 @@ public class Ledger {
     }
 
     private static final Logger LOG = Logger.getLogger(Ledger.class);
-    private static final String UNIQUE_VIOLATION = "23505";
+    static final String UNIQUE_VIOLATION = "23505";
     /**
      * H2's error codes for a database it closed, a file it cannot read or write, a damaged file. (On PostgreSQL: SQL
      * states 08xxx, a connection failure, and 57P0x, a server shutting down or not accepting connections yet.)
@@ -956,7 +956,7 @@ public class Ledger {
     }
 
     /** Rows of one query, in one transaction, each made into a {@code T}; at most {@code limit} of them. */
-    private <T> List<T> rows(String what, String sql, int limit, Row<T> made, Object... values) {
+    <T> List<T> rows(String what, String sql, int limit, Row<T> made, Object... values) {
         return transaction(what, db -> rows(db, sql, limit, made, values));
     }
 

@@ -1,0 +1,108 @@
+package com.postpressbridge.ledger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * How much each sender account has sent, and when it may send next (table {@code account_pace}): the counters of
+ * the pacing, shared by every process on the ledger. A rule reads an account's row and says what it becomes, in one
+ * transaction that holds the row: two processes never take the same slot, nor one over a cap.
+ */
+@ApplicationScoped
+public class AccountPaces {
+
+    /**
+     * An account's pace. {@code day} and {@code week} name the day and the week (its Monday) the counts are of, in the
+     * account's time zone; times are epoch milliseconds; {@code allowance} is the share of its caps it may use now
+     * (below 1 after postpress said it sent too much).
+     */
+    public record Pace(String day, int sentToday, String week, int sentThisWeek, long nextSlotAt, long blockedUntil,
+            double allowance) {
+
+        /** An account that has sent nothing yet. */
+        public static final Pace FRESH = new Pace("", 0, "", 0, 0, 0, 1.0);
+    }
+
+    /** What a rule makes of an account's pace: the pace to keep, and the answer for the caller. */
+    public record Paced<R>(Pace pace, R answer) {
+    }
+
+    /** A decision on an account's pace, given its pace and whether records of it wait (scheduled) before the caller. */
+    public interface Rule<R> {
+        Paced<R> apply(Pace pace, boolean waitingBefore);
+    }
+
+    private final Ledger ledger;
+
+    public AccountPaces(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    /**
+     * Applies a rule to an account's pace, the row held until the change is committed.
+     *
+     * @param order the caller's place in the account's order (its read order), or {@code Long.MAX_VALUE} when order
+     *              does not matter
+     */
+    public <R> R pace(String account, long order, Rule<R> rule) {
+        return ledger.transaction("pace account " + account, true, db -> {
+            Pace pace = lock(db, account);
+            if (pace == null) {
+                Savepoint before = db.setSavepoint();
+                try {
+                    Ledger.update(db, "INSERT INTO account_pace (account_id, day_key, sent_today, week_key, sent_week,"
+                            + " next_slot_at, blocked_until, allowance) VALUES (?, '', 0, '', 0, 0, 0, 1.0)", account);
+                } catch (SQLException e) {
+                    if (!Ledger.UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    db.rollback(before); // another process made it meanwhile
+                }
+                pace = lock(db, account);
+            }
+            boolean waitingBefore = !Ledger.rows(db, "SELECT 1 FROM outreach_record WHERE state = 'SCHEDULED' AND"
+                    + " account_id = ? AND pace_order < ?", 1, row -> true, account, order).isEmpty();
+            Paced<R> paced = rule.apply(pace, waitingBefore);
+            if (!paced.pace().equals(pace)) {
+                Pace next = paced.pace();
+                Ledger.update(db, "UPDATE account_pace SET day_key = ?, sent_today = ?, week_key = ?, sent_week = ?,"
+                        + " next_slot_at = ?, blocked_until = ?, allowance = ? WHERE account_id = ?", next.day(),
+                        next.sentToday(), next.week(), next.sentThisWeek(), next.nextSlotAt(), next.blockedUntil(),
+                        next.allowance(), account);
+            }
+            return paced.answer();
+        });
+    }
+
+    /** Every account's pace, by account id. */
+    public List<Account> all() {
+        return ledger.rows("read the pacing", "SELECT account_id, day_key, sent_today, week_key, sent_week,"
+                + " next_slot_at, blocked_until, allowance FROM account_pace ORDER BY account_id", Integer.MAX_VALUE,
+                row -> new Account(row.getString(1), pace(row, 2)));
+    }
+
+    /** An account and its pace. */
+    public record Account(String id, Pace pace) {
+    }
+
+    private static Pace lock(Connection db, String account) throws SQLException {
+        try (PreparedStatement select = db.prepareStatement("SELECT day_key, sent_today, week_key, sent_week,"
+                + " next_slot_at, blocked_until, allowance FROM account_pace WHERE account_id = ? FOR UPDATE")) {
+            select.setString(1, account);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? pace(row, 1) : null;
+            }
+        }
+    }
+
+    private static Pace pace(ResultSet row, int from) throws SQLException {
+        return new Pace(row.getString(from), row.getInt(from + 1), row.getString(from + 2), row.getInt(from + 3),
+                row.getLong(from + 4), row.getLong(from + 5), row.getDouble(from + 6));
+    }
+}

@@ -1,0 +1,166 @@
+package com.postpressbridge.pacing;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
+
+import com.postpressbridge.ledger.AccountPaces.Pace;
+
+/**
+ * Whether an account may send now, and if not, when: its caps a day and a week (in its time zone), the least gap
+ * between two of its sends (stretched by a random factor, so that the sends do not come like a clock), its sending
+ * window, and what postpress taught it (an account that was told it sent too much stops for the day, and uses a
+ * smaller share of its caps for a while).
+ *
+ * <p>Pure: the time and the random number are the caller's. {@code PacingPolicyTest} checks it.
+ */
+public final class PacingPolicy {
+
+    /** How much of its caps an account gets back each day after postpress said it sent too much. */
+    static final double RECOVERY_PER_DAY = 0.1;
+    /** The least share of its caps an account keeps, however often it is told it sent too much. */
+    static final double LEAST_ALLOWANCE = 0.2;
+
+    /** An account's pacing settings: {@code outreach.pacing.*}, with the account's own overrides. */
+    public record Limits(int perDay, int perWeek, Duration minInterval, double jitter, SendingWindow window,
+            ZoneId zone) {
+
+        public Limits {
+            if (perDay < 1 || perWeek < 1) {
+                throw new IllegalArgumentException("per-day and per-week must be at least 1 (" + perDay + ", " + perWeek
+                        + "); to stop an account, take its records out of the inbox");
+            }
+            if (minInterval.isNegative()) {
+                throw new IllegalArgumentException("min-interval must not be negative: " + minInterval);
+            }
+            if (!(jitter >= 0 && jitter <= 10)) {
+                throw new IllegalArgumentException("jitter must be between 0 and 10: " + jitter);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return perDay + "/day, " + perWeek + "/week, " + minInterval.toSeconds() + "s apart (+ up to "
+                    + Math.round(jitter * 100) + "%), " + window + " " + zone;
+        }
+    }
+
+    /** The answer: send now (and keep {@code pace}), or wait until {@code at}. */
+    public sealed interface Verdict {
+    }
+
+    /** Send now; {@code pace} counts the send and holds the next slot. */
+    public record Go(Pace pace) implements Verdict {
+    }
+
+    /** Not now: the account's next free slot. */
+    public record Wait(Instant at, Pace pace) implements Verdict {
+    }
+
+    private final Limits limits;
+
+    public PacingPolicy(Limits limits) {
+        this.limits = limits;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /**
+     * @param waitingBefore records of the account read before this one wait: this one goes after them
+     * @param random        in [0, 1): where the gap to the next send falls between min-interval and its jittered top
+     */
+    public Verdict take(Pace pace, boolean waitingBefore, Instant now, double random) {
+        if (!(random >= 0 && random < 1)) {
+            throw new IllegalArgumentException("random must be in [0, 1): " + random);
+        }
+        Pace current = rolledOver(pace, now);
+        Instant earliest = later(now, Instant.ofEpochMilli(Math.max(current.nextSlotAt(), current.blockedUntil())));
+        if (!waitingBefore && earliest.equals(now) && limits.window().isOpen(now, limits.zone())
+                && current.sentToday() < perDay(current) && current.sentThisWeek() < perWeek(current)) {
+            long gap = (long) (limits.minInterval().toMillis() * (1 + limits.jitter() * random));
+            return new Go(new Pace(current.day(), current.sentToday() + 1, current.week(), current.sentThisWeek() + 1,
+                    now.toEpochMilli() + gap, current.blockedUntil(), current.allowance()));
+        }
+        return new Wait(nextSlot(current, waitingBefore && earliest.equals(now) ? now.plusMillis(1) : earliest), current);
+    }
+
+    /**
+     * postpress said the account sent too much ({@code limit_exceeded}, {@code too_many_requests}): it sends nothing
+     * more until its window opens on a later day, or until {@code retryAfter} if that is later, and uses half the
+     * share of its caps it had (never less than {@link #LEAST_ALLOWANCE}).
+     */
+    public Pace limited(Pace pace, Instant now, Instant retryAfter) {
+        Pace current = rolledOver(pace, now);
+        LocalDate tomorrow = day(now).plusDays(1);
+        Instant nextWindow = limits.window().nextOpen(tomorrow.atStartOfDay(limits.zone()).toInstant(), limits.zone());
+        Instant until = later(nextWindow, retryAfter);
+        until = later(until, Instant.ofEpochMilli(current.blockedUntil()));
+        return new Pace(current.day(), current.sentToday(), current.week(), current.sentThisWeek(),
+                current.nextSlotAt(), until.toEpochMilli(), Math.max(LEAST_ALLOWANCE, current.allowance() / 2));
+    }
+
+    /** The account's caps today and this week, as its allowance has them. */
+    public int perDay(Pace pace) {
+        return Math.max(1, (int) Math.floor(limits.perDay() * pace.allowance()));
+    }
+
+    public int perWeek(Pace pace) {
+        return Math.max(1, (int) Math.floor(limits.perWeek() * pace.allowance()));
+    }
+
+    /** The pace as of {@code now}: a new day (or week) starts its count at zero and gives back some allowance. */
+    Pace rolledOver(Pace pace, Instant now) {
+        LocalDate today = day(now);
+        String day = today.toString();
+        String week = monday(today).toString();
+        if (day.equals(pace.day()) && week.equals(pace.week())) {
+            return pace;
+        }
+        double allowance = pace.allowance();
+        if (allowance < 1 && !pace.day().isEmpty() && !day.equals(pace.day())) {
+            long days = Math.max(1, java.time.temporal.ChronoUnit.DAYS.between(LocalDate.parse(pace.day()), today));
+            allowance = Math.min(1, allowance + RECOVERY_PER_DAY * days);
+        }
+        return new Pace(day, day.equals(pace.day()) ? pace.sentToday() : 0, week,
+                week.equals(pace.week()) ? pace.sentThisWeek() : 0, pace.nextSlotAt(), pace.blockedUntil(), allowance);
+    }
+
+    /**
+     * The first moment at or after {@code from} that is in the window and on a day and in a week whose caps are not
+     * reached yet (counting only what the account has sent: a slot taken later is taken when it comes).
+     */
+    Instant nextSlot(Pace pace, Instant from) {
+        Instant at = from;
+        for (int step = 0; step < 1000; step++) {
+            at = limits.window().nextOpen(at, limits.zone());
+            LocalDate day = day(at);
+            boolean today = day.toString().equals(pace.day());
+            boolean thisWeek = monday(day).toString().equals(pace.week());
+            if (thisWeek && pace.sentThisWeek() >= perWeek(pace)) {
+                at = monday(day).plusWeeks(1).atStartOfDay(limits.zone()).toInstant();
+            } else if (today && pace.sentToday() >= perDay(pace)) {
+                at = day.plusDays(1).atStartOfDay(limits.zone()).toInstant();
+            } else {
+                return at;
+            }
+        }
+        throw new IllegalStateException("no sending slot found after " + from + " for " + limits);
+    }
+
+    private LocalDate day(Instant at) {
+        return at.atZone(limits.zone()).toLocalDate();
+    }
+
+    private static LocalDate monday(LocalDate day) {
+        return day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return b == null || a.isAfter(b) ? a : b;
+    }
+}
