@@ -22,6 +22,7 @@ import com.postpressbridge.inbox.FileNames;
 import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.Instance;
 import com.postpressbridge.outcome.LedgerRebuild;
+import com.postpressbridge.pacing.Pacing;
 import com.postpressbridge.outcome.LedgerRecovery;
 import com.postpressbridge.outcome.OutcomeFolders;
 import com.postpressbridge.outcome.WaitingRecords;
@@ -48,10 +49,12 @@ public class OutreachStartup {
     private final Preview preview;
     private final CallbackEvents callbacks;
     private final CallbackOutbox outbox;
+    private final Pacing pacing;
 
     public OutreachStartup(PostpressConfig postpress, OutreachConfig outreach, OutcomeFolders folders,
             LedgerRebuild rebuild, LedgerRecovery recovery, WaitingRecords waitingRecords, SendGate gate,
-            Instance instance, Preview preview, CallbackEvents callbacks, CallbackOutbox outbox) {
+            Instance instance, Preview preview, CallbackEvents callbacks, CallbackOutbox outbox, Pacing pacing) {
+        this.pacing = pacing;
         this.callbacks = callbacks;
         this.outbox = outbox;
         this.instance = instance;
@@ -78,6 +81,7 @@ public class OutreachStartup {
             throw new IllegalStateException("POSTPRESS_API_KEY is not set: set it to your postpress API key"
                     + " (or set POSTPRESS_SANDBOX=true to try everything against the built-in sandbox)");
         }
+        LOG.info(pacing.describe()); // and a pacing setting that cannot be used stops the start here
         folders.create();
         Charset names = FileNames.nameEncoding();
         if (!names.equals(StandardCharsets.UTF_8)) {

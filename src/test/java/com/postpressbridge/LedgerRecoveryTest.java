@@ -118,7 +118,7 @@ class LedgerRecoveryTest {
                 .toString(), waiting.key(), OutcomeDocuments.retry(waiting, 1, Instant.now().plusSeconds(3600),
                         OutreachError.local("connection_failed", "t", "d"), false), OutcomeFolders.quarantineName(waiting));
         ledger.finish(waiting.key(), Ledger.State.RETRY, 1, Instant.now().plusSeconds(3600).toEpochMilli(), false, null,
-                null, retry.document().toString(), retry.toJson().toString(), null);
+                null, Ledger.Waiting.retry(retry.document().toString()), retry.toJson().toString(), null);
 
         recovery.run();
         recovery.run(); // a second start writes nothing twice

@@ -49,6 +49,8 @@ final class PackagedApp implements AutoCloseable {
         environment.putIfAbsent("QUARKUS_HTTP_PORT", String.valueOf(freePort()));
         environment.putIfAbsent("OUTREACH_INBOX_POLL_INTERVAL", "100ms");
         environment.putIfAbsent("OUTREACH_INBOX_SETTLE_TIME", "100ms");
+        // Tests send many records of one account at once; PacingIT paces them.
+        environment.putIfAbsent("OUTREACH_PACING_ENABLED", "false");
         builder.environment().keySet().removeIf(k -> k.startsWith("POSTPRESS_") || k.startsWith("OUTREACH_"));
         builder.environment().putAll(environment);
         Path log = outreachDir.resolveSibling(logName + ".log");

@@ -25,6 +25,7 @@ public final class TestFolders {
     static final Path SUCCESS = ROOT.resolve("success");
     static final Path RETRY = ROOT.resolve("retry");
     static final Path QUARANTINE = ROOT.resolve("quarantine");
+    static final Path SCHEDULED = ROOT.resolve("scheduled");
     static final Path ARCHIVE = ROOT.resolve("archive");
     static final Path ATTACHMENTS = ROOT.resolve("attachments");
     static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +35,7 @@ public final class TestFolders {
 
     /** Empties every folder (the app keeps running and keeps watching the inbox). */
     static void wipe() {
-        for (Path folder : List.of(INBOX, SUCCESS, RETRY, QUARANTINE, ARCHIVE, ATTACHMENTS)) {
+        for (Path folder : List.of(INBOX, SUCCESS, RETRY, QUARANTINE, SCHEDULED, ARCHIVE, ATTACHMENTS)) {
             deleteContents(folder);
         }
     }

@@ -55,6 +55,48 @@ public interface OutreachConfig {
 
     Callback callback();
 
+    Pacing pacing();
+
+    /** How fast, how much and when each sender account sends (README "Protecting your accounts"). */
+    interface Pacing {
+        /** On unless set: off by default only against the built-in sandbox (postpress.sandbox=true). */
+        Optional<Boolean> enabled();
+
+        int perDay();
+
+        int perWeek();
+
+        /** The least gap between two sends of one account. */
+        Duration minInterval();
+
+        /** Each gap is min-interval times a random factor in [1, 1 + jitter]. */
+        double jitter();
+
+        /** {@code Mon-Fri 08:30-18:30}, or {@code always}. */
+        String window();
+
+        /** The zone the window, the days and the weeks are in. */
+        String timezone();
+
+        /** Overrides of the settings above for one account, by its account_id. */
+        Map<String, AccountPacing> accounts();
+    }
+
+    /** One account's own pacing: what it does not set, it takes from {@code outreach.pacing.*}. */
+    interface AccountPacing {
+        Optional<Integer> perDay();
+
+        Optional<Integer> perWeek();
+
+        Optional<Duration> minInterval();
+
+        Optional<Double> jitter();
+
+        Optional<String> window();
+
+        Optional<String> timezone();
+    }
+
     interface Inbox {
         Duration pollInterval();
 

@@ -33,10 +33,17 @@ public class AccountPaces {
     public record Paced<R>(Pace pace, R answer) {
     }
 
-    /** A decision on an account's pace, given its pace and whether records of it wait (scheduled) before the caller. */
+    /**
+     * A decision on an account's pace, given its pace and the account's records read before the caller's that have not
+     * gone yet (they go first): how many wait (scheduled or queued, counted up to {@link #AHEAD_COUNTED}), and whether
+     * one is being sent (it may not have taken its slot yet).
+     */
     public interface Rule<R> {
-        Paced<R> apply(Pace pace, boolean waitingBefore);
+        Paced<R> apply(Pace pace, int waitingAhead, boolean sendingAhead);
     }
+
+    /** Records ahead are counted up to this many: beyond, the estimate of when a record goes is a lower bound. */
+    public static final int AHEAD_COUNTED = 1000;
 
     private final Ledger ledger;
 
@@ -66,9 +73,12 @@ public class AccountPaces {
                 }
                 pace = lock(db, account);
             }
-            boolean waitingBefore = !Ledger.rows(db, "SELECT 1 FROM outreach_record WHERE state = 'SCHEDULED' AND"
-                    + " account_id = ? AND pace_order < ?", 1, row -> true, account, order).isEmpty();
-            Paced<R> paced = rule.apply(pace, waitingBefore);
+            // Read before it and not yet sent: waiting for a slot, queued, or on its way to this step.
+            List<String> ahead = Ledger.rows(db, "SELECT state FROM outreach_record WHERE state IN ('SCHEDULED',"
+                    + " 'QUEUED', 'SENDING') AND account_id = ? AND pace_order < ?", AHEAD_COUNTED,
+                    row -> row.getString(1), account, order);
+            int sending = (int) ahead.stream().filter("SENDING"::equals).count();
+            Paced<R> paced = rule.apply(pace, ahead.size() - sending, sending > 0);
             if (!paced.pace().equals(pace)) {
                 Pace next = paced.pace();
                 Ledger.update(db, "UPDATE account_pace SET day_key = ?, sent_today = ?, week_key = ?, sent_week = ?,"

@@ -50,7 +50,9 @@ public class Ledger {
         SENDING,
         SENT,
         RETRY,
-        QUARANTINED
+        QUARANTINED,
+        /** Waiting in {@code scheduled/} for its account's next free slot (the pacing): not an error, not a retry. */
+        SCHEDULED
     }
 
     /** The answer to a claim. */
@@ -132,10 +134,22 @@ public class Ledger {
      * @param item the item document, kept until the record's outcome is in its folder
      */
     public Claim claim(String key, String contentHash, String item, boolean redropped, State as) {
+        return claim(key, contentHash, item, null, redropped, as);
+    }
+
+    /**
+     * A record's sending account and its place in the order records were read in: while it is being sent or scheduled,
+     * the account's records read after it wait for it (the pacing keeps an account's order).
+     */
+    public record Place(String account, long order) {
+    }
+
+    /** As {@link #claim(String, String, String, boolean, State)}, with the record's {@link Place} (or null). */
+    public Claim claim(String key, String contentHash, String item, Place place, boolean redropped, State as) {
         disk.ensureRoom("claim record " + key);
         try {
             return transaction("claim record " + key, as == State.SENDING,
-                    db -> claimIn(db, key, contentHash, item, redropped, as));
+                    db -> claimIn(db, key, contentHash, item, place, redropped, as));
         } catch (LedgerException e) {
             if (as == State.SENDING && isStorage(e)) {
                 unsentClaims.put(key, NEW_CLAIM);
@@ -144,14 +158,16 @@ public class Ledger {
         }
     }
 
-    private Claim claimIn(Connection db, String key, String contentHash, String item, boolean redropped, State as)
-            throws SQLException {
+    private Claim claimIn(Connection db, String key, String contentHash, String item, Place place, boolean redropped,
+            State as) throws SQLException {
         long now = System.currentTimeMillis();
+        String account = place == null ? null : place.account();
+        Long order = place == null ? null : place.order();
         Savepoint before = db.setSavepoint();
         try {
             update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
-                    + " in_doubt, content_hash, held_by) VALUES (?, ?, 0, ?, ?, FALSE, ?, ?)", key, as.name(), now, now,
-                    contentHash, holder(as));
+                    + " in_doubt, content_hash, held_by, account_id, pace_order) VALUES (?, ?, 0, ?, ?, FALSE, ?, ?, ?,"
+                    + " ?)", key, as.name(), now, now, contentHash, holder(as), account, order);
             work(db, key, item);
             return Claim.CLAIMED;
         } catch (SQLException e) {
@@ -161,9 +177,9 @@ public class Ledger {
             db.rollback(before); // only the insert: a delivery's earlier records stay in its transaction
         }
         if (update(db, "UPDATE outreach_record SET state = ?, attempts = 0, first_seen_at = ?, updated_at = ?,"
-                + " next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?, held_by = ? WHERE record_key = ?"
-                + " AND " + CLAIMED_AGAIN, as.name(), now, now, contentHash, holder(as), key, redropped,
-                contentHash) == 1) {
+                + " next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?, held_by = ?, account_id = ?,"
+                + " pace_order = ? WHERE record_key = ? AND " + CLAIMED_AGAIN, as.name(), now, now, contentHash,
+                holder(as), account, order, key, redropped, contentHash) == 1) {
             work(db, key, item);
             return Claim.CLAIMED;
         }
@@ -183,7 +199,7 @@ public class Ledger {
     }
 
     /** A webhook record to queue: its key, what it would send (hashed), and its item document. */
-    public record Queued(String key, String contentHash, String item) {
+    public record Queued(String key, String contentHash, String item, Place place) {
     }
 
     /** The answer of a delivery, and whether it is the one given to an earlier copy of it. */
@@ -207,7 +223,8 @@ public class Ledger {
                 }
                 List<Claim> claims = new ArrayList<>();
                 for (Queued record : records) {
-                    claims.add(claimIn(db, record.key(), record.contentHash(), record.item(), false, State.QUEUED));
+                    claims.add(claimIn(db, record.key(), record.contentHash(), record.item(), record.place(), false,
+                            State.QUEUED));
                 }
                 String body = answer.apply(claims);
                 if (deliveryId != null) {
@@ -239,7 +256,8 @@ public class Ledger {
                 // A retry only when it is due: another scan may have sent it and scheduled it later meanwhile.
                 long now = System.currentTimeMillis();
                 if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ?, held_by = ? WHERE"
-                        + " record_key = ? AND state = ? AND (state <> 'RETRY' OR next_attempt_at <= ?)", now, instance,
+                        + " record_key = ? AND state = ? AND (state NOT IN ('RETRY', 'SCHEDULED') OR next_attempt_at <= ?)",
+                        now, instance,
                         key, waiting.name(), now) != 1) {
                     return false;
                 }
@@ -277,7 +295,7 @@ public class Ledger {
         return switch (state) {
             case SENT -> Claim.ALREADY_SENT;
             case SENDING -> Claim.IN_FLIGHT;
-            case QUEUED, RETRY -> Claim.WAITING;
+            case QUEUED, RETRY, SCHEDULED -> Claim.WAITING;
             case QUARANTINED -> inDoubt ? Claim.IN_DOUBT : Claim.ALREADY_QUARANTINED;
         };
     }
@@ -314,19 +332,34 @@ public class Ledger {
     }
 
     /**
+     * What a record that waits to go again is sent from when its time comes ({@code item}), and for a scheduled one
+     * its account and its place in the account's order (else null).
+     */
+    public record Waiting(String item, String account, Long order) {
+
+        public static Waiting retry(String item) {
+            return new Waiting(item, null, null);
+        }
+    }
+
+    /**
      * As {@link #finish(String, State, int, Long, boolean, String, String, String)}, for a record that waits to go
-     * again ({@code RETRY}): {@code waitingItem} is what it is sent from when its time comes. The retry file is written
-     * for people; the ledger never reads it back. {@code event}, when not null, is the callback event the change
+     * again ({@code RETRY}, {@code SCHEDULED}): {@code waiting} is what it is sent from when its time comes. The retry
+     * and scheduled files are written for people; the ledger never reads them back. {@code event}, when not null, is the callback event the change
      * causes: stored in the same transaction.
      */
     public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
-            String messageId, String waitingItem, String unwrittenOutcome, CallbackOutbox.Event event) {
+            String messageId, Waiting waiting, String unwrittenOutcome, CallbackOutbox.Event event) {
         long version = versions.incrementAndGet();
+        String waitingItem = waiting == null ? null : waiting.item();
+        String account = waiting == null ? null : waiting.account();
+        Long order = waiting == null ? null : waiting.order();
         boolean kept = transaction("finish " + key, db -> {
             if (update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
-                    + " chat_id = ?, message_id = ?, updated_at = ? WHERE record_key = ? AND (held_by = ? OR held_by IS"
-                    + " NULL)", state.name(), attempts, nextAttemptAt, inDoubt, chatId, messageId,
-                    System.currentTimeMillis(), key, instance) != 1) {
+                    + " chat_id = ?, message_id = ?, updated_at = ?, account_id = COALESCE(?, account_id), pace_order ="
+                    + " COALESCE(?, pace_order) WHERE record_key = ? AND (held_by = ? OR held_by IS NULL)", state.name(),
+                    attempts, nextAttemptAt, inDoubt, chatId, messageId, System.currentTimeMillis(), account, order, key,
+                    instance) != 1) {
                 if (heldByAnother(db, key)) {
                     return false;
                 }
@@ -334,8 +367,9 @@ public class Ledger {
                 // durable among them). The outcome is recorded all the same: it is what happened to the record.
                 long now = System.currentTimeMillis();
                 update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
-                        + " next_attempt_at, in_doubt, content_hash, chat_id, message_id) VALUES (?, ?, ?, ?, ?, ?, ?,"
-                        + " '', ?, ?)", key, state.name(), attempts, now, now, nextAttemptAt, inDoubt, chatId, messageId);
+                        + " next_attempt_at, in_doubt, content_hash, chat_id, message_id, account_id, pace_order) VALUES"
+                        + " (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)", key, state.name(), attempts, now, now, nextAttemptAt,
+                        inDoubt, chatId, messageId, account, order);
             }
             if (update(db, "UPDATE outreach_work SET version = ?, item = ?, unwritten_outcome = ?"
                     + " WHERE record_key = ?", version, waitingItem, unwrittenOutcome, key) != 1) {
@@ -503,18 +537,24 @@ public class Ledger {
     }
 
     /**
-     * A record waiting in {@code RETRY} whose time has come: the document it is sent from, and whether its retry file
-     * was written (projected) since its outcome was decided.
+     * A record waiting in {@code RETRY} or {@code SCHEDULED} whose time has come: the document it is sent from, and
+     * whether its retry (or scheduled) file was written (projected) since its outcome was decided.
      */
-    public record Due(String key, String document, boolean projected) {
+    public record Due(String key, State state, String document, boolean projected) {
     }
 
-    /** Records waiting to go again whose time has come, oldest first, with the documents they are sent from. */
+    /**
+     * Records waiting to go again whose time has come, oldest first, with the documents they are sent from. Of an
+     * account's scheduled records, only the first in its order: they go out in the order they were read.
+     */
     public List<Due> dueRetries(long now, int limit) {
-        return rows("list due retries", "SELECT r.record_key, w.item, w.unwritten_outcome IS NULL FROM outreach_record r"
-                + " JOIN outreach_work w ON w.record_key = r.record_key WHERE r.state = 'RETRY' AND r.next_attempt_at <="
-                + " ? AND w.item IS NOT NULL ORDER BY r.next_attempt_at, r.record_key", limit,
-                row -> new Due(row.getString(1), row.getString(2), row.getBoolean(3)), now);
+        return rows("list due retries", "SELECT r.record_key, r.state, w.item, w.unwritten_outcome IS NULL FROM"
+                + " outreach_record r JOIN outreach_work w ON w.record_key = r.record_key WHERE r.state IN ('RETRY',"
+                + " 'SCHEDULED') AND r.next_attempt_at <= ? AND w.item IS NOT NULL AND (r.state = 'RETRY' OR NOT EXISTS"
+                + " (SELECT 1 FROM outreach_record e WHERE e.state = 'SCHEDULED' AND e.account_id = r.account_id AND"
+                + " e.pace_order < r.pace_order)) ORDER BY r.next_attempt_at, r.record_key", limit,
+                row -> new Due(row.getString(1), State.valueOf(row.getString(2)), row.getString(3), row.getBoolean(4)),
+                now);
     }
 
     /** How many records are in a state. */
@@ -530,14 +570,17 @@ public class Ledger {
         });
     }
 
-    /** When the next waiting retry is due (epoch milliseconds), or null when none waits. */
-    public Long nextDue() {
-        return transaction("read the next retry", db -> {
+    /** When the next record waiting in a state ({@code RETRY}, {@code SCHEDULED}) is due (epoch ms), or null. */
+    public Long nextDue(State state) {
+        return transaction("read the next " + state, db -> {
             try (PreparedStatement select = db.prepareStatement("SELECT MIN(next_attempt_at) FROM outreach_record"
-                    + " WHERE state = 'RETRY'"); ResultSet row = select.executeQuery()) {
-                row.next();
-                long next = row.getLong(1);
-                return row.wasNull() ? null : next;
+                    + " WHERE state = ?")) {
+                select.setString(1, state.name());
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    long next = row.getLong(1);
+                    return row.wasNull() ? null : next;
+                }
             }
         });
     }
@@ -555,32 +598,37 @@ public class Ledger {
     }
 
     /**
-     * Puts a file found in the retry folder back on the schedule, with the document it is sent from: for a ledger that
-     * lost track of it (a new database), or one that kept only its state (written by a version that read retry files
-     * back). A key in any other state is left as it is.
+     * Puts a file found in the retry (or scheduled) folder back on the schedule, with the document it is sent from: for
+     * a ledger that lost track of it (a new database), or one that kept only its state (written by a version that read
+     * retry files back). A key in any other state is left as it is.
      */
-    public boolean adoptRetry(String key, int attempts, long firstSeenAt, long nextAttemptAt, String document) {
-        return transaction("adopt retry " + key, db -> {
+    public boolean adoptWaiting(String key, State state, int attempts, long firstSeenAt, long nextAttemptAt,
+            Waiting waiting) {
+        return transaction("adopt waiting record " + key, db -> {
             Savepoint before = db.setSavepoint();
             try {
                 update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
-                        + " next_attempt_at, in_doubt, content_hash) VALUES (?, 'RETRY', ?, ?, ?, ?, FALSE, '')", key,
-                        attempts, firstSeenAt, System.currentTimeMillis(), nextAttemptAt);
+                        + " next_attempt_at, in_doubt, content_hash, account_id, pace_order) VALUES (?, ?, ?, ?, ?, ?,"
+                        + " FALSE, '', ?, ?)", key, state.name(), attempts, firstSeenAt, System.currentTimeMillis(),
+                        nextAttemptAt, waiting.account(), waiting.order());
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
                 }
                 db.rollback(before);
+                // known (its outcome adopted from its folder after a crash), but not its place in its account's order
+                update(db, "UPDATE outreach_record SET account_id = ?, pace_order = ? WHERE record_key = ? AND state = ?"
+                        + " AND account_id IS NULL", waiting.account(), waiting.order(), key, state.name());
             }
             if (update(db, "UPDATE outreach_work SET item = ? WHERE record_key = ? AND item IS NULL AND EXISTS"
-                    + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = 'RETRY')", document, key,
-                    key) == 1) {
+                    + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = ?)", waiting.item(), key,
+                    key, state.name()) == 1) {
                 return true;
             }
             return update(db, "INSERT INTO outreach_work (record_key, version, item) SELECT ?, ?, ? FROM (VALUES (0))"
                     + " AS one (x) WHERE NOT EXISTS (SELECT 1 FROM outreach_work WHERE record_key = ?) AND EXISTS"
-                    + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = 'RETRY')", key,
-                    versions.incrementAndGet(), document, key, key) == 1;
+                    + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = ?)", key,
+                    versions.incrementAndGet(), waiting.item(), key, key, state.name()) == 1;
         });
     }
 

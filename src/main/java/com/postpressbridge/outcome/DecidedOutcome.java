@@ -17,8 +17,8 @@ final class DecidedOutcome {
     private final boolean inDoubt;
     private final String chatId;
     private final String messageId;
-    /** What a record that waits to go again ({@code RETRY}) is sent from when its time comes. */
-    private final String waitingItem;
+    /** What a record that waits to go again ({@code RETRY}, {@code SCHEDULED}) is sent from when its time comes. */
+    private final Ledger.Waiting waiting;
     private final OutcomeFile file;
     /** The callback event the outcome causes (null: none), stored with it. */
     private final CallbackOutbox.Event event;
@@ -28,7 +28,7 @@ final class DecidedOutcome {
     private boolean eventStored;
 
     DecidedOutcome(boolean claimed, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
-            String messageId, String waitingItem, OutcomeFile file, CallbackOutbox.Event event) {
+            String messageId, Ledger.Waiting waiting, OutcomeFile file, CallbackOutbox.Event event) {
         this.event = event;
         this.claimed = claimed;
         this.state = state;
@@ -37,7 +37,7 @@ final class DecidedOutcome {
         this.inDoubt = inDoubt;
         this.chatId = chatId;
         this.messageId = messageId;
-        this.waitingItem = waitingItem;
+        this.waiting = waiting;
         this.file = file;
     }
 
@@ -86,7 +86,7 @@ final class DecidedOutcome {
         if (version == null) {
             try {
                 version = ledger.finish(file.key(), state, attempts, nextAttemptAt, inDoubt, chatId, messageId,
-                        waitingItem, file.toJson().toString(), event);
+                        waiting, file.toJson().toString(), event);
             } catch (RuntimeException e) {
                 try {
                     folders.write(file, again);

@@ -42,6 +42,26 @@ public final class OutcomeDocuments {
         json.put("next_attempt_at", nextAttemptAt.toString());
         json.put("held", held);
         json.set("error", error.toJson());
+        json.put("order", item.order());
+        json.put("decided_at", Instant.now().toString());
+        return json;
+    }
+
+    /**
+     * {@code scheduled/<key>.json}: the retry envelope, for a record that waits for its account's next free slot
+     * ({@code "reason": "pacing"}); no error, nothing went wrong.
+     */
+    public static ObjectNode scheduled(OutreachItem item, int attempts, Instant nextAttemptAt) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("key", item.key());
+        json.set("record", item.record());
+        json.set("source", item.source().toJson());
+        json.put("attempts", attempts);
+        json.put("first_seen_at", item.firstSeenAt().toString());
+        json.put("next_attempt_at", nextAttemptAt.toString());
+        json.put("reason", "pacing");
+        json.put("account_id", item.accountId());
+        json.put("order", item.order());
         json.put("decided_at", Instant.now().toString());
         return json;
     }
@@ -82,14 +102,17 @@ public final class OutcomeDocuments {
         json.set("source", item.source().toJson());
         json.put("attempts", item.attempts());
         json.put("first_seen_at", item.firstSeenAt().toString());
+        json.put("order", item.order());
         return json;
     }
 
     /** An item back from a retry file or from the ledger's item document. */
     public static OutreachItem item(JsonNode json, Ledger.State waitingIn) {
         JsonNode firstSeen = json.get("first_seen_at");
+        JsonNode order = json.get("order");
         return OutreachItem.waiting(waitingIn, json.get("key").asText(), RecordSource.fromJson(json.get("source")),
                 json.get("record"), json.path("attempts").asInt(0),
-                firstSeen == null ? Instant.now() : Instant.parse(firstSeen.asText()));
+                firstSeen == null ? Instant.now() : Instant.parse(firstSeen.asText()),
+                order != null && order.canConvertToLong() ? order.asLong() : null);
     }
 }

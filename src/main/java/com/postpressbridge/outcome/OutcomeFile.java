@@ -15,7 +15,9 @@ public record OutcomeFile(Folder folder, String fileName, String key, ObjectNode
     public enum Folder {
         success,
         retry,
-        quarantine
+        quarantine,
+        /** Waiting for its account's next free slot (the pacing). */
+        scheduled
     }
 
     public ObjectNode toJson() {

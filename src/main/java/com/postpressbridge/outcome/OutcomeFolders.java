@@ -71,6 +71,11 @@ public class OutcomeFolders {
         return root.resolve("quarantine");
     }
 
+    /** Records waiting for their account's next free slot (outreach.pacing). */
+    public Path scheduled() {
+        return root.resolve("scheduled");
+    }
+
     public Path archive() {
         return root.resolve("archive");
     }
@@ -80,7 +85,7 @@ public class OutcomeFolders {
      * mount): outcomes could not be kept there.
      */
     public Optional<String> unwritable() {
-        for (Path folder : new Path[] { root, inbox(), success(), retry(), quarantine(), archive() }) {
+        for (Path folder : new Path[] { root, inbox(), success(), retry(), quarantine(), scheduled(), archive() }) {
             if (Files.isDirectory(folder) && !Files.isWritable(folder)) {
                 return Optional.of(folder + " is not writable by the bridge: give its user write permission there");
             }
@@ -89,7 +94,7 @@ public class OutcomeFolders {
     }
 
     public void create() throws IOException {
-        for (Path folder : new Path[] { inbox(), success(), retry(), quarantine(), archive() }) {
+        for (Path folder : new Path[] { inbox(), success(), retry(), quarantine(), scheduled(), archive() }) {
             Files.createDirectories(folder);
         }
     }
@@ -98,14 +103,23 @@ public class OutcomeFolders {
         return retry().resolve(RecordKeys.fileName(key) + ".json");
     }
 
+    public Path scheduledFile(String key) {
+        return scheduled().resolve(RecordKeys.fileName(key) + ".json");
+    }
+
+    /** The file of a record waiting in a folder ({@code retry}, {@code scheduled}). */
+    public Path waitingFile(OutcomeFile.Folder folder, String key) {
+        return folder == OutcomeFile.Folder.scheduled ? scheduledFile(key) : retryFile(key);
+    }
+
     /** {@code quarantine/<source>.<line-or-key>.json} of a record. */
     public static String quarantineName(OutreachItem item) {
         return RecordKeys.fileName(item.source().quarantineFileName(item.key())) + ".json";
     }
 
     /**
-     * Writes an outcome document to its folder. The record's earlier outcome file goes: its retry file when it
-     * leaves the retry folder, its quarantine file when a fixed or dropped-back record is sent or retried. With
+     * Writes an outcome document to its folder. The record's earlier outcome file goes: its retry (scheduled) file
+     * when it leaves the retry (scheduled) folder, its quarantine file when a fixed or dropped-back record is sent or retried. With
      * {@code again}, a success line already in its file is not appended a second time.
      */
     public void write(OutcomeFile outcome, boolean again) {
@@ -113,6 +127,9 @@ public class OutcomeFolders {
             writeOnly(outcome, again);
             if (outcome.folder() != OutcomeFile.Folder.retry) {
                 Files.deleteIfExists(retryFile(outcome.key()));
+            }
+            if (outcome.folder() != OutcomeFile.Folder.scheduled) {
+                Files.deleteIfExists(scheduledFile(outcome.key()));
             }
             if (outcome.folder() != OutcomeFile.Folder.quarantine) {
                 deleteIfOf(quarantine().resolve(outcome.quarantineName()), outcome.key());
@@ -143,6 +160,7 @@ public class OutcomeFolders {
         switch (outcome.folder()) {
             case success -> appendSuccess(outcome, again);
             case retry -> writeWhole(retry().resolve(outcome.fileName()), outcome.document());
+            case scheduled -> writeWhole(scheduled().resolve(outcome.fileName()), outcome.document());
             case quarantine -> writeWhole(ownName(quarantine().resolve(outcome.fileName()), outcome.key()),
                     outcome.document());
         }
@@ -276,12 +294,14 @@ public class OutcomeFolders {
         }
         // Which outcome was decided for this claim is read from the documents' own times, taken from the same clock
         // as the claim's: file modification times run on a coarser clock and could put a new file before its claim.
-        for (Path file : new Path[] { quarantine().resolve(quarantineName), retryFile(item.key()) }) {
+        for (Path file : new Path[] { quarantine().resolve(quarantineName), retryFile(item.key()),
+                scheduledFile(item.key()) }) {
             if (Files.isRegularFile(file)) {
                 JsonNode document = json.readTree(file.toFile());
                 OutcomeFile.Folder folder = file.getParent().equals(retry()) ? OutcomeFile.Folder.retry
+                        : file.getParent().equals(scheduled()) ? OutcomeFile.Folder.scheduled
                         : OutcomeFile.Folder.quarantine;
-                String decidedAt = document.path(folder == OutcomeFile.Folder.retry ? "decided_at" : "quarantined_at")
+                String decidedAt = document.path(folder == OutcomeFile.Folder.quarantine ? "quarantined_at" : "decided_at")
                         .asText(null);
                 if (item.key().equals(document.path("key").asText()) && decidedAt != null
                         && Instant.parse(decidedAt).toEpochMilli() >= claimedAt) {

@@ -31,6 +31,7 @@ import com.postpressbridge.postpress.OutcomePolicy;
 import com.postpressbridge.postpress.SendChat;
 import com.postpressbridge.postpress.SendFailure;
 import com.postpressbridge.postpress.SendGate;
+import com.postpressbridge.pacing.Pacing;
 import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
 import com.postpressbridge.record.RecordKeys;
@@ -55,17 +56,19 @@ public class Outcomes {
     private final HeldOutcomes held;
     private final ObjectMapper json;
     private final CallbackEvents events;
+    private final Pacing pacing;
 
     @Inject
     public Outcomes(Ledger ledger, OutcomeFolders folders, ErrorClassifier classifier, SendGate gate,
-            OutreachConfig config, HeldOutcomes held, ObjectMapper json, CallbackEvents events) {
+            OutreachConfig config, HeldOutcomes held, ObjectMapper json, CallbackEvents events, Pacing pacing) {
         this(ledger, folders, classifier, gate, new OutcomePolicy(OutcomePolicy.Settings.of(config)), held, json,
-                events);
+                events, pacing);
     }
 
     Outcomes(Ledger ledger, OutcomeFolders folders, ErrorClassifier classifier, SendGate gate, OutcomePolicy policy,
-            HeldOutcomes held, ObjectMapper json, CallbackEvents events) {
+            HeldOutcomes held, ObjectMapper json, CallbackEvents events, Pacing pacing) {
         this.events = events;
+        this.pacing = pacing;
         this.ledger = ledger;
         this.folders = folders;
         this.classifier = classifier;
@@ -134,6 +137,7 @@ public class Outcomes {
         if (decision instanceof Decision.HoldAccount hold) {
             gate.pause(item.accountId(), hold.accountUntil(), failure.error());
             gate.keyWorks(item);
+            slowDown(item, failure);
         } else if (decision instanceof Decision.StopAll stop) {
             gate.stopAll(stop.until(), failure.error());
             gate.unanswered(item); // nothing was learnt about its account: another record may probe it
@@ -144,6 +148,25 @@ public class Outcomes {
             gate.unanswered(item);
         }
     }
+
+    /**
+     * An answer that says the account sent too much: its pacing stops it for the day and lowers its caps for a while
+     * (the pause of the gate still holds its records meanwhile).
+     */
+    private void slowDown(OutreachItem item, SendFailure failure) {
+        String type = failure.error().type();
+        if (TOO_MUCH.contains(type == null ? "" : type)) {
+            Instant until = pacing.limited(item.accountId(), failure.retryAfterDelay(Instant.now()));
+            if (until != null) {
+                LOG.warnf("account %s sent too much (%s): its pacing stops it until %s and lowers its caps for a while",
+                        item.accountId(), type, until);
+            }
+        }
+    }
+
+    /** The error types that say an account sent too much, which its pacing learns from. */
+    private static final java.util.Set<String> TOO_MUCH = java.util.Set.of("errors/limit_exceeded",
+            "errors/too_many_requests");
 
     /** The record's share of a decision: its ledger state and its outcome file. */
     void apply(OutreachItem item, boolean claimed, Decision decision, String answer) {
@@ -156,6 +179,8 @@ public class Outcomes {
             waitInRetry(claimed, item, retry.attempts(), retry.at(), retry.error(), false);
         } else if (decision instanceof Decision.Held held) {
             waitInRetry(claimed, item, held.attempts(), held.until(), held.reason(), true);
+        } else if (decision instanceof Decision.Scheduled scheduled) {
+            waitForSlot(claimed, item, scheduled.attempts(), scheduled.at());
         } else if (decision instanceof Decision.Quarantine quarantine) {
             quarantine(claimed, item, quarantine.attempts(), quarantine.error(), quarantine.exhausted(), false);
         } else if (decision instanceof Decision.InDoubt inDoubt) {
@@ -203,15 +228,15 @@ public class Outcomes {
      * A person deleted the retry file of a waiting record: it is not sent, it goes to quarantine (where it can be
      * dropped back in the inbox to be sent after all). Taken by another pass meanwhile: that pass decides.
      */
-    public void cancelled(OutreachItem item) {
-        if (!ledger.claimWaiting(item.key(), Ledger.State.RETRY, OutcomeDocuments.item(item).toString())) {
+    public void cancelled(OutreachItem item, java.nio.file.Path file) {
+        if (!ledger.claimWaiting(item.key(), item.waitingIn(), OutcomeDocuments.item(item).toString())) {
             return;
         }
-        OutreachError cancelled = OutreachError.local("cancelled", "Retry cancelled", "retry/"
-                + folders.retryFile(item.key()).getFileName() + " was deleted, so the record was not sent again. To send"
-                + " it after all, drop this file back in the inbox.");
+        String folder = file.getParent().getFileName().toString();
+        OutreachError cancelled = OutreachError.local("cancelled", "Retry cancelled", folder + "/" + file.getFileName()
+                + " was deleted, so the record was not sent. To send it after all, drop this file back in the inbox.");
         apply(item, true, new Decision.Quarantine(cancelled, item.attempts(), false), null);
-        LOG.infof("record %s: its retry file was deleted, retry cancelled and the record quarantined", item);
+        LOG.infof("record %s: its %s file was deleted, so it is not sent: quarantined", item, folder);
     }
 
     /** A webhook record refused before it was accepted: quarantined, the ledger never saw it. */
@@ -246,12 +271,21 @@ public class Outcomes {
         count(item, Outcome.retry);
     }
 
+    /** Waits in scheduled/ for its account's next free slot; sent from the ledger's copy, in its account's order. */
+    private void waitForSlot(boolean claimed, OutreachItem item, int attempts, Instant at) {
+        OutcomeFile file = new OutcomeFile(Folder.scheduled, folders.scheduledFile(item.key()).getFileName().toString(),
+                item.key(), OutcomeDocuments.scheduled(item, attempts, at), OutcomeFolders.quarantineName(item));
+        held.keep(item, new DecidedOutcome(claimed, State.SCHEDULED, attempts, at.toEpochMilli(), false, null, null,
+                new Ledger.Waiting(file.document().toString(), item.accountId(), item.order()), file, null));
+        count(item, Outcome.scheduled);
+    }
+
     /** The ledger first (with the document and the event), then the folder; held when the disk refuses either. */
     private void record(boolean claimed, OutreachItem item, State state, int attempts, Long nextAttemptAt,
             boolean inDoubt, OutcomeFile file, CallbackOutbox.Event event) {
         // A record that waits to go again is sent from the ledger's copy of its retry document when its time comes.
-        String waitingItem = state == State.RETRY ? file.document().toString() : null;
-        held.keep(item, new DecidedOutcome(claimed, state, attempts, nextAttemptAt, inDoubt, null, null, waitingItem,
+        Ledger.Waiting waiting = state == State.RETRY ? Ledger.Waiting.retry(file.document().toString()) : null;
+        held.keep(item, new DecidedOutcome(claimed, state, attempts, nextAttemptAt, inDoubt, null, null, waiting,
                 file, event));
     }
 
@@ -280,6 +314,7 @@ public class Outcomes {
     }
 
     private static void count(OutreachItem item, Outcome outcome) {
+        item.paced(); // one that never reached the pacing (a duplicate, an invalid record) holds up no other
         OutreachMetrics.recorded(item, outcome);
         if (item.fileRun() != null) {
             item.fileRun().count(outcome);

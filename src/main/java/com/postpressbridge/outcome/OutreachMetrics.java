@@ -102,9 +102,11 @@ public class OutreachMetrics {
         Gauge.builder("outreach.retry.backlog", ledger, l -> l.count(Ledger.State.RETRY))
                 .description("records waiting in retry").register(registry);
         Gauge.builder("outreach.retry.next.due.seconds", ledger, l -> {
-            Long next = l.nextDue();
+            Long next = l.nextDue(Ledger.State.RETRY);
             return next == null ? -1 : Math.max(0, (next - System.currentTimeMillis()) / 1000.0);
         }).description("seconds until the next retry is due (-1: none waits)").register(registry);
+        Gauge.builder("outreach.scheduled", ledger, l -> l.count(Ledger.State.SCHEDULED))
+                .description("records waiting in scheduled/ for their account's next free slot").register(registry);
         Gauge.builder("outreach.queued", ledger, l -> l.count(Ledger.State.QUEUED))
                 .description("webhook records accepted, waiting to be sent").register(registry);
         Gauge.builder("outreach.in.quarantine", ledger, l -> l.count(Ledger.State.QUARANTINED))

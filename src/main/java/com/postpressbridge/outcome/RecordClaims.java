@@ -45,11 +45,17 @@ public class RecordClaims {
         String document = OutcomeDocuments.item(item).toString();
         Ledger.Claim claim = item.waitingIn() != null
                 ? (ledger.claimWaiting(item.key(), item.waitingIn(), document) ? Ledger.Claim.CLAIMED : Ledger.Claim.IN_FLIGHT)
-                : ledger.claim(item.key(), item.contentHash(), document, item.redropped(), Ledger.State.SENDING);
+                : ledger.claim(item.key(), item.contentHash(), document, place(item), item.redropped(),
+                        Ledger.State.SENDING);
         if (claim.isDuplicate()) {
             exchange.setProperty(DUPLICATE, claim);
         } else {
             exchange.setProperty(CLAIMED, true);
         }
+    }
+
+    /** The record's account and read order, which its claim keeps: an account's records are paced in that order. */
+    public static Ledger.Place place(OutreachItem item) {
+        return new Ledger.Place(item.accountId(), item.order());
     }
 }

@@ -70,10 +70,11 @@ public class WaitingRecords {
         List<Ledger.Due> dueRetries = ledger.dueRetries(before == null ? System.currentTimeMillis() : before, BATCH);
         exchange.setProperty(MORE, queued.size() == BATCH || dueRetries.size() == BATCH);
         for (Ledger.Due due : dueRetries) {
-            OutreachItem item = OutcomeDocuments.item(json.readTree(due.document()), Ledger.State.RETRY);
+            OutreachItem item = OutcomeDocuments.item(json.readTree(due.document()), due.state());
+            Path file = folders.waitingFile(folder(due.state()), due.key());
             // Written, then gone: a person deleted it. Never written yet (a crash came in between): not a person's doing.
-            if (due.projected() && Files.isDirectory(folders.retry()) && !Files.exists(folders.retryFile(due.key()))) {
-                outcomes.cancelled(item);
+            if (due.projected() && Files.isDirectory(file.getParent()) && !Files.exists(file)) {
+                outcomes.cancelled(item, file);
             } else {
                 items.add(item);
             }
@@ -82,29 +83,39 @@ public class WaitingRecords {
         return items;
     }
 
+    private static OutcomeFile.Folder folder(Ledger.State waiting) {
+        return waiting == Ledger.State.SCHEDULED ? OutcomeFile.Folder.scheduled : OutcomeFile.Folder.retry;
+    }
+
     /**
-     * Start-up: every file in the retry folder is on the ledger's schedule (a new database, or a file put back by
-     * hand, would otherwise wait forever); a file left behind by a record that already has another outcome goes.
+     * Start-up: every file in the retry and scheduled folders is on the ledger's schedule (a new database, or a file
+     * put back by hand, would otherwise wait forever); a file left behind by a record that already has another outcome
+     * goes.
      */
     public void reconcile() throws IOException {
+        reconcileFolder(Ledger.State.RETRY, folders.retry());
+        reconcileFolder(Ledger.State.SCHEDULED, folders.scheduled());
+    }
+
+    private void reconcileFolder(Ledger.State waiting, Path folder) throws IOException {
         int adopted = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.retry(), "*.json")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.json")) {
             for (Path file : files) {
                 try {
-                    adopted += reconcile(file) ? 1 : 0;
+                    adopted += reconcile(waiting, file) ? 1 : 0;
                 } catch (IOException | RuntimeException e) {
                     // One broken file (edited by hand, cut short by a full disk) must not stop the start.
-                    LOG.errorf("retry/%s cannot be read (%s): left as it is; fix it or drop its record in the inbox",
-                            file.getFileName(), e.getMessage());
+                    LOG.errorf("%s/%s cannot be read (%s): left as it is; fix it or drop its record in the inbox",
+                            folder.getFileName(), file.getFileName(), e.getMessage());
                 }
             }
         }
         if (adopted > 0) {
-            LOG.infof("%d records of the retry folder were put back on the retry schedule", adopted);
+            LOG.infof("%d records of the %s folder were put back on the schedule", adopted, folder.getFileName());
         }
     }
 
-    private boolean reconcile(Path file) throws IOException {
+    private boolean reconcile(Ledger.State waiting, Path file) throws IOException {
         JsonNode document = json.readTree(file.toFile());
         String key = document.path("key").asText(null);
         if (key == null) {
@@ -112,16 +123,20 @@ public class WaitingRecords {
         }
         Ledger.State state = ledger.state(key);
         if (state == Ledger.State.SENT || state == Ledger.State.QUARANTINED) {
-            LOG.infof("retry/%s removed: its record is %s", file.getFileName(), state.name().toLowerCase());
+            LOG.infof("%s/%s removed: its record is %s", file.getParent().getFileName(), file.getFileName(),
+                    state.name().toLowerCase());
             Files.deleteIfExists(file);
             return false;
         }
-        if (state != null && state != Ledger.State.RETRY) {
+        if (state != null && state != waiting) {
             return false;
         }
-        OutreachItem item = OutcomeDocuments.item(document, Ledger.State.RETRY);
+        OutreachItem item = OutcomeDocuments.item(document, waiting);
         JsonNode next = document.get("next_attempt_at");
         long due = next == null ? System.currentTimeMillis() : Instant.parse(next.asText()).toEpochMilli();
-        return ledger.adoptRetry(key, item.attempts(), item.firstSeenAt().toEpochMilli(), due, document.toString());
+        Ledger.Waiting kept = waiting == Ledger.State.SCHEDULED
+                ? new Ledger.Waiting(document.toString(), item.accountId(), item.order())
+                : Ledger.Waiting.retry(document.toString());
+        return ledger.adoptWaiting(key, waiting, item.attempts(), item.firstSeenAt().toEpochMilli(), due, kept);
     }
 }

@@ -71,22 +71,35 @@ public final class PacingPolicy {
     }
 
     /**
-     * @param waitingBefore records of the account read before this one wait: this one goes after them
-     * @param random        in [0, 1): where the gap to the next send falls between min-interval and its jittered top
+     * @param ahead   how many records of the account read before this one wait to take a slot: this one goes after them
+     * @param blocked a record read before it is on its way and may not have taken its slot yet: this one waits for it
+     * @param random  in [0, 1): where the gap to the next send falls between min-interval and its jittered top
      */
-    public Verdict take(Pace pace, boolean waitingBefore, Instant now, double random) {
+    public Verdict take(Pace pace, int ahead, boolean blocked, Instant now, double random) {
         if (!(random >= 0 && random < 1)) {
             throw new IllegalArgumentException("random must be in [0, 1): " + random);
         }
         Pace current = rolledOver(pace, now);
         Instant earliest = later(now, Instant.ofEpochMilli(Math.max(current.nextSlotAt(), current.blockedUntil())));
-        if (!waitingBefore && earliest.equals(now) && limits.window().isOpen(now, limits.zone())
+        if (ahead == 0 && !blocked && earliest.equals(now) && limits.window().isOpen(now, limits.zone())
                 && current.sentToday() < perDay(current) && current.sentThisWeek() < perWeek(current)) {
-            long gap = (long) (limits.minInterval().toMillis() * (1 + limits.jitter() * random));
-            return new Go(new Pace(current.day(), current.sentToday() + 1, current.week(), current.sentThisWeek() + 1,
-                    now.toEpochMilli() + gap, current.blockedUntil(), current.allowance()));
+            return new Go(sent(current, now, random));
         }
-        return new Wait(nextSlot(current, waitingBefore && earliest.equals(now) ? now.plusMillis(1) : earliest), current);
+        // The records ahead go first, each in the next slot (at min-interval, the least gap): this one after them.
+        Instant at = nextSlot(current, earliest);
+        Pace ahead0 = current;
+        for (int i = 0; i < ahead; i++) {
+            ahead0 = sent(rolledOver(ahead0, at), at, 0);
+            at = nextSlot(ahead0, Instant.ofEpochMilli(ahead0.nextSlotAt()));
+        }
+        return new Wait(at, current);
+    }
+
+    /** The pace after a send at {@code at}: counted, and its next slot a jittered gap later. */
+    private Pace sent(Pace pace, Instant at, double random) {
+        long gap = (long) (limits.minInterval().toMillis() * (1 + limits.jitter() * random));
+        return new Pace(pace.day(), pace.sentToday() + 1, pace.week(), pace.sentThisWeek() + 1, at.toEpochMilli() + gap,
+                pace.blockedUntil(), pace.allowance());
     }
 
     /**

@@ -26,6 +26,13 @@ public sealed interface Decision {
     record Held(Instant until, OutreachError reason, int attempts) implements Decision {
     }
 
+    /**
+     * Its account may not send now (the pacing): the record waits in the scheduled folder until {@code at}, its
+     * account's next free slot. Not an error, not an attempt.
+     */
+    record Scheduled(Instant at, int attempts) implements Decision {
+    }
+
     /** A person must look at it. {@code exhausted}: it was retried (or held) until attempts or age ran out. */
     record Quarantine(OutreachError error, int attempts, boolean exhausted) implements Decision {
     }

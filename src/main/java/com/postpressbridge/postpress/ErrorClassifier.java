@@ -20,6 +20,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 
+import com.postpressbridge.pacing.SendingPacedException;
 import com.postpressbridge.record.InvalidRecordException;
 import com.postpressbridge.record.OutreachError;
 
@@ -80,6 +81,9 @@ public class ErrorClassifier {
         }
         if (cause instanceof InvalidRecordException invalid) {
             return SendFailure.invalidRecord(invalid.error());
+        }
+        if (cause instanceof SendingPacedException paced) {
+            return SendFailure.paced(paced.nextSlot());
         }
         if (cause instanceof SendingHeldException held) {
             return SendFailure.held(held.reason(), held.pausedUntil(), held.allSending());

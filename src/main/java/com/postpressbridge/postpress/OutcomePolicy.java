@@ -9,6 +9,7 @@ import com.postpressbridge.postpress.Decision.HoldAccount;
 import com.postpressbridge.postpress.Decision.InDoubt;
 import com.postpressbridge.postpress.Decision.Quarantine;
 import com.postpressbridge.postpress.Decision.RetryAt;
+import com.postpressbridge.postpress.Decision.Scheduled;
 import com.postpressbridge.postpress.Decision.Sent;
 import com.postpressbridge.postpress.Decision.StopAll;
 
@@ -74,6 +75,8 @@ public final class OutcomePolicy {
                     : new InDoubt(failure.error(), tried);
             case INVALID_RECORD -> new Quarantine(failure.error(), record.attempts(), false);
             case HELD_BY_ACCOUNT, HELD_BY_API_KEY -> held(record, failure, now);
+            // Waiting for its account's slot is what the pacing is for: it never runs out for it.
+            case PACED -> new Scheduled(failure.pausedUntil(), record.attempts());
             case UNEXPECTED -> record.claimed()
                     ? new InDoubt(failure.error(), record.attempts())
                     : new Quarantine(failure.error(), record.attempts(), false);

@@ -34,6 +34,8 @@ public record SendFailure(Kind kind, OutreachError error, String retryAfter, Ins
         HELD_BY_ACCOUNT,
         /** Not sent: all sending is stopped because postpress refused the API key. */
         HELD_BY_API_KEY,
+        /** Not sent: its account's pacing has no free slot now ({@code pausedUntil}: the next one). */
+        PACED,
         /** A bug of ours; once the record is claimed, a request may have left. */
         UNEXPECTED
     }
@@ -63,6 +65,12 @@ public record SendFailure(Kind kind, OutreachError error, String retryAfter, Ins
     /** Held without a request by a pause that lasts until the given time. */
     public static SendFailure held(OutreachError reason, Instant pausedUntil, boolean byApiKey) {
         return new SendFailure(byApiKey ? Kind.HELD_BY_API_KEY : Kind.HELD_BY_ACCOUNT, reason, null, pausedUntil);
+    }
+
+    /** Not sent now: the account's next free slot is at the given time. */
+    public static SendFailure paced(Instant nextSlot) {
+        return new SendFailure(Kind.PACED, OutreachError.local("pacing", "Paced",
+                "the account's pacing has no free slot before " + nextSlot), null, nextSlot);
     }
 
     public static SendFailure unexpected(OutreachError error) {

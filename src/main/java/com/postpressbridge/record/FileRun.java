@@ -23,6 +23,7 @@ public final class FileRun {
         sent,
         already_performed,
         retry,
+        scheduled,
         quarantined,
         duplicates
     }
@@ -38,6 +39,11 @@ public final class FileRun {
     private final Map<Outcome, AtomicLong> counts = new EnumMap<>(Outcome.class);
     private final BooleanSupplier bridgeStopping;
     private volatile boolean stopped;
+    /**
+     * The read order of the file's records not yet past their account's pacing, by account: a record goes only after
+     * the account's records read before it, although several are sent at once.
+     */
+    private final Map<String, java.util.NavigableSet<Long>> unpaced = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param expected how many records the file holds, as its check counted them
@@ -74,6 +80,29 @@ public final class FileRun {
     /** How many records of the file were read so far. */
     public long readSoFar() {
         return read.get();
+    }
+
+    /** A record of an account was read, in this order: it waits for its pacing. */
+    void unpaced(String account, long order) {
+        unpaced.compute(account, (a, orders) -> {
+            java.util.NavigableSet<Long> set = orders == null ? new java.util.concurrent.ConcurrentSkipListSet<>() : orders;
+            set.add(order);
+            return set;
+        });
+    }
+
+    /** A record is past its account's pacing (or left before it). */
+    void paced(String account, long order) {
+        unpaced.computeIfPresent(account, (a, orders) -> {
+            orders.remove(order);
+            return orders.isEmpty() ? null : orders;
+        });
+    }
+
+    /** How many records of the account read before this order are not past their pacing yet. */
+    int unpacedBefore(String account, long order) {
+        java.util.NavigableSet<Long> orders = unpaced.get(account);
+        return orders == null ? 0 : orders.headSet(order, false).size();
     }
 
     public void count(Outcome outcome) {

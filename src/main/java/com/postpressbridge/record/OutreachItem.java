@@ -25,6 +25,10 @@ public final class OutreachItem {
     private Ledger.State waitingIn;
     private ChatRequest request;
     private String contentHash;
+    /** Its place in the order records were read in ({@link ReadOrder}). */
+    private long order = ReadOrder.next();
+    /** The account it waits under in its file run until it is past its pacing; null once it is (or for none). */
+    private String unpacedAccount;
     /** The pauses (their scopes) this record was let through as the probe of. */
     private final java.util.Set<String> probing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -36,6 +40,25 @@ public final class OutreachItem {
         this.readError = readError;
         this.redropped = redropped;
         this.fileRun = fileRun;
+        if (fileRun != null) {
+            unpacedAccount = accountId();
+            if (unpacedAccount != null) {
+                fileRun.unpaced(unpacedAccount, order);
+            }
+        }
+    }
+
+    /** Past its account's pacing (or gone before it): its file's later records of the account no longer wait for it. */
+    public void paced() {
+        if (unpacedAccount != null) {
+            fileRun.paced(unpacedAccount, order);
+            unpacedAccount = null;
+        }
+    }
+
+    /** How many records of its file and account read before it are not past their pacing yet (it goes after them). */
+    public int unpacedAhead() {
+        return unpacedAccount == null ? 0 : fileRun.unpacedBefore(unpacedAccount, order);
     }
 
     public static OutreachItem of(RecordSource source, JsonNode record, FileRun fileRun) {
@@ -62,8 +85,11 @@ public final class OutreachItem {
 
     /** A record that waits to be sent: read back from the retry folder, or a webhook record queued in the ledger. */
     public static OutreachItem waiting(Ledger.State in, String key, RecordSource source, JsonNode record, int attempts,
-            Instant firstSeenAt) {
+            Instant firstSeenAt, Long order) {
         OutreachItem item = new OutreachItem(source, record, null, null, false, null);
+        if (order != null) {
+            item.order = order;
+        }
         item.key = key;
         item.attempts = attempts;
         item.firstSeenAt = firstSeenAt;
@@ -119,7 +145,12 @@ public final class OutreachItem {
         this.firstSeenAt = firstSeenAt;
     }
 
-    /** {@code RETRY} or {@code QUEUED} for a record that waited to be sent; null for a record read just now. */
+    /** The order it was read in, among all records: an account's records go out in this order when paced. */
+    public long order() {
+        return order;
+    }
+
+    /** {@code RETRY}, {@code SCHEDULED} or {@code QUEUED} for a record that waited to be sent; null for one read now. */
     public Ledger.State waitingIn() {
         return waitingIn;
     }

@@ -35,7 +35,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.postpressbridge.inbox.InboxFiles;
 import com.postpressbridge.callback.CallbackEvents;
 import com.postpressbridge.ledger.CallbackOutbox;
+import com.postpressbridge.ledger.AccountPaces;
 import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.pacing.Pacing;
 import com.postpressbridge.outcome.OutcomeFolders;
 import com.postpressbridge.postpress.SendGate;
 import com.postpressbridge.record.FileRun;
@@ -66,10 +68,14 @@ public class StatusReport {
     private final ObjectMapper json;
     private final CallbackEvents callbacks;
     private final CallbackOutbox outbox;
+    private final Pacing pacing;
+    private final AccountPaces paces;
 
     public StatusReport(Ledger ledger, InboxFiles inbox, SendGate gate, OutcomeFolders folders,
             @Readiness Instance<HealthCheck> readiness, ObjectMapper json, CallbackEvents callbacks,
-            CallbackOutbox outbox) {
+            CallbackOutbox outbox, Pacing pacing, AccountPaces paces) {
+        this.pacing = pacing;
+        this.paces = paces;
         this.callbacks = callbacks;
         this.outbox = outbox;
         this.ledger = ledger;
@@ -103,15 +109,37 @@ public class StatusReport {
         part(report, "files", this::files);
         part(report, "retry", retry -> {
             retry.put("backlog", ledger.count(Ledger.State.RETRY));
-            Long next = ledger.nextDue();
+            Long next = ledger.nextDue(Ledger.State.RETRY);
             retry.put("next_due_at", next == null ? null : Instant.ofEpochMilli(next).toString());
             retry.put("queued_webhook_records", ledger.count(Ledger.State.QUEUED));
             retry.put("in_flight", ledger.count(Ledger.State.SENDING));
         });
+        part(report, "scheduled", this::scheduled);
         part(report, "held", this::held);
         part(report, "quarantine", this::quarantine);
         part(report, "callbacks", this::callbacks);
         return report;
+    }
+
+    /** Records waiting for their account's slot, and each account's pacing: what it sent, when it may send next. */
+    private void scheduled(ObjectNode part) {
+        part.put("pacing", pacing.describe());
+        part.put("backlog", ledger.count(Ledger.State.SCHEDULED));
+        Long next = ledger.nextDue(Ledger.State.SCHEDULED);
+        part.put("next_at", next == null ? null : Instant.ofEpochMilli(next).toString());
+        ArrayNode accounts = part.putArray("accounts");
+        for (AccountPaces.Account account : paces.all()) {
+            AccountPaces.Pace pace = account.pace();
+            ObjectNode row = accounts.addObject();
+            row.put("account_id", account.id());
+            row.put("day", pace.day());
+            row.put("sent_that_day", pace.sentToday());
+            row.put("week_of", pace.week());
+            row.put("sent_that_week", pace.sentThisWeek());
+            row.put("next_slot_at", Instant.ofEpochMilli(pace.nextSlotAt()).toString());
+            row.put("blocked_until", pace.blockedUntil() == 0 ? null : Instant.ofEpochMilli(pace.blockedUntil()).toString());
+            row.put("allowance", pace.allowance());
+        }
     }
 
     /** The outcome events not yet taken by the CRM: how many, how old the oldest, how many it refused for good. */

@@ -27,6 +27,7 @@ import com.postpressbridge.inbox.ReadProblems;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.outcome.OutcomeDocuments;
 import com.postpressbridge.outcome.Outcomes;
+import com.postpressbridge.outcome.RecordClaims;
 import com.postpressbridge.outcome.OutreachMetrics;
 import com.postpressbridge.record.InvalidRecordException;
 import com.postpressbridge.record.OutreachError;
@@ -207,7 +208,8 @@ public class WebhookIntake {
             }
             item.firstSeenAt(item.source().receivedAt());
             good.add(item);
-            queued.add(new Ledger.Queued(item.key(), item.contentHash(), OutcomeDocuments.item(item).toString()));
+            queued.add(new Ledger.Queued(item.key(), item.contentHash(), OutcomeDocuments.item(item).toString(),
+                    RecordClaims.place(item)));
         }
         int[] counts = new int[2];
         Ledger.DeliveryAnswer answer = ledger.acceptDelivery(source.name(), deliveryId, queued, claims -> {

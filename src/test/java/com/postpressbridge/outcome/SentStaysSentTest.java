@@ -31,6 +31,7 @@ import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.postpress.ErrorClassifier;
+import com.postpressbridge.pacing.Pacing;
 import com.postpressbridge.postpress.OutcomePolicy;
 import com.postpressbridge.postpress.OutcomePolicyTest;
 import com.postpressbridge.postpress.SendChat;
@@ -65,7 +66,7 @@ class SentStaysSentTest {
 
         @Override
         public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
-                String messageId, String waitingItem, String unwrittenOutcome, CallbackOutbox.Event event) {
+                String messageId, Waiting waiting, String unwrittenOutcome, CallbackOutbox.Event event) {
             if (down != null) {
                 throw down;
             }
@@ -97,7 +98,7 @@ class SentStaysSentTest {
         folders.create();
         held = new HeldOutcomes(ledger, folders, disk, new CallbackOutbox(ledger));
         outcomes = new Outcomes(ledger, folders, new ErrorClassifier(JSON), new SendGate(ledger, JSON),
-                new OutcomePolicy(OutcomePolicyTest.DEFAULTS), held, JSON, CallbackEvents.off());
+                new OutcomePolicy(OutcomePolicyTest.DEFAULTS), held, JSON, CallbackEvents.off(), Pacing.off());
         item = OutreachItem.of(RecordSource.fileLine("sent.csv", 2),
                 JSON.readTree("{\"account_id\": \"acc\", \"attendees_ids\": [\"att\"], \"text\": \"Hi\"}"), null);
         item.key("sent-key");

@@ -39,13 +39,13 @@ class PacingPolicyTest {
     @Test
     void aFreshAccountSendsAndItsNextSlotIsMinIntervalTimesTheJitteredFactor() {
         PacingPolicy policy = policy(80, 200, "always", "UTC");
-        Pace low = go(policy.take(Pace.FRESH, false, THURSDAY, 0));
-        Pace high = go(policy.take(Pace.FRESH, false, THURSDAY, 0.999999));
+        Pace low = go(policy.take(Pace.FRESH, 0, false, THURSDAY, 0));
+        Pace high = go(policy.take(Pace.FRESH, 0, false, THURSDAY, 0.999999));
         assertEquals(THURSDAY.plusSeconds(90).toEpochMilli(), low.nextSlotAt());
         assertTrue(high.nextSlotAt() <= THURSDAY.plusSeconds(135).toEpochMilli()
                 && high.nextSlotAt() > THURSDAY.plusSeconds(134).toEpochMilli(), "gap in [90 s, 135 s]: " + high);
         assertEquals(new Pace("2026-11-26", 1, "2026-11-23", 1, low.nextSlotAt(), 0, 1.0), low);
-        assertEquals(THURSDAY.plusSeconds(90), waitUntil(policy.take(low, false, THURSDAY.plusSeconds(1), 0.3)));
+        assertEquals(THURSDAY.plusSeconds(90), waitUntil(policy.take(low, 0, false, THURSDAY.plusSeconds(1), 0.3)));
     }
 
     @Test
@@ -53,11 +53,11 @@ class PacingPolicyTest {
         PacingPolicy policy = policy(80, 200, "always", "UTC");
         java.util.Random random = new java.util.Random(7);
         for (int i = 0; i < 10_000; i++) {
-            long gap = go(policy.take(Pace.FRESH, false, THURSDAY, random.nextDouble())).nextSlotAt()
+            long gap = go(policy.take(Pace.FRESH, 0, false, THURSDAY, random.nextDouble())).nextSlotAt()
                     - THURSDAY.toEpochMilli();
             assertTrue(gap >= 90_000 && gap <= 135_000, "gap " + gap);
         }
-        assertThrows(IllegalArgumentException.class, () -> policy.take(Pace.FRESH, false, THURSDAY, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> policy.take(Pace.FRESH, 0, false, THURSDAY, 1.0));
     }
 
     @Test
@@ -65,17 +65,17 @@ class PacingPolicyTest {
         PacingPolicy policy = policy(2, 3, "Mon-Fri 08:30-18:30", "UTC");
         Pace pace = Pace.FRESH;
         Instant now = THURSDAY;
-        pace = go(policy.take(pace, false, now, 0));
+        pace = go(policy.take(pace, 0, false, now, 0));
         now = now.plusSeconds(90);
-        pace = go(policy.take(pace, false, now, 0));
+        pace = go(policy.take(pace, 0, false, now, 0));
         now = now.plusSeconds(90);
-        assertEquals(Instant.parse("2026-11-27T08:30:00Z"), waitUntil(policy.take(pace, false, now, 0)));
+        assertEquals(Instant.parse("2026-11-27T08:30:00Z"), waitUntil(policy.take(pace, 0, false, now, 0)));
         now = Instant.parse("2026-11-27T08:30:00Z");
-        pace = go(policy.take(pace, false, now, 0)); // Friday: the third of the week
+        pace = go(policy.take(pace, 0, false, now, 0)); // Friday: the third of the week
         assertEquals(1, pace.sentToday());
         assertEquals(3, pace.sentThisWeek());
-        assertEquals(Instant.parse("2026-11-30T08:30:00Z"), waitUntil(policy.take(pace, false, now.plusSeconds(600), 0)));
-        pace = go(policy.take(pace, false, Instant.parse("2026-11-30T08:30:00Z"), 0));
+        assertEquals(Instant.parse("2026-11-30T08:30:00Z"), waitUntil(policy.take(pace, 0, false, now.plusSeconds(600), 0)));
+        pace = go(policy.take(pace, 0, false, Instant.parse("2026-11-30T08:30:00Z"), 0));
         assertEquals(new Pace("2026-11-30", 1, "2026-11-30", 1, Instant.parse("2026-11-30T08:31:30Z").toEpochMilli(), 0,
                 1.0), pace);
     }
@@ -89,8 +89,8 @@ class PacingPolicyTest {
     })
     void daysAreCountedInTheAccountsZone(String zone, Instant firstSend, Instant next) {
         PacingPolicy policy = policy(1, 10, "always", zone);
-        Pace pace = go(policy.take(Pace.FRESH, false, firstSend, 0));
-        assertEquals(next, waitUntil(policy.take(pace, false, firstSend.plusSeconds(1800), 0)));
+        Pace pace = go(policy.take(Pace.FRESH, 0, false, firstSend, 0));
+        assertEquals(next, waitUntil(policy.take(pace, 0, false, firstSend.plusSeconds(1800), 0)));
     }
 
     @Test
@@ -98,37 +98,41 @@ class PacingPolicyTest {
         // 2026-10-25 in Berlin has 25 hours: its sends are one day's count; the next day starts at 23:00Z
         PacingPolicy policy = policy(2, 10, "always", "Europe/Berlin");
         Instant morning = Instant.parse("2026-10-24T22:30:00Z"); // 00:30 CEST on the 25th
-        Pace pace = go(policy.take(Pace.FRESH, false, morning, 0));
-        pace = go(policy.take(pace, false, Instant.parse("2026-10-25T20:00:00Z"), 0)); // 21:00 CET, same day
+        Pace pace = go(policy.take(Pace.FRESH, 0, false, morning, 0));
+        pace = go(policy.take(pace, 0, false, Instant.parse("2026-10-25T20:00:00Z"), 0)); // 21:00 CET, same day
         assertEquals("2026-10-25", pace.day());
         assertEquals(Instant.parse("2026-10-25T23:00:00Z"),
-                waitUntil(policy.take(pace, false, Instant.parse("2026-10-25T21:00:00Z"), 0)));
+                waitUntil(policy.take(pace, 0, false, Instant.parse("2026-10-25T21:00:00Z"), 0)));
     }
 
     @Test
     void outsideTheWindowARecordWaitsForItToOpen() {
         PacingPolicy policy = policy(80, 200, "Mon-Fri 08:30-18:30", "America/New_York");
         // Thursday 10:00Z is 05:00 in New York
-        assertEquals(Instant.parse("2026-11-26T13:30:00Z"), waitUntil(policy.take(Pace.FRESH, false, THURSDAY, 0)));
+        assertEquals(Instant.parse("2026-11-26T13:30:00Z"), waitUntil(policy.take(Pace.FRESH, 0, false, THURSDAY, 0)));
     }
 
     @Test
-    void aRecordReadAfterOthersThatWaitGoesAfterThem() {
-        PacingPolicy policy = policy(80, 200, "always", "UTC");
-        Instant at = waitUntil(policy.take(Pace.FRESH, true, THURSDAY, 0));
-        assertTrue(at.isAfter(THURSDAY) && at.isBefore(THURSDAY.plusSeconds(1)), at.toString());
+    void aRecordReadAfterOthersThatWaitGoesAfterThemInTheSlotsTheyLeave() {
+        PacingPolicy policy = policy(3, 200, "always", "UTC");
+        // a fresh account, two records ahead: they take now and now + 90 s; this one the slot after
+        assertEquals(THURSDAY.plusSeconds(180), waitUntil(policy.take(Pace.FRESH, 2, false, THURSDAY, 0)));
+        // three ahead: the day's cap (3) is theirs; this one goes when the next day starts
+        assertEquals(Instant.parse("2026-11-27T00:00:00Z"), waitUntil(policy.take(Pace.FRESH, 3, false, THURSDAY, 0)));
+        // one ahead is being sent (it may not have its slot yet): this one waits for it, and may go once it has
+        assertEquals(THURSDAY, waitUntil(policy.take(Pace.FRESH, 0, true, THURSDAY, 0)));
     }
 
     @Test
     void beingToldItSentTooMuchStopsTheAccountForTheDayAndHalvesItsCapsUntilItRecovers() {
         PacingPolicy policy = policy(80, 200, "Mon-Fri 08:30-18:30", "UTC");
-        Pace pace = go(policy.take(Pace.FRESH, false, THURSDAY, 0));
+        Pace pace = go(policy.take(Pace.FRESH, 0, false, THURSDAY, 0));
         Pace limited = policy.limited(pace, THURSDAY.plusSeconds(5), null);
         assertEquals(Instant.parse("2026-11-27T08:30:00Z").toEpochMilli(), limited.blockedUntil());
         assertEquals(0.5, limited.allowance());
         assertEquals(40, policy.perDay(limited));
         assertEquals(100, policy.perWeek(limited));
-        assertEquals(Instant.parse("2026-11-27T08:30:00Z"), waitUntil(policy.take(limited, false, THURSDAY.plusSeconds(600), 0)));
+        assertEquals(Instant.parse("2026-11-27T08:30:00Z"), waitUntil(policy.take(limited, 0, false, THURSDAY.plusSeconds(600), 0)));
         // A Retry-After later than the next window wins
         assertEquals(Instant.parse("2026-11-28T00:00:00Z").toEpochMilli(),
                 policy.limited(pace, THURSDAY, Instant.parse("2026-11-28T00:00:00Z")).blockedUntil());
@@ -136,7 +140,7 @@ class PacingPolicyTest {
         Pace again = policy.limited(policy.limited(policy.limited(limited, THURSDAY, null), THURSDAY, null), THURSDAY, null);
         assertEquals(PacingPolicy.LEAST_ALLOWANCE, again.allowance());
         // Each new day gives some back
-        Pace friday = go(policy.take(limited, false, Instant.parse("2026-11-27T09:00:00Z"), 0));
+        Pace friday = go(policy.take(limited, 0, false, Instant.parse("2026-11-27T09:00:00Z"), 0));
         assertEquals(0.6, friday.allowance(), 1e-9);
         Pace nextWeek = policy.rolledOver(friday, Instant.parse("2026-12-07T09:00:00Z"));
         assertEquals(1.0, nextWeek.allowance());

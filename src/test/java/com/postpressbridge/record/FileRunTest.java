@@ -22,7 +22,7 @@ class FileRunTest {
         assertEquals(Optional.empty(), run.progressDue(start + Duration.ofSeconds(29).toNanos()), "not yet");
         long due = start + Duration.ofSeconds(31).toNanos();
         assertEquals(Optional.of("\"big \\\"one\\\".csv\": 4 of 10 records (40%), sent 3, already performed 0, retry 0,"
-                + " quarantined 1, duplicates 0, still sending"), run.progressDue(due));
+                + " scheduled 0, quarantined 1, duplicates 0, still sending"), run.progressDue(due));
         assertEquals(Optional.empty(), run.progressDue(due + 1), "once per interval");
         assertTrue(run.progressDue(due + Duration.ofSeconds(30).toNanos()).isPresent(), "then again");
     }

@@ -1,0 +1,140 @@
+package com.postpressbridge;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+import com.postpressbridge.ledger.AccountPaces;
+import com.postpressbridge.postpress.SendGate;
+
+/**
+ * The pacing of sender accounts in the running app: an account sends up to its cap, its sends spaced, in the order
+ * its records were read; the rest waits in scheduled/ for the next day; an answer that says it sent too much stops it
+ * for the day and halves its caps.
+ */
+@QuarkusTest
+@TestProfile(PacingFlowTest.PacedAccounts.class)
+@QuarkusTestResource(PostpressStub.class)
+class PacingFlowTest {
+
+    /** Three a day, 400 ms apart, at any hour; acc_own one a day. */
+    public static class PacedAccounts implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("outreach.pacing.enabled", "true", "outreach.pacing.per-day", "3",
+                    "outreach.pacing.min-interval", "400ms", "outreach.pacing.jitter", "0",
+                    "outreach.pacing.window", "always", "outreach.pacing.accounts.\"acc_own\".per-day", "1");
+        }
+    }
+
+    @PostpressStub.Server
+    WireMockServer postpress;
+
+    @Inject
+    AccountPaces paces;
+
+    @Inject
+    SendGate gate;
+
+    @BeforeEach
+    void clean() {
+        TestFolders.wipe();
+        PostpressStub.answerCreated(postpress);
+    }
+
+    @AfterEach
+    void liftPauses() {
+        gate.clear();
+    }
+
+    @Test
+    void anAccountSendsUpToItsCapSpacedAndInOrderAndTheRestWaitsInScheduled() {
+        StringBuilder csv = new StringBuilder("account_id,attendees_ids,text\n");
+        for (int i = 1; i <= 6; i++) {
+            csv.append("acc_p,p-").append(i).append(",Hello ").append(i).append('\n');
+            if (i <= 2) {
+                csv.append("acc_own,o-").append(i).append(",Hi ").append(i).append('\n');
+            }
+        }
+        TestFolders.drop("paced.csv", csv.toString());
+
+        JsonNode summary = TestFolders.awaitSummary("paced.csv");
+        assertEquals(2, summary.get("sent").asInt(), "the first record of each account goes at once: " + summary);
+        assertEquals(6, summary.get("scheduled").asInt(), summary.toString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestFolders.successLines("paced.csv").size() == 4);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .until(() -> PostpressStub.chatRequests(postpress).size() == 4);
+
+        List<LoggedRequest> toP = PostpressStub.chatRequests(postpress).stream()
+                .filter(r -> PostpressStub.attendee(r).startsWith("p-"))
+                .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
+        assertEquals(List.of("p-1", "p-2", "p-3"), toP.stream().map(PostpressStub::attendee).toList(),
+                "three a day, in the order they were read");
+        for (int i = 1; i < toP.size(); i++) {
+            long gap = toP.get(i).getLoggedDate().getTime() - toP.get(i - 1).getLoggedDate().getTime();
+            // The slot is taken when the request is about to leave; its arrival here may vary by a few milliseconds.
+            assertTrue(gap >= 400 - 50, "sends of one account at least min-interval apart: " + gap + " ms");
+        }
+        assertEquals(Map.of("o-1", 1, "p-1", 1, "p-2", 1, "p-3", 1), PostpressStub.postsByAttendee(postpress));
+
+        List<JsonNode> scheduled = TestFolders.all(TestFolders.SCHEDULED);
+        assertEquals(List.of("o-2", "p-4", "p-5", "p-6"), scheduled.stream()
+                .map(d -> d.at("/record/attendees_ids/0").asText()).sorted().toList());
+        // Each says when it goes at the earliest: the next day's slots, in the account's order (one whose decision
+        // overlapped with another's of the account may say a slot early; the order is kept all the same)
+        Instant tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Map<String, Instant> at = new java.util.TreeMap<>();
+        for (JsonNode document : scheduled) {
+            assertEquals("pacing", document.get("reason").asText());
+            assertEquals(0, document.get("attempts").asInt());
+            at.put(document.at("/record/attendees_ids/0").asText(), Instant.parse(document.get("next_attempt_at").asText()));
+        }
+        assertEquals(tomorrow, at.get("o-2"));
+        assertEquals(tomorrow, at.get("p-4"));
+        assertTrue(!at.get("p-5").isBefore(at.get("p-4")) && !at.get("p-6").isBefore(at.get("p-5"))
+                && at.get("p-6").isAfter(tomorrow), at.toString());
+        AccountPaces.Pace p = pace("acc_p");
+        assertEquals(3, p.sentToday());
+        assertEquals(1, pace("acc_own").sentToday());
+        assertTrue(TestFolders.all(TestFolders.RETRY).isEmpty(), "waiting for a slot is not a retry");
+    }
+
+    @Test
+    void anAccountToldItSentTooMuchStopsForTheDayAndItsCapsAreHalved() {
+        postpress.stubFor(PostpressStub.forAttendee("l-1").willReturn(PostpressStub.error(422, "errors/limit_exceeded")));
+        TestFolders.drop("limited.csv", "account_id,attendees_ids,text\nacc_lim,l-1,Hello\n");
+        TestFolders.awaitSummary("limited.csv");
+
+        AccountPaces.Pace pace = pace("acc_lim");
+        Instant tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        assertTrue(pace.blockedUntil() >= tomorrow.toEpochMilli(), "stopped until the window opens tomorrow: " + pace);
+        assertEquals(0.5, pace.allowance());
+        assertEquals("errors/limit_exceeded", TestFolders.all(TestFolders.RETRY).get(0).at("/error/type").asText());
+    }
+
+    private AccountPaces.Pace pace(String account) {
+        return paces.all().stream().filter(a -> a.id().equals(account)).findFirst().orElseThrow().pace();
+    }
+}
