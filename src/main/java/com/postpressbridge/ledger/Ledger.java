@@ -250,11 +250,15 @@ public class Ledger {
      * is no longer waiting.
      */
     public boolean claimWaiting(String key, State waiting, String item) {
+        return claimWaiting(key, waiting, item, System.currentTimeMillis());
+    }
+
+    /** As {@link #claimWaiting(String, State, String)}, due at {@code now} (epoch ms). */
+    public boolean claimWaiting(String key, State waiting, String item, long now) {
         disk.ensureRoom("claim waiting record " + key);
         try {
             return transaction("claim waiting record " + key, true, db -> {
                 // A retry only when it is due: another scan may have sent it and scheduled it later meanwhile.
-                long now = System.currentTimeMillis();
                 if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ?, held_by = ? WHERE"
                         + " record_key = ? AND state = ? AND (state NOT IN ('RETRY', 'SCHEDULED') OR next_attempt_at <= ?)",
                         now, instance,
