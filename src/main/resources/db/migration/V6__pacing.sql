@@ -1,7 +1,8 @@
 -- Pacing of sender accounts (outreach.pacing.*): one row per account that has sent, shared by every process on the
 -- ledger and changed only under its row lock, so that no two processes take one slot or go over a cap. day_key and
 -- week_key (the week's Monday) name what sent_today and sent_week count, in the account's time zone; times are epoch
--- milliseconds; allowance is the share of the caps the account may use (below 1 after postpress said it sent too much).
+-- milliseconds; sending_until holds the next slot while a request of the account may still be on its way (0: none);
+-- allowance is the share of the caps the account may use (below 1 after postpress said it sent too much).
 CREATE TABLE account_pace (
     account_id        VARCHAR(255)     NOT NULL PRIMARY KEY,
     day_key           VARCHAR(10)      NOT NULL,
@@ -10,6 +11,7 @@ CREATE TABLE account_pace (
     sent_week         INTEGER          NOT NULL,
     next_slot_at      BIGINT           NOT NULL,
     blocked_until     BIGINT           NOT NULL,
+    sending_until     BIGINT           NOT NULL,
     allowance         DOUBLE PRECISION NOT NULL
 );
 

@@ -42,7 +42,7 @@ import com.postpressbridge.outcome.LedgerRecovery;
 import com.postpressbridge.outcome.OutcomeDocuments;
 import com.postpressbridge.outcome.RecordClaims;
 import com.postpressbridge.pacing.Pacing;
-import com.postpressbridge.pacing.SendingPacedException;
+import com.postpressbridge.postpress.SendingPacedException;
 import com.postpressbridge.record.FileRun;
 import com.postpressbridge.record.OutreachItem;
 import com.postpressbridge.record.RecordSource;
@@ -92,7 +92,7 @@ class PacingSimulationTest {
         Process(String id, AtomicReference<Instant> clock) {
             ledger = new Ledger(database.dataSource(), new DiskFault(List.of(), 0), id);
             ledger.arrive(System.currentTimeMillis());
-            pacing = new Pacing(new Settings(), true, new AccountPaces(ledger), clock::get);
+            pacing = new Pacing(new Settings(), true, new AccountPaces(ledger), clock::get, Duration.ofMinutes(2));
         }
 
         /** As send-chat does it: claim, pace, then sent (the request) or scheduled. */
@@ -108,6 +108,7 @@ class PacingSimulationTest {
                 pacing.admit(item);
                 sends.add(new Send(item.accountId(), now, item.source().toJson().path("file").asText(),
                         item.source().toJson().path("line").asInt()));
+                pacing.ended(item); // answered at once (the simulated clock stands still within a round)
                 ledger.finish(item.key(), Ledger.State.SENT, 1, null, false, "chat", "msg", null);
             } catch (SendingPacedException paced) {
                 ledger.finish(item.key(), Ledger.State.SCHEDULED, 0, paced.nextSlot().toEpochMilli(), false, null, null,
@@ -245,8 +246,10 @@ class PacingSimulationTest {
         ExecutorService threads = Executors.newFixedThreadPool(6);
         try {
             for (int account = 0; account < 20; account++) { // each has sent once, an hour before: its row exists
-                processes.get(0).pacing.admit(OutreachItem.of(RecordSource.fileLine("race.csv", 1), JSON.readTree(
-                        "{\"account_id\":\"race-" + run + "-" + account + "\"}"), null));
+                OutreachItem first = OutreachItem.of(RecordSource.fileLine("race.csv", 1), JSON.readTree(
+                        "{\"account_id\":\"race-" + run + "-" + account + "\"}"), null);
+                processes.get(0).pacing.admit(first);
+                processes.get(0).pacing.ended(first);
             }
             clock.set(Instant.parse("2030-03-05T10:00:00Z"));
             for (int account = 0; account < 20; account++) {

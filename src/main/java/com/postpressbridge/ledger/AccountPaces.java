@@ -19,14 +19,15 @@ public class AccountPaces {
 
     /**
      * An account's pace. {@code day} and {@code week} name the day and the week (its Monday) the counts are of, in the
-     * account's time zone; times are epoch milliseconds; {@code allowance} is the share of its caps it may use now
+     * account's time zone; times are epoch milliseconds; {@code sendingUntil} holds the next slot while a request of
+     * the account may still be on its way (0: none is); {@code allowance} is the share of its caps it may use now
      * (below 1 after postpress said it sent too much).
      */
     public record Pace(String day, int sentToday, String week, int sentThisWeek, long nextSlotAt, long blockedUntil,
-            double allowance) {
+            long sendingUntil, double allowance) {
 
         /** An account that has sent nothing yet. */
-        public static final Pace FRESH = new Pace("", 0, "", 0, 0, 0, 1.0);
+        public static final Pace FRESH = new Pace("", 0, "", 0, 0, 0, 0, 1.0);
     }
 
     /** What a rule makes of an account's pace: the pace to keep, and the answer for the caller. */
@@ -64,7 +65,8 @@ public class AccountPaces {
                 Savepoint before = db.setSavepoint();
                 try {
                     Ledger.update(db, "INSERT INTO account_pace (account_id, day_key, sent_today, week_key, sent_week,"
-                            + " next_slot_at, blocked_until, allowance) VALUES (?, '', 0, '', 0, 0, 0, 1.0)", account);
+                            + " next_slot_at, blocked_until, sending_until, allowance) VALUES (?, '', 0, '', 0, 0, 0, 0,"
+                            + " 1.0)", account);
                 } catch (SQLException e) {
                     if (!Ledger.UNIQUE_VIOLATION.equals(e.getSQLState())) {
                         throw e;
@@ -82,9 +84,9 @@ public class AccountPaces {
             if (!paced.pace().equals(pace)) {
                 Pace next = paced.pace();
                 Ledger.update(db, "UPDATE account_pace SET day_key = ?, sent_today = ?, week_key = ?, sent_week = ?,"
-                        + " next_slot_at = ?, blocked_until = ?, allowance = ? WHERE account_id = ?", next.day(),
-                        next.sentToday(), next.week(), next.sentThisWeek(), next.nextSlotAt(), next.blockedUntil(),
-                        next.allowance(), account);
+                        + " next_slot_at = ?, blocked_until = ?, sending_until = ?, allowance = ? WHERE account_id = ?",
+                        next.day(), next.sentToday(), next.week(), next.sentThisWeek(), next.nextSlotAt(),
+                        next.blockedUntil(), next.sendingUntil(), next.allowance(), account);
             }
             return paced.answer();
         });
@@ -93,7 +95,8 @@ public class AccountPaces {
     /** Every account's pace, by account id. */
     public List<Account> all() {
         return ledger.rows("read the pacing", "SELECT account_id, day_key, sent_today, week_key, sent_week,"
-                + " next_slot_at, blocked_until, allowance FROM account_pace ORDER BY account_id", Integer.MAX_VALUE,
+                + " next_slot_at, blocked_until, sending_until, allowance FROM account_pace ORDER BY account_id",
+                Integer.MAX_VALUE,
                 row -> new Account(row.getString(1), pace(row, 2)));
     }
 
@@ -103,7 +106,8 @@ public class AccountPaces {
 
     private static Pace lock(Connection db, String account) throws SQLException {
         try (PreparedStatement select = db.prepareStatement("SELECT day_key, sent_today, week_key, sent_week,"
-                + " next_slot_at, blocked_until, allowance FROM account_pace WHERE account_id = ? FOR UPDATE")) {
+                + " next_slot_at, blocked_until, sending_until, allowance FROM account_pace WHERE account_id = ? FOR"
+                + " UPDATE")) {
             select.setString(1, account);
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? pace(row, 1) : null;
@@ -113,6 +117,6 @@ public class AccountPaces {
 
     private static Pace pace(ResultSet row, int from) throws SQLException {
         return new Pace(row.getString(from), row.getInt(from + 1), row.getString(from + 2), row.getInt(from + 3),
-                row.getLong(from + 4), row.getLong(from + 5), row.getDouble(from + 6));
+                row.getLong(from + 4), row.getLong(from + 5), row.getLong(from + 6), row.getDouble(from + 7));
     }
 }

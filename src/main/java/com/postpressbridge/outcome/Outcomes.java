@@ -114,10 +114,11 @@ public class Outcomes {
             apply(item, claimed, decision, answer);
         } finally {
             try {
+                pacing.ended(item);
                 tellGate(item, failure, decision);
             } catch (RuntimeException e) {
-                LOG.errorf("the pause or probe learnt from record %s cannot be kept (%s): the next answer sets it again",
-                        item, e.getMessage());
+                LOG.errorf("the pause, probe or pacing learnt from record %s cannot be kept (%s): the next answer sets"
+                        + " it again", item, e.getMessage());
             }
         }
     }

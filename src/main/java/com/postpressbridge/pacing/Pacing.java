@@ -13,55 +13,67 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.ExchangeProperty;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.postpressbridge.config.OutreachConfig;
+import com.postpressbridge.config.PostpressConfig;
 import com.postpressbridge.ledger.AccountPaces;
+import com.postpressbridge.ledger.AccountPaces.Pace;
 import com.postpressbridge.ledger.AccountPaces.Paced;
+import com.postpressbridge.postpress.BlipRedelivery;
+import com.postpressbridge.postpress.SendChat;
+import com.postpressbridge.postpress.SendingPacedException;
 import com.postpressbridge.record.OutreachItem;
 
 /**
  * The pacing of sender accounts ({@code outreach.pacing.*}): a step of {@code send-chat} lets a record go when its
- * account has a free slot (and takes it), or makes it wait for the next one ({@link SendingPacedException}); an
- * answer that says the account sent too much slows the account down. {@link PacingPolicy} decides, the account's
- * row in the ledger ({@link AccountPaces}) is where its counters are, taken under its lock.
+ * account has a free slot (and takes it), or makes it wait for the next one ({@link SendingPacedException}); the end
+ * of its request sets the account's next slot from then; an answer that says the account sent too much slows the
+ * account down. {@link PacingPolicy} decides; the account's row in the ledger ({@link AccountPaces}) holds its
+ * counters, changed under its lock.
  */
 @ApplicationScoped
 @Named("pacing")
 public class Pacing {
 
-    /** The property of the send-chat exchange the records' items are in (SendChat.ITEM, not imported: no cycle). */
-    static final String ITEM = "outreachItem";
+    /** A record that took its account's slot: when, and the pace it left (what the end of its request goes from). */
+    private record Went(String account, Instant at, Pace pace) {
+    }
 
     private final boolean enabled;
     private final OutreachConfig.Pacing config;
     private final AccountPaces paces;
     private final Supplier<Instant> clock;
+    private final Duration longestRequest;
     private final Map<String, PacingPolicy> policies = new ConcurrentHashMap<>();
     private final PacingPolicy defaults;
+    /** Records whose request is on its way, by identity. */
+    private final Map<OutreachItem, Went> sending = new ConcurrentHashMap<>();
 
     @Inject
-    public Pacing(OutreachConfig config, @ConfigProperty(name = "postpress.sandbox") boolean sandbox,
-            AccountPaces paces) {
-        this(config.pacing(), config.pacing().enabled().orElse(!sandbox), paces, Instant::now);
+    public Pacing(OutreachConfig outreach, PostpressConfig postpress, AccountPaces paces) {
+        this(outreach.pacing(), outreach.pacing().enabled().orElse(!postpress.sandbox()), paces, Instant::now,
+                BlipRedelivery.longestPass(postpress.timeout(), outreach.retry().blipRedeliveries(),
+                        outreach.retry().blipDelay()));
     }
 
-    public Pacing(OutreachConfig.Pacing config, boolean enabled, AccountPaces paces, Supplier<Instant> clock) {
+    public Pacing(OutreachConfig.Pacing config, boolean enabled, AccountPaces paces, Supplier<Instant> clock,
+            Duration longestRequest) {
         this.config = config;
         this.enabled = enabled;
         this.paces = paces;
         this.clock = clock;
-        this.defaults = config == null ? null : new PacingPolicy(limits(null));
+        this.longestRequest = longestRequest;
+        this.defaults = config == null ? null : new PacingPolicy(limits(null), longestRequest);
         if (config != null) {
             for (String account : config.accounts().keySet()) {
-                policies.put(account, new PacingPolicy(limits(account)));
+                policies.put(account, new PacingPolicy(limits(account), longestRequest));
             }
         }
     }
 
     /** No pacing: every record goes when the rest allows. */
     public static Pacing off() {
-        return new Pacing(null, false, null, Instant::now);
+        return new Pacing(null, false, null, Instant::now, Duration.ZERO);
     }
 
     public boolean enabled() {
@@ -69,7 +81,7 @@ public class Pacing {
     }
 
     /** Step of {@code send-chat}: the record goes now, its account's slot taken, or waits for the next slot. */
-    public void admit(@ExchangeProperty(ITEM) OutreachItem item) {
+    public void admit(@ExchangeProperty(SendChat.ITEM) OutreachItem item) {
         String account = item.accountId();
         if (!enabled || account == null) {
             item.paced();
@@ -79,22 +91,38 @@ public class Pacing {
             PacingPolicy policy = policy(account);
             Instant now = clock.get();
             double random = ThreadLocalRandom.current().nextDouble();
-            Instant wait = paces.pace(account, item.order(), (pace, waiting, sending) -> {
+            PacingPolicy.Verdict verdict = paces.pace(account, item.order(), (pace, waiting, inFlight) -> {
                 // Records of its file read before it and not paced yet (several are sent at once) go first. Read and
                 // passed under the account's lock: the next record of the account sees this one as paced.
                 int aheadInFile = item.unpacedAhead();
-                PacingPolicy.Verdict verdict = policy.take(pace, waiting + aheadInFile, sending || aheadInFile > 0, now,
+                PacingPolicy.Verdict taken = policy.take(pace, waiting + aheadInFile, inFlight || aheadInFile > 0, now,
                         random);
                 item.paced();
-                return verdict instanceof PacingPolicy.Wait later ? new Paced<>(later.pace(), later.at())
-                        : new Paced<>(((PacingPolicy.Go) verdict).pace(), null);
+                return new Paced<>(taken instanceof PacingPolicy.Go go ? go.pace() : ((PacingPolicy.Wait) taken).pace(),
+                        taken);
             });
-            if (wait != null) {
-                throw new SendingPacedException(account, wait);
+            if (verdict instanceof PacingPolicy.Wait wait) {
+                throw new SendingPacedException(account, wait.at());
             }
+            sending.put(item, new Went(account, now, ((PacingPolicy.Go) verdict).pace()));
         } finally {
             item.paced();
         }
+    }
+
+    /**
+     * The record's pass ended (answered, or not): if it took its account's slot, the account's next slot is counted
+     * from now, and the slot is no longer held for its request.
+     */
+    public void ended(OutreachItem item) {
+        Went went = sending.remove(item);
+        if (went == null) {
+            return;
+        }
+        PacingPolicy policy = policy(went.account());
+        Instant end = clock.get();
+        paces.pace(went.account(), Long.MAX_VALUE,
+                (pace, waiting, inFlight) -> new Paced<>(policy.ended(pace, went.pace(), went.at(), end), null));
     }
 
     /**
@@ -109,8 +137,8 @@ public class Pacing {
         }
         PacingPolicy policy = policy(account);
         Instant now = clock.get();
-        return paces.pace(account, Long.MAX_VALUE, (pace, waiting, sending) -> {
-            AccountPaces.Pace slowed = policy.limited(pace, now, retryAfter == null ? null : now.plus(retryAfter));
+        return paces.pace(account, Long.MAX_VALUE, (pace, waiting, inFlight) -> {
+            Pace slowed = policy.limited(pace, now, retryAfter == null ? null : now.plus(retryAfter));
             return new Paced<>(slowed, Instant.ofEpochMilli(slowed.blockedUntil()));
         });
     }
@@ -132,7 +160,6 @@ public class Pacing {
 
     private PacingPolicy.Limits limits(String account) {
         OutreachConfig.AccountPacing own = account == null ? null : config.accounts().get(account);
-        String prefix = "outreach.pacing.accounts.\"" + account + "\"";
         String window = own == null ? config.window() : own.window().orElse(config.window());
         String zone = own == null ? config.timezone() : own.timezone().orElse(config.timezone());
         try {
@@ -143,7 +170,8 @@ public class Pacing {
                     own == null ? config.jitter() : own.jitter().orElse(config.jitter()),
                     SendingWindow.parse(window), zone(zone));
         } catch (IllegalArgumentException e) {
-            throw account == null ? e : new IllegalArgumentException(prefix + ": " + e.getMessage(), e);
+            throw account == null ? e
+                    : new IllegalArgumentException("outreach.pacing.accounts.\"" + account + "\": " + e.getMessage(), e);
         }
     }
 
@@ -151,8 +179,8 @@ public class Pacing {
         try {
             return ZoneId.of(zone);
         } catch (java.time.DateTimeException e) {
-            throw new IllegalArgumentException("outreach.pacing.timezone '" + zone + "' is not a time zone; use a name such as"
-                    + " Europe/Berlin or America/New_York, or UTC");
+            throw new IllegalArgumentException("outreach.pacing.timezone '" + zone + "' is not a time zone; use a name"
+                    + " such as Europe/Berlin or America/New_York, or UTC");
         }
     }
 }

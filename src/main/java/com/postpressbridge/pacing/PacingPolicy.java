@@ -61,9 +61,15 @@ public final class PacingPolicy {
     }
 
     private final Limits limits;
+    private final Duration longestRequest;
 
-    public PacingPolicy(Limits limits) {
+    /**
+     * @param longestRequest the longest a record's request (with its quick re-sends) can take: the next slot is held
+     *                       that long at most while it is on its way
+     */
+    public PacingPolicy(Limits limits, Duration longestRequest) {
         this.limits = limits;
+        this.longestRequest = longestRequest;
     }
 
     public Limits limits() {
@@ -81,9 +87,12 @@ public final class PacingPolicy {
         }
         Pace current = rolledOver(pace, now);
         Instant earliest = later(now, Instant.ofEpochMilli(Math.max(current.nextSlotAt(), current.blockedUntil())));
-        if (ahead == 0 && !blocked && earliest.equals(now) && limits.window().isOpen(now, limits.zone())
+        if (ahead == 0 && !blocked && earliest.equals(now) && current.sendingUntil() <= now.toEpochMilli()
+                && limits.window().isOpen(now, limits.zone())
                 && current.sentToday() < perDay(current) && current.sentThisWeek() < perWeek(current)) {
-            return new Go(sent(current, now, random));
+            Pace sent = sent(current, now, random);
+            return new Go(new Pace(sent.day(), sent.sentToday(), sent.week(), sent.sentThisWeek(), sent.nextSlotAt(),
+                    sent.blockedUntil(), now.plus(longestRequest).toEpochMilli(), sent.allowance()));
         }
         // The records ahead go first, each in the next slot (at min-interval, the least gap): this one after them.
         Instant at = nextSlot(current, earliest);
@@ -99,7 +108,22 @@ public final class PacingPolicy {
     private Pace sent(Pace pace, Instant at, double random) {
         long gap = (long) (limits.minInterval().toMillis() * (1 + limits.jitter() * random));
         return new Pace(pace.day(), pace.sentToday() + 1, pace.week(), pace.sentThisWeek() + 1, at.toEpochMilli() + gap,
-                pace.blockedUntil(), pace.allowance());
+                pace.blockedUntil(), pace.sendingUntil(), pace.allowance());
+    }
+
+    /**
+     * The request of a record that went at {@code wentAt} ended at {@code end} (answered or not): the next slot is at
+     * least its gap after the end, so that postpress never sees two sends of the account closer than that, however
+     * long the first took; the hold of the slot while it was on its way ends.
+     *
+     * @param went the pace its {@link Go} kept
+     */
+    public Pace ended(Pace pace, Pace went, Instant wentAt, Instant end) {
+        long gap = went.nextSlotAt() - wentAt.toEpochMilli();
+        boolean ours = pace.sendingUntil() == went.sendingUntil();
+        return new Pace(pace.day(), pace.sentToday(), pace.week(), pace.sentThisWeek(),
+                Math.max(pace.nextSlotAt(), end.toEpochMilli() + gap), pace.blockedUntil(), ours ? 0 : pace.sendingUntil(),
+                pace.allowance());
     }
 
     /**
@@ -114,7 +138,8 @@ public final class PacingPolicy {
         Instant until = later(nextWindow, retryAfter);
         until = later(until, Instant.ofEpochMilli(current.blockedUntil()));
         return new Pace(current.day(), current.sentToday(), current.week(), current.sentThisWeek(),
-                current.nextSlotAt(), until.toEpochMilli(), Math.max(LEAST_ALLOWANCE, current.allowance() / 2));
+                current.nextSlotAt(), until.toEpochMilli(), current.sendingUntil(),
+                Math.max(LEAST_ALLOWANCE, current.allowance() / 2));
     }
 
     /** The account's caps today and this week, as its allowance has them. */
@@ -140,7 +165,8 @@ public final class PacingPolicy {
             allowance = Math.min(1, allowance + RECOVERY_PER_DAY * days);
         }
         return new Pace(day, day.equals(pace.day()) ? pace.sentToday() : 0, week,
-                week.equals(pace.week()) ? pace.sentThisWeek() : 0, pace.nextSlotAt(), pace.blockedUntil(), allowance);
+                week.equals(pace.week()) ? pace.sentThisWeek() : 0, pace.nextSlotAt(), pace.blockedUntil(),
+                pace.sendingUntil(), allowance);
     }
 
     /**

@@ -20,7 +20,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 
-import com.postpressbridge.pacing.SendingPacedException;
 import com.postpressbridge.record.InvalidRecordException;
 import com.postpressbridge.record.OutreachError;
 

@@ -22,10 +22,18 @@ class PacingPolicyTest {
 
     /** A Thursday, 10:00 UTC. */
     private static final Instant THURSDAY = Instant.parse("2026-11-26T10:00:00Z");
+    /** The longest a request can take: the slot is held that long at most while one is on its way. */
+    private static final Duration LONGEST = Duration.ofSeconds(100);
 
     private static PacingPolicy policy(int perDay, int perWeek, String window, String zone) {
         return new PacingPolicy(new PacingPolicy.Limits(perDay, perWeek, Duration.ofSeconds(90), 0.5,
-                SendingWindow.parse(window), ZoneId.of(zone)));
+                SendingWindow.parse(window), ZoneId.of(zone)), LONGEST);
+    }
+
+    /** The pace after a Go at {@code at} whose request ended at once. */
+    private static Pace sentAndEnded(PacingPolicy policy, Pace pace, Instant at) {
+        Pace went = go(policy.take(pace, 0, false, at, 0));
+        return policy.ended(went, went, at, at);
     }
 
     private static Pace go(Verdict verdict) {
@@ -44,7 +52,8 @@ class PacingPolicyTest {
         assertEquals(THURSDAY.plusSeconds(90).toEpochMilli(), low.nextSlotAt());
         assertTrue(high.nextSlotAt() <= THURSDAY.plusSeconds(135).toEpochMilli()
                 && high.nextSlotAt() > THURSDAY.plusSeconds(134).toEpochMilli(), "gap in [90 s, 135 s]: " + high);
-        assertEquals(new Pace("2026-11-26", 1, "2026-11-23", 1, low.nextSlotAt(), 0, 1.0), low);
+        assertEquals(new Pace("2026-11-26", 1, "2026-11-23", 1, low.nextSlotAt(), 0,
+                THURSDAY.plus(LONGEST).toEpochMilli(), 1.0), low);
         assertEquals(THURSDAY.plusSeconds(90), waitUntil(policy.take(low, 0, false, THURSDAY.plusSeconds(1), 0.3)));
     }
 
@@ -65,19 +74,20 @@ class PacingPolicyTest {
         PacingPolicy policy = policy(2, 3, "Mon-Fri 08:30-18:30", "UTC");
         Pace pace = Pace.FRESH;
         Instant now = THURSDAY;
-        pace = go(policy.take(pace, 0, false, now, 0));
+        pace = sentAndEnded(policy, pace, now);
         now = now.plusSeconds(90);
-        pace = go(policy.take(pace, 0, false, now, 0));
+        pace = sentAndEnded(policy, pace, now);
         now = now.plusSeconds(90);
         assertEquals(Instant.parse("2026-11-27T08:30:00Z"), waitUntil(policy.take(pace, 0, false, now, 0)));
         now = Instant.parse("2026-11-27T08:30:00Z");
-        pace = go(policy.take(pace, 0, false, now, 0)); // Friday: the third of the week
+        pace = sentAndEnded(policy, pace, now); // Friday: the third of the week
         assertEquals(1, pace.sentToday());
         assertEquals(3, pace.sentThisWeek());
         assertEquals(Instant.parse("2026-11-30T08:30:00Z"), waitUntil(policy.take(pace, 0, false, now.plusSeconds(600), 0)));
         pace = go(policy.take(pace, 0, false, Instant.parse("2026-11-30T08:30:00Z"), 0));
-        assertEquals(new Pace("2026-11-30", 1, "2026-11-30", 1, Instant.parse("2026-11-30T08:31:30Z").toEpochMilli(), 0,
-                1.0), pace);
+        assertEquals(Instant.parse("2026-11-30T08:31:30Z").toEpochMilli(), pace.nextSlotAt());
+        assertEquals(1, pace.sentToday());
+        assertEquals("2026-11-30", pace.week());
     }
 
     @ParameterizedTest(name = "{0}: a full Saturday in {1} waits until {2}")
@@ -89,7 +99,7 @@ class PacingPolicyTest {
     })
     void daysAreCountedInTheAccountsZone(String zone, Instant firstSend, Instant next) {
         PacingPolicy policy = policy(1, 10, "always", zone);
-        Pace pace = go(policy.take(Pace.FRESH, 0, false, firstSend, 0));
+        Pace pace = sentAndEnded(policy, Pace.FRESH, firstSend);
         assertEquals(next, waitUntil(policy.take(pace, 0, false, firstSend.plusSeconds(1800), 0)));
     }
 
@@ -98,8 +108,8 @@ class PacingPolicyTest {
         // 2026-10-25 in Berlin has 25 hours: its sends are one day's count; the next day starts at 23:00Z
         PacingPolicy policy = policy(2, 10, "always", "Europe/Berlin");
         Instant morning = Instant.parse("2026-10-24T22:30:00Z"); // 00:30 CEST on the 25th
-        Pace pace = go(policy.take(Pace.FRESH, 0, false, morning, 0));
-        pace = go(policy.take(pace, 0, false, Instant.parse("2026-10-25T20:00:00Z"), 0)); // 21:00 CET, same day
+        Pace pace = sentAndEnded(policy, Pace.FRESH, morning);
+        pace = sentAndEnded(policy, pace, Instant.parse("2026-10-25T20:00:00Z")); // 21:00 CET, same day
         assertEquals("2026-10-25", pace.day());
         assertEquals(Instant.parse("2026-10-25T23:00:00Z"),
                 waitUntil(policy.take(pace, 0, false, Instant.parse("2026-10-25T21:00:00Z"), 0)));
@@ -140,10 +150,27 @@ class PacingPolicyTest {
         Pace again = policy.limited(policy.limited(policy.limited(limited, THURSDAY, null), THURSDAY, null), THURSDAY, null);
         assertEquals(PacingPolicy.LEAST_ALLOWANCE, again.allowance());
         // Each new day gives some back
-        Pace friday = go(policy.take(limited, 0, false, Instant.parse("2026-11-27T09:00:00Z"), 0));
+        Pace friday = sentAndEnded(policy, limited, Instant.parse("2026-11-27T09:00:00Z"));
         assertEquals(0.6, friday.allowance(), 1e-9);
         Pace nextWeek = policy.rolledOver(friday, Instant.parse("2026-12-07T09:00:00Z"));
         assertEquals(1.0, nextWeek.allowance());
+    }
+
+    @Test
+    void whileARequestIsOnItsWayTheSlotIsHeldAndTheNextGapCountsFromItsEnd() {
+        PacingPolicy policy = policy(80, 200, "always", "UTC");
+        Pace went = go(policy.take(Pace.FRESH, 0, false, THURSDAY, 0));
+        // the request is still on its way when its gap has passed: nobody goes yet
+        Verdict meanwhile = policy.take(went, 0, false, THURSDAY.plusSeconds(95), 0);
+        assertInstanceOf(Wait.class, meanwhile);
+        // it ended after 20 s: the next slot is 90 s after that, not after its start
+        Pace ended = policy.ended(went, went, THURSDAY, THURSDAY.plusSeconds(20));
+        assertEquals(THURSDAY.plusSeconds(110).toEpochMilli(), ended.nextSlotAt());
+        assertEquals(0, ended.sendingUntil());
+        assertEquals(THURSDAY.plusSeconds(110), waitUntil(policy.take(ended, 0, false, THURSDAY.plusSeconds(95), 0)));
+        go(policy.take(ended, 0, false, THURSDAY.plusSeconds(110), 0));
+        // a process that died with the request on its way holds the slot no longer than the longest request
+        go(policy.take(went, 0, false, THURSDAY.plus(LONGEST), 0));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package com.postpressbridge.pacing;
+package com.postpressbridge.postpress;
 
 import java.time.Instant;
 
