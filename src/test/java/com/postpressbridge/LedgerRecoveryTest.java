@@ -96,6 +96,10 @@ class LedgerRecoveryTest {
         recovery.run();
 
         assertEquals(Ledger.State.RETRY, ledger.state(fresh.key()));
+        // ... and goes again when due, from the file's document: a replica taking over a dead one's records does not
+        // read the retry folder again as a start does
+        assertTrue(ledger.dueRetries(Long.MAX_VALUE, 100_000).stream().anyMatch(due -> due.key().equals(fresh.key())),
+                "due again without a restart");
         assertEquals(Ledger.State.QUARANTINED, ledger.state(resent.key()));
         // Only this test's records: a claim another test of this boot left behind is recovered too.
         List<JsonNode> quarantined = TestFolders.all(TestFolders.QUARANTINE).stream()
@@ -104,6 +108,23 @@ class LedgerRecoveryTest {
         assertEquals(resent.key(), quarantined.get(0).get("key").asText());
         assertEquals("local/in_doubt", quarantined.get(0).at("/error/type").asText());
         assertTrue(Files.notExists(folders.retryFile(resent.key())), "one outcome only");
+    }
+
+    @Test
+    void aScheduledFileWrittenBeforeTheCrashIsTakenAndGoesWhenDue() throws Exception {
+        OutreachItem paced = claimed("scheduled-before-crash");
+        Instant slot = Instant.now().plusSeconds(3600);
+        folders.write(new OutcomeFile(OutcomeFile.Folder.scheduled, folders.scheduledFile(paced.key()).getFileName()
+                .toString(), paced.key(), OutcomeDocuments.scheduled(paced, 0, slot),
+                OutcomeFolders.quarantineName(paced)), false);
+
+        recovery.run();
+
+        assertEquals(Ledger.State.SCHEDULED, ledger.state(paced.key()));
+        assertTrue(ledger.dueRetries(Long.MAX_VALUE, 100_000).stream().anyMatch(due -> due.key().equals(paced.key())
+                && due.state() == Ledger.State.SCHEDULED), "goes when due");
+        assertTrue(TestFolders.all(TestFolders.QUARANTINE).stream()
+                .noneMatch(document -> document.get("key").asText().equals(paced.key())), "not in doubt: never sent");
     }
 
     /** Killed after the outcome was committed and before its file was written: start-up writes the file. */

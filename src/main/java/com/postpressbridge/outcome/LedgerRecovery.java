@@ -61,10 +61,20 @@ public class LedgerRecovery {
                                 : Type.sent, item, item.attempts() + 1, chatId, messageId, null,
                                 Outcomes.occurredAt(found, "sent_at")));
             }
-            case retry -> ledger.adopt(item.key(), Ledger.State.RETRY, attempts,
-                    Instant.parse(document.path("next_attempt_at").asText()).toEpochMilli(), false, null, null,
-                    document.path("held").asBoolean() ? events.event(Type.held, item, attempts, null, null, error,
-                            Outcomes.occurredAt(found, "decided_at")) : null);
+            case retry -> {
+                long next = Instant.parse(document.path("next_attempt_at").asText()).toEpochMilli();
+                ledger.adopt(item.key(), Ledger.State.RETRY, attempts, next, false, null, null,
+                        document.path("held").asBoolean() ? events.event(Type.held, item, attempts, null, null, error,
+                                Outcomes.occurredAt(found, "decided_at")) : null);
+                keepSending(item, Ledger.State.RETRY, attempts, next, Ledger.Waiting.retry(document.toString()));
+            }
+            case scheduled -> {
+                long next = Instant.parse(document.path("next_attempt_at").asText()).toEpochMilli();
+                ledger.adopt(item.key(), Ledger.State.SCHEDULED, attempts, next, false, null, null, null);
+                OutreachItem waiting = OutcomeDocuments.item(document, Ledger.State.SCHEDULED);
+                keepSending(item, Ledger.State.SCHEDULED, attempts, next,
+                        new Ledger.Waiting(document.toString(), waiting.accountId(), waiting.order()));
+            }
             case quarantine -> {
                 boolean inDoubt = error != null && "local/in_doubt".equals(error.type());
                 Type type = inDoubt ? Type.in_doubt : document.path("exhausted").asBoolean() ? Type.retry_exhausted
@@ -74,6 +84,14 @@ public class LedgerRecovery {
                                 "quarantined_at")));
             }
         }
+    }
+
+    /**
+     * A record adopted as waiting is sent from its file's document when due, as if its outcome had been committed: a
+     * process taking over a dead one's records does not read the folders again as a start does.
+     */
+    private void keepSending(OutreachItem item, Ledger.State state, int attempts, long next, Ledger.Waiting waiting) {
+        ledger.adoptWaiting(item.key(), state, attempts, item.firstSeenAt().toEpochMilli(), next, waiting);
     }
 
     private static String text(JsonNode document, String field) {
