@@ -26,7 +26,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import com.postpressbridge.ledger.AccountPaces;
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.outcome.OutcomeDocuments;
+import com.postpressbridge.outcome.OutcomeFile;
+import com.postpressbridge.outcome.OutcomeFolders;
+import com.postpressbridge.outcome.RecordClaims;
+import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordSource;
 import com.postpressbridge.postpress.SendGate;
 
 /**
@@ -54,6 +63,12 @@ class PacingFlowTest {
 
     @Inject
     AccountPaces paces;
+
+    @Inject
+    Ledger ledger;
+
+    @Inject
+    OutcomeFolders folders;
 
     @Inject
     SendGate gate;
@@ -132,6 +147,29 @@ class PacingFlowTest {
         assertTrue(pace.blockedUntil() >= tomorrow.toEpochMilli(), "stopped until the window opens tomorrow: " + pace);
         assertEquals(0.5, pace.allowance());
         assertEquals("errors/limit_exceeded", TestFolders.all(TestFolders.RETRY).get(0).at("/error/type").asText());
+    }
+
+    @Test
+    void aRecordThatWaitedInScheduledLongerThanTheAgeLimitIsNotTooOldForARetry() throws Exception {
+        // A record first seen 30 days ago (max-age 7d), whose slot has come: waiting its turn did not age it.
+        OutreachItem item = OutreachItem.of(RecordSource.fileLine("old.csv", 2), TestFolders.JSON.readTree(
+                "{\"account_id\":\"acc_old\",\"attendees_ids\":[\"old-1\"],\"text\":\"Hi\"}"), null);
+        item.key("paced-old-" + System.nanoTime());
+        item.firstSeenAt(Instant.now().minus(Duration.ofDays(30)));
+        assertEquals(Ledger.Claim.CLAIMED, ledger.claim(item.key(), item.key(), OutcomeDocuments.item(item).toString(),
+                RecordClaims.place(item), false, Ledger.State.SENDING));
+        ObjectNode scheduled = OutcomeDocuments.scheduled(item, 0, Instant.now());
+        folders.write(new OutcomeFile(OutcomeFile.Folder.scheduled, folders.scheduledFile(item.key()).getFileName()
+                .toString(), item.key(), scheduled, OutcomeFolders.quarantineName(item)), false);
+        ledger.finish(item.key(), Ledger.State.SCHEDULED, 0, Instant.now().toEpochMilli(), false, null, null,
+                new Ledger.Waiting(scheduled.toString(), "acc_old", item.order()), null, null);
+        postpress.stubFor(PostpressStub.forAttendee("old-1").willReturn(PostpressStub.error(503, "errors/service_unavailable")));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> ledger.state(item.key()) == Ledger.State.RETRY
+                || ledger.state(item.key()) == Ledger.State.QUARANTINED);
+        assertEquals(Ledger.State.RETRY, ledger.state(item.key()), "a blip retried, not 'retries ran out'");
+        JsonNode retry = TestFolders.read(folders.retryFile(item.key()));
+        assertTrue(Instant.parse(retry.get("age_from").asText()).isAfter(Instant.now().minusSeconds(60)), retry.toString());
     }
 
     private AccountPaces.Pace pace(String account) {

@@ -12,7 +12,7 @@ import io.smallrye.config.ConfigMapping;
 @ConfigMapping(prefix = "outreach")
 public interface OutreachConfig {
 
-    /** Holds inbox/, success/, retry/, quarantine/ and archive/. */
+    /** Holds inbox/, success/, retry/, scheduled/, quarantine/ and archive/. */
     String dir();
 
     /** File names in records are resolved under this folder only. */

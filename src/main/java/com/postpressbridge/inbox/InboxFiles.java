@@ -238,7 +238,7 @@ public class InboxFiles {
         String detail = why.getMessage() + (why.recordsRead() == 0
                 ? ". Nothing of it was sent; once it is fixed, drop it back in the inbox."
                 : ". The " + why.recordsRead() + " records before that point were read and have their outcomes"
-                        + " (success/, retry/, quarantine/); nothing after it was read. Fix the file and drop it back"
+                        + " (success/, retry/, scheduled/, quarantine/); nothing after it was read. Fix the file and drop it back"
                         + " in the inbox: the records already sent are recognised and not sent again.");
         ObjectNode error = OutreachError.local(why.reason(), "File cannot be read", detail).toJson();
         if (why.line() != null) {

@@ -28,6 +28,26 @@ public class AccountPaces {
 
         /** An account that has sent nothing yet. */
         public static final Pace FRESH = new Pace("", 0, "", 0, 0, 0, 0, 1.0);
+
+        /** The next slot at another time. */
+        public Pace withNextSlotAt(long at) {
+            return new Pace(day, sentToday, week, sentThisWeek, at, blockedUntil, sendingUntil, allowance);
+        }
+
+        /** The next slot held until then by a request on its way (0: by none). */
+        public Pace withSendingUntil(long until) {
+            return new Pace(day, sentToday, week, sentThisWeek, nextSlotAt, blockedUntil, until, allowance);
+        }
+
+        /** Nothing sent until then, with this share of the caps. */
+        public Pace blocked(long until, double share) {
+            return new Pace(day, sentToday, week, sentThisWeek, nextSlotAt, until, sendingUntil, share);
+        }
+
+        /** One more send counted today and this week, the next slot at {@code next}. */
+        public Pace counted(long next) {
+            return new Pace(day, sentToday + 1, week, sentThisWeek + 1, next, blockedUntil, sendingUntil, allowance);
+        }
     }
 
     /** What a rule makes of an account's pace: the pace to keep, and the answer for the caller. */
@@ -46,6 +66,9 @@ public class AccountPaces {
     /** Records ahead are counted up to this many: beyond, the estimate of when a record goes is a lower bound. */
     public static final int AHEAD_COUNTED = 1000;
 
+    /** The order of a caller whose place in the account's order does not matter: nothing is counted ahead of it. */
+    public static final long ANY_ORDER = Long.MAX_VALUE;
+
     private final Ledger ledger;
 
     public AccountPaces(Ledger ledger) {
@@ -55,8 +78,7 @@ public class AccountPaces {
     /**
      * Applies a rule to an account's pace, the row held until the change is committed.
      *
-     * @param order the caller's place in the account's order (its read order), or {@code Long.MAX_VALUE} when order
-     *              does not matter
+     * @param order the caller's place in the account's order (its read order), or {@link #ANY_ORDER}
      */
     public <R> R pace(String account, long order, Rule<R> rule) {
         return ledger.transaction("pace account " + account, true, db -> {
@@ -76,9 +98,9 @@ public class AccountPaces {
                 pace = lock(db, account);
             }
             // Read before it and not yet sent: waiting for a slot, queued, or on its way to this step.
-            List<String> ahead = Ledger.rows(db, "SELECT state FROM outreach_record WHERE state IN ('SCHEDULED',"
-                    + " 'QUEUED', 'SENDING') AND account_id = ? AND pace_order < ?", AHEAD_COUNTED,
-                    row -> row.getString(1), account, order);
+            List<String> ahead = order == ANY_ORDER ? List.of() : Ledger.rows(db, "SELECT state FROM outreach_record"
+                    + " WHERE state IN ('SCHEDULED', 'QUEUED', 'SENDING') AND account_id = ? AND pace_order < ?",
+                    AHEAD_COUNTED, row -> row.getString(1), account, order);
             int sending = (int) ahead.stream().filter("SENDING"::equals).count();
             Paced<R> paced = rule.apply(pace, ahead.size() - sending, sending > 0);
             if (!paced.pace().equals(pace)) {

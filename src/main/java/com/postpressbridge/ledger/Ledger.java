@@ -62,7 +62,7 @@ public class Ledger {
         ALREADY_SENT,
         /** Another thread, file or delivery is sending it right now. */
         IN_FLIGHT,
-        /** It waits to be sent: a webhook record accepted before, or a record in the retry folder. */
+        /** It waits to be sent: a webhook record accepted before, or a record in the retry or scheduled folder. */
         WAITING,
         /** Quarantined, and read again unchanged: it comes back fixed, or by its quarantine file. */
         ALREADY_QUARANTINED,
@@ -246,8 +246,8 @@ public class Ledger {
     }
 
     /**
-     * Claims a record that waits to be sent ({@code RETRY} or {@code QUEUED}); false when someone else took it or it
-     * is no longer waiting.
+     * Claims a record that waits to be sent ({@code RETRY}, {@code SCHEDULED} or {@code QUEUED}); false when someone
+     * else took it or it is no longer waiting (or, waiting in retry or scheduled, not due).
      */
     public boolean claimWaiting(String key, State waiting, String item) {
         return claimWaiting(key, waiting, item, System.currentTimeMillis());
@@ -409,10 +409,30 @@ public class Ledger {
      */
     public void adopt(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
             String messageId, CallbackOutbox.Event event) {
+        adopt(key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId, event, null);
+    }
+
+    /**
+     * As {@link #adopt(String, State, int, Long, boolean, String, String, CallbackOutbox.Event)}, for a record that
+     * waits to go again ({@code RETRY}, {@code SCHEDULED}): in the same transaction, {@code waiting} becomes what it is
+     * sent from when due, so that it goes without a restart reading its folder again.
+     */
+    public void adopt(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
+            String messageId, CallbackOutbox.Event event, Waiting waiting) {
         transaction("adopt the outcome of " + key, db -> {
             outcome(db, key, state, attempts, nextAttemptAt, inDoubt, chatId, messageId);
             CallbackOutbox.store(db, event);
-            return update(db, "DELETE FROM outreach_work WHERE record_key = ?", key);
+            if (waiting == null) {
+                return update(db, "DELETE FROM outreach_work WHERE record_key = ?", key);
+            }
+            update(db, "UPDATE outreach_record SET account_id = COALESCE(?, account_id), pace_order = COALESCE(?,"
+                    + " pace_order) WHERE record_key = ?", waiting.account(), waiting.order(), key);
+            if (update(db, "UPDATE outreach_work SET version = ?, item = ?, unwritten_outcome = NULL WHERE record_key"
+                    + " = ?", versions.incrementAndGet(), waiting.item(), key) == 0) {
+                update(db, "INSERT INTO outreach_work (record_key, version, item) VALUES (?, ?, ?)", key,
+                        versions.incrementAndGet(), waiting.item());
+            }
+            return 1;
         });
     }
 

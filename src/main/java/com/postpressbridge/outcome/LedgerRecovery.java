@@ -63,16 +63,17 @@ public class LedgerRecovery {
             }
             case retry -> {
                 long next = Instant.parse(document.path("next_attempt_at").asText()).toEpochMilli();
+                // sent from the file's document when due: a process taking over a dead one's records does not read
+                // the folders again as a start does
                 ledger.adopt(item.key(), Ledger.State.RETRY, attempts, next, false, null, null,
                         document.path("held").asBoolean() ? events.event(Type.held, item, attempts, null, null, error,
-                                Outcomes.occurredAt(found, "decided_at")) : null);
-                keepSending(item, Ledger.State.RETRY, attempts, next, Ledger.Waiting.retry(document.toString()));
+                                Outcomes.occurredAt(found, "decided_at")) : null,
+                        Ledger.Waiting.retry(document.toString()));
             }
             case scheduled -> {
                 long next = Instant.parse(document.path("next_attempt_at").asText()).toEpochMilli();
-                ledger.adopt(item.key(), Ledger.State.SCHEDULED, attempts, next, false, null, null, null);
                 OutreachItem waiting = OutcomeDocuments.item(document, Ledger.State.SCHEDULED);
-                keepSending(item, Ledger.State.SCHEDULED, attempts, next,
+                ledger.adopt(item.key(), Ledger.State.SCHEDULED, attempts, next, false, null, null, null,
                         new Ledger.Waiting(document.toString(), waiting.accountId(), waiting.order()));
             }
             case quarantine -> {
@@ -84,14 +85,6 @@ public class LedgerRecovery {
                                 "quarantined_at")));
             }
         }
-    }
-
-    /**
-     * A record adopted as waiting is sent from its file's document when due, as if its outcome had been committed: a
-     * process taking over a dead one's records does not read the folders again as a start does.
-     */
-    private void keepSending(OutreachItem item, Ledger.State state, int attempts, long next, Ledger.Waiting waiting) {
-        ledger.adoptWaiting(item.key(), state, attempts, item.firstSeenAt().toEpochMilli(), next, waiting);
     }
 
     private static String text(JsonNode document, String field) {

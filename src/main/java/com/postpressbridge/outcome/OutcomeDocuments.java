@@ -33,13 +33,7 @@ public final class OutcomeDocuments {
     /** {@code retry/<key>.json}. */
     public static ObjectNode retry(OutreachItem item, int attempts, Instant nextAttemptAt, OutreachError error,
             boolean held) {
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.put("key", item.key());
-        json.set("record", item.record());
-        json.set("source", item.source().toJson());
-        json.put("attempts", attempts);
-        json.put("first_seen_at", item.firstSeenAt().toString());
-        json.put("next_attempt_at", nextAttemptAt.toString());
+        ObjectNode json = waiting(item, attempts, nextAttemptAt);
         json.put("held", held);
         json.set("error", error.toJson());
         json.put("order", item.order());
@@ -52,18 +46,32 @@ public final class OutcomeDocuments {
      * ({@code "reason": "pacing"}); no error, nothing went wrong.
      */
     public static ObjectNode scheduled(OutreachItem item, int attempts, Instant nextAttemptAt) {
+        ObjectNode json = waiting(item, attempts, nextAttemptAt);
+        json.put("reason", "pacing");
+        json.put("account_id", item.accountId());
+        json.put("order", item.order());
+        json.put("decided_at", Instant.now().toString());
+        return json;
+    }
+
+    /** What the documents of a waiting record begin with. */
+    private static ObjectNode waiting(OutreachItem item, int attempts, Instant nextAttemptAt) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("key", item.key());
         json.set("record", item.record());
         json.set("source", item.source().toJson());
         json.put("attempts", attempts);
         json.put("first_seen_at", item.firstSeenAt().toString());
+        ageFrom(json, item);
         json.put("next_attempt_at", nextAttemptAt.toString());
-        json.put("reason", "pacing");
-        json.put("account_id", item.accountId());
-        json.put("order", item.order());
-        json.put("decided_at", Instant.now().toString());
         return json;
+    }
+
+    /** A record that waited in scheduled/ keeps when it left: its age counts from then. */
+    private static void ageFrom(ObjectNode json, OutreachItem item) {
+        if (item.leftScheduleAt() != null) {
+            json.put("age_from", item.leftScheduleAt().toString());
+        }
     }
 
     /** {@code quarantine/<source>.<line-or-key>.json}. */
@@ -102,6 +110,7 @@ public final class OutcomeDocuments {
         json.set("source", item.source().toJson());
         json.put("attempts", item.attempts());
         json.put("first_seen_at", item.firstSeenAt().toString());
+        ageFrom(json, item);
         json.put("order", item.order());
         return json;
     }
@@ -110,9 +119,14 @@ public final class OutcomeDocuments {
     public static OutreachItem item(JsonNode json, Ledger.State waitingIn) {
         JsonNode firstSeen = json.get("first_seen_at");
         JsonNode order = json.get("order");
-        return OutreachItem.waiting(waitingIn, json.get("key").asText(), RecordSource.fromJson(json.get("source")),
-                json.get("record"), json.path("attempts").asInt(0),
+        OutreachItem item = OutreachItem.waiting(waitingIn, json.get("key").asText(),
+                RecordSource.fromJson(json.get("source")), json.get("record"), json.path("attempts").asInt(0),
                 firstSeen == null ? Instant.now() : Instant.parse(firstSeen.asText()),
                 order != null && order.canConvertToLong() ? order.asLong() : null);
+        JsonNode ageFrom = json.get("age_from");
+        if (ageFrom != null) {
+            item.ageFrom(Instant.parse(ageFrom.asText()));
+        }
+        return item;
     }
 }

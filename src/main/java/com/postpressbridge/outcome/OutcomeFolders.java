@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 import com.postpressbridge.config.OutreachConfig;
+import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.record.OutreachItem;
 import com.postpressbridge.record.RecordKeys;
 
@@ -107,9 +108,9 @@ public class OutcomeFolders {
         return scheduled().resolve(RecordKeys.fileName(key) + ".json");
     }
 
-    /** The file of a record waiting in a folder ({@code retry}, {@code scheduled}). */
-    public Path waitingFile(OutcomeFile.Folder folder, String key) {
-        return folder == OutcomeFile.Folder.scheduled ? scheduledFile(key) : retryFile(key);
+    /** The file of a record waiting in the ledger state {@code RETRY} or {@code SCHEDULED}. */
+    public Path waitingFile(Ledger.State waiting, String key) {
+        return waiting == Ledger.State.SCHEDULED ? scheduledFile(key) : retryFile(key);
     }
 
     /** {@code quarantine/<source>.<line-or-key>.json} of a record. */

@@ -115,16 +115,21 @@ public class Outcomes {
         } finally {
             try {
                 pacing.ended(item);
+            } catch (RuntimeException e) {
+                LOG.errorf("the end of record %s's request cannot be kept in its account's pacing (%s): its slot is held"
+                        + " until the longest a request can take", item, e.getMessage());
+            }
+            try {
                 tellGate(item, failure, decision);
             } catch (RuntimeException e) {
-                LOG.errorf("the pause, probe or pacing learnt from record %s cannot be kept (%s): the next answer sets"
-                        + " it again", item, e.getMessage());
+                LOG.errorf("the pause or probe learnt from record %s cannot be kept (%s): the next answer sets it again",
+                        item, e.getMessage());
             }
         }
     }
 
     private Decision decide(OutreachItem item, boolean claimed, int tries, SendFailure failure, Instant pausedUntil) {
-        OutcomePolicy.RecordFacts facts = new OutcomePolicy.RecordFacts(item.attempts(), tries, item.firstSeenAt(),
+        OutcomePolicy.RecordFacts facts = new OutcomePolicy.RecordFacts(item.attempts(), tries, item.ageFrom(),
                 claimed, pausedUntil);
         return policy.decide(facts, failure, Instant.now(), ThreadLocalRandom.current().nextDouble());
     }
@@ -135,10 +140,10 @@ public class Outcomes {
      * must not wait for this record's next attempt. A probe that got no answer passes to the next record.
      */
     private void tellGate(OutreachItem item, SendFailure failure, Decision decision) {
+        slowDown(item, failure);
         if (decision instanceof Decision.HoldAccount hold) {
             gate.pause(item.accountId(), hold.accountUntil(), failure.error());
             gate.keyWorks(item);
-            slowDown(item, failure);
         } else if (decision instanceof Decision.StopAll stop) {
             gate.stopAll(stop.until(), failure.error());
             gate.unanswered(item); // nothing was learnt about its account: another record may probe it
@@ -155,8 +160,11 @@ public class Outcomes {
      * (the pause of the gate still holds its records meanwhile).
      */
     private void slowDown(OutreachItem item, SendFailure failure) {
+        if (failure.kind() != SendFailure.Kind.ANSWERED) {
+            return;
+        }
         String type = failure.error().type();
-        if (TOO_MUCH.contains(type == null ? "" : type)) {
+        if (TOO_MUCH.contains(type == null ? "" : type) || Integer.valueOf(429).equals(failure.status())) {
             Instant until = pacing.limited(item.accountId(), failure.retryAfterDelay(Instant.now()));
             if (until != null) {
                 LOG.warnf("account %s sent too much (%s): its pacing stops it until %s and lowers its caps for a while",
@@ -165,7 +173,7 @@ public class Outcomes {
         }
     }
 
-    /** The error types that say an account sent too much, which its pacing learns from. */
+    /** The error types that say an account sent too much (as does any 429), which its pacing learns from. */
     private static final java.util.Set<String> TOO_MUCH = java.util.Set.of("errors/limit_exceeded",
             "errors/too_many_requests");
 
@@ -234,7 +242,7 @@ public class Outcomes {
             return;
         }
         String folder = file.getParent().getFileName().toString();
-        OutreachError cancelled = OutreachError.local("cancelled", "Retry cancelled", folder + "/" + file.getFileName()
+        OutreachError cancelled = OutreachError.local("cancelled", "Cancelled", folder + "/" + file.getFileName()
                 + " was deleted, so the record was not sent. To send it after all, drop this file back in the inbox.");
         apply(item, true, new Decision.Quarantine(cancelled, item.attempts(), false), null);
         LOG.infof("record %s: its %s file was deleted, so it is not sent: quarantined", item, folder);
@@ -278,7 +286,9 @@ public class Outcomes {
                 item.key(), OutcomeDocuments.scheduled(item, attempts, at), OutcomeFolders.quarantineName(item));
         held.keep(item, new DecidedOutcome(claimed, State.SCHEDULED, attempts, at.toEpochMilli(), false, null, null,
                 new Ledger.Waiting(file.document().toString(), item.accountId(), item.order()), file, null));
-        count(item, Outcome.scheduled);
+        if (item.waitingIn() != State.SCHEDULED) {
+            count(item, Outcome.scheduled); // once, when it starts waiting: not at each pass that finds no slot yet
+        }
     }
 
     /** The ledger first (with the document and the event), then the folder; held when the disk refuses either. */

@@ -71,7 +71,10 @@ public class WaitingRecords {
         exchange.setProperty(MORE, queued.size() == BATCH || dueRetries.size() == BATCH);
         for (Ledger.Due due : dueRetries) {
             OutreachItem item = OutcomeDocuments.item(json.readTree(due.document()), due.state());
-            Path file = folders.waitingFile(folder(due.state()), due.key());
+            if (due.state() == Ledger.State.SCHEDULED) {
+                item.ageFrom(Instant.now()); // it waited for its account's turn: its age starts now
+            }
+            Path file = folders.waitingFile(due.state(), due.key());
             // Written, then gone: a person deleted it. Never written yet (a crash came in between): not a person's doing.
             if (due.projected() && Files.isDirectory(file.getParent()) && !Files.exists(file)) {
                 outcomes.cancelled(item, file);
@@ -81,10 +84,6 @@ public class WaitingRecords {
         }
         exchange.setProperty(TAKEN, items.size());
         return items;
-    }
-
-    private static OutcomeFile.Folder folder(Ledger.State waiting) {
-        return waiting == Ledger.State.SCHEDULED ? OutcomeFile.Folder.scheduled : OutcomeFile.Folder.retry;
     }
 
     /**

@@ -14,11 +14,16 @@ import jakarta.inject.Named;
 
 import org.apache.camel.ExchangeProperty;
 
+import org.jboss.logging.Logger;
+
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
 import com.postpressbridge.ledger.AccountPaces;
 import com.postpressbridge.ledger.AccountPaces.Pace;
 import com.postpressbridge.ledger.AccountPaces.Paced;
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.inbox.InboxFiles;
+import com.postpressbridge.record.FileRun;
 import com.postpressbridge.postpress.BlipRedelivery;
 import com.postpressbridge.postpress.SendChat;
 import com.postpressbridge.postpress.SendingPacedException;
@@ -39,11 +44,18 @@ public class Pacing {
     private record Went(String account, Instant at, Pace pace) {
     }
 
+    /** The decision on a record, and the time it was made (under the account's lock). */
+    private record Taken(PacingPolicy.Verdict verdict, Instant at) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(Pacing.class);
+
     private final boolean enabled;
     private final OutreachConfig.Pacing config;
     private final AccountPaces paces;
     private final Supplier<Instant> clock;
     private final Duration longestRequest;
+    private final Duration unreadableWait;
     private final Map<String, PacingPolicy> policies = new ConcurrentHashMap<>();
     private final PacingPolicy defaults;
     /** Records whose request is on its way, by identity. */
@@ -53,11 +65,16 @@ public class Pacing {
     public Pacing(OutreachConfig outreach, PostpressConfig postpress, AccountPaces paces) {
         this(outreach.pacing(), outreach.pacing().enabled().orElse(!postpress.sandbox()), paces, Instant::now,
                 BlipRedelivery.longestPass(postpress.timeout(), outreach.retry().blipRedeliveries(),
-                        outreach.retry().blipDelay()));
+                        outreach.retry().blipDelay()), outreach.retry().scanInterval());
     }
 
+    /**
+     * @param longestRequest the longest a record's pass can take: its account's slot is held that long at most
+     * @param unreadableWait how long a record waits when its account's pace cannot be read (the ledger failed)
+     */
     public Pacing(OutreachConfig.Pacing config, boolean enabled, AccountPaces paces, Supplier<Instant> clock,
-            Duration longestRequest) {
+            Duration longestRequest, Duration unreadableWait) {
+        this.unreadableWait = unreadableWait;
         this.config = config;
         this.enabled = enabled;
         this.paces = paces;
@@ -73,40 +90,56 @@ public class Pacing {
 
     /** No pacing: every record goes when the rest allows. */
     public static Pacing off() {
-        return new Pacing(null, false, null, Instant::now, Duration.ZERO);
+        return new Pacing(null, false, null, Instant::now, Duration.ZERO, Duration.ZERO);
     }
 
     public boolean enabled() {
         return enabled;
     }
 
+    /** Step of {@code file-intake}: with pacing, the file's records of an account go in file order. */
+    public void keepOrder(@ExchangeProperty(InboxFiles.RUN) FileRun run) {
+        if (enabled && run != null) {
+            run.keepAccountOrder();
+        }
+    }
+
     /** Step of {@code send-chat}: the record goes now, its account's slot taken, or waits for the next slot. */
     public void admit(@ExchangeProperty(SendChat.ITEM) OutreachItem item) {
         String account = item.accountId();
-        if (!enabled || account == null) {
-            item.paced();
-            return;
-        }
         try {
+            if (!enabled || account == null) {
+                return;
+            }
             PacingPolicy policy = policy(account);
-            Instant now = clock.get();
             double random = ThreadLocalRandom.current().nextDouble();
-            PacingPolicy.Verdict verdict = paces.pace(account, item.order(), (pace, waiting, inFlight) -> {
-                // Records of its file read before it and not paced yet (several are sent at once) go first. Read and
-                // passed under the account's lock: the next record of the account sees this one as paced.
-                int aheadInFile = item.unpacedAhead();
-                PacingPolicy.Verdict taken = policy.take(pace, waiting + aheadInFile, inFlight || aheadInFile > 0, now,
-                        random);
-                item.paced();
-                return new Paced<>(taken instanceof PacingPolicy.Go go ? go.pace() : ((PacingPolicy.Wait) taken).pace(),
-                        taken);
-            });
-            if (verdict instanceof PacingPolicy.Wait wait) {
+            Taken taken;
+            try {
+                taken = paces.pace(account, item.order(), (pace, waiting, inFlight) -> {
+                    // Records of its file read before it and not paced yet (several are sent at once) go first. Read
+                    // and passed under the account's lock, as is the time: the next record of the account sees this
+                    // one as paced, and its decision as made.
+                    int aheadInFile = item.unpacedAhead();
+                    Instant now = clock.get();
+                    PacingPolicy.Verdict verdict = policy.take(pace, waiting + aheadInFile,
+                            inFlight || aheadInFile > 0, now, random);
+                    item.paced();
+                    return new Paced<>(verdict instanceof PacingPolicy.Go go ? go.pace()
+                            : ((PacingPolicy.Wait) verdict).pace(), new Taken(verdict, now));
+                });
+            } catch (Ledger.LedgerException e) {
+                // Claimed, and the account's pace unknown: it must not go, and must not stay claimed either.
+                Instant later = clock.get().plus(unreadableWait);
+                LOG.warnf("the pacing of account %s cannot be read (%s): record %s waits until %s", account,
+                        e.getMessage(), item, later);
+                throw new SendingPacedException(account, later);
+            }
+            if (taken.verdict() instanceof PacingPolicy.Wait wait) {
                 throw new SendingPacedException(account, wait.at());
             }
-            sending.put(item, new Went(account, now, ((PacingPolicy.Go) verdict).pace()));
+            sending.put(item, new Went(account, taken.at(), ((PacingPolicy.Go) taken.verdict()).pace()));
         } finally {
-            item.paced();
+            item.paced(); // whatever happened, the file's later records of the account no longer wait for this one
         }
     }
 
@@ -121,7 +154,7 @@ public class Pacing {
         }
         PacingPolicy policy = policy(went.account());
         Instant end = clock.get();
-        paces.pace(went.account(), Long.MAX_VALUE,
+        paces.pace(went.account(), AccountPaces.ANY_ORDER,
                 (pace, waiting, inFlight) -> new Paced<>(policy.ended(pace, went.pace(), went.at(), end), null));
     }
 
@@ -137,7 +170,7 @@ public class Pacing {
         }
         PacingPolicy policy = policy(account);
         Instant now = clock.get();
-        return paces.pace(account, Long.MAX_VALUE, (pace, waiting, inFlight) -> {
+        return paces.pace(account, AccountPaces.ANY_ORDER, (pace, waiting, inFlight) -> {
             Pace slowed = policy.limited(pace, now, retryAfter == null ? null : now.plus(retryAfter));
             return new Paced<>(slowed, Instant.ofEpochMilli(slowed.blockedUntil()));
         });

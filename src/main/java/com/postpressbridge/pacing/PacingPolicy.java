@@ -90,9 +90,7 @@ public final class PacingPolicy {
         if (ahead == 0 && !blocked && earliest.equals(now) && current.sendingUntil() <= now.toEpochMilli()
                 && limits.window().isOpen(now, limits.zone())
                 && current.sentToday() < perDay(current) && current.sentThisWeek() < perWeek(current)) {
-            Pace sent = sent(current, now, random);
-            return new Go(new Pace(sent.day(), sent.sentToday(), sent.week(), sent.sentThisWeek(), sent.nextSlotAt(),
-                    sent.blockedUntil(), now.plus(longestRequest).toEpochMilli(), sent.allowance()));
+            return new Go(sent(current, now, random).withSendingUntil(now.plus(longestRequest).toEpochMilli()));
         }
         // The records ahead go first, each in the next slot (at min-interval, the least gap): this one after them.
         Instant at = nextSlot(current, earliest);
@@ -107,8 +105,7 @@ public final class PacingPolicy {
     /** The pace after a send at {@code at}: counted, and its next slot a jittered gap later. */
     private Pace sent(Pace pace, Instant at, double random) {
         long gap = (long) (limits.minInterval().toMillis() * (1 + limits.jitter() * random));
-        return new Pace(pace.day(), pace.sentToday() + 1, pace.week(), pace.sentThisWeek() + 1, at.toEpochMilli() + gap,
-                pace.blockedUntil(), pace.sendingUntil(), pace.allowance());
+        return pace.counted(at.toEpochMilli() + gap);
     }
 
     /**
@@ -121,9 +118,8 @@ public final class PacingPolicy {
     public Pace ended(Pace pace, Pace went, Instant wentAt, Instant end) {
         long gap = went.nextSlotAt() - wentAt.toEpochMilli();
         boolean ours = pace.sendingUntil() == went.sendingUntil();
-        return new Pace(pace.day(), pace.sentToday(), pace.week(), pace.sentThisWeek(),
-                Math.max(pace.nextSlotAt(), end.toEpochMilli() + gap), pace.blockedUntil(), ours ? 0 : pace.sendingUntil(),
-                pace.allowance());
+        return pace.withNextSlotAt(Math.max(pace.nextSlotAt(), end.toEpochMilli() + gap))
+                .withSendingUntil(ours ? 0 : pace.sendingUntil());
     }
 
     /**
@@ -137,9 +133,7 @@ public final class PacingPolicy {
         Instant nextWindow = limits.window().nextOpen(tomorrow.atStartOfDay(limits.zone()).toInstant(), limits.zone());
         Instant until = later(nextWindow, retryAfter);
         until = later(until, Instant.ofEpochMilli(current.blockedUntil()));
-        return new Pace(current.day(), current.sentToday(), current.week(), current.sentThisWeek(),
-                current.nextSlotAt(), until.toEpochMilli(), current.sendingUntil(),
-                Math.max(LEAST_ALLOWANCE, current.allowance() / 2));
+        return current.blocked(until.toEpochMilli(), Math.max(LEAST_ALLOWANCE, current.allowance() / 2));
     }
 
     /** The account's caps today and this week, as its allowance has them. */

@@ -44,7 +44,8 @@ public final class OutcomePolicy {
      *
      * @param attempts    requests made for it in earlier passes
      * @param tries       requests made in this pass (the first and the quick re-sends of a blip), when one was made
-     * @param firstSeenAt when it was first seen, or null (its age is then unknown and never runs out)
+     * @param firstSeenAt when its age starts: when it was first seen, or when it left scheduled/ (waiting for its
+     *                    account's pacing does not count); null: its age is unknown and never runs out
      * @param claimed     it holds its key's claim in the ledger: after that, an unexpected error may have come after
      *                    the request
      * @param pausedUntil the later end of the pauses of its account and of all sending, as they are now, or null

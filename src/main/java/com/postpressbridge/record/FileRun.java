@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -43,7 +46,9 @@ public final class FileRun {
      * The read order of the file's records not yet past their account's pacing, by account: a record goes only after
      * the account's records read before it, although several are sent at once.
      */
-    private final Map<String, java.util.NavigableSet<Long>> unpaced = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, NavigableSet<Long>> unpaced = new ConcurrentHashMap<>();
+    /** Whether the file's records keep their accounts' order (the pacing is on): else nothing is kept for it. */
+    private volatile boolean keepAccountOrder;
 
     /**
      * @param expected how many records the file holds, as its check counted them
@@ -82,10 +87,18 @@ public final class FileRun {
         return read.get();
     }
 
+    /** The file's records of an account are paced in file order: each read is kept until it is past its pacing. */
+    public void keepAccountOrder() {
+        keepAccountOrder = true;
+    }
+
     /** A record of an account was read, in this order: it waits for its pacing. */
     void unpaced(String account, long order) {
+        if (!keepAccountOrder) {
+            return;
+        }
         unpaced.compute(account, (a, orders) -> {
-            java.util.NavigableSet<Long> set = orders == null ? new java.util.concurrent.ConcurrentSkipListSet<>() : orders;
+            NavigableSet<Long> set = orders == null ? new ConcurrentSkipListSet<>() : orders;
             set.add(order);
             return set;
         });
@@ -101,7 +114,7 @@ public final class FileRun {
 
     /** How many records of the account read before this order are not past their pacing yet. */
     int unpacedBefore(String account, long order) {
-        java.util.NavigableSet<Long> orders = unpaced.get(account);
+        NavigableSet<Long> orders = unpaced.get(account);
         return orders == null ? 0 : orders.headSet(order, false).size();
     }
 

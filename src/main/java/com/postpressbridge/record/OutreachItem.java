@@ -22,6 +22,8 @@ public final class OutreachItem {
     private String key;
     private int attempts;
     private Instant firstSeenAt;
+    /** When it left scheduled/, if it waited there: its age (outreach.retry.max-age) counts from then. */
+    private Instant ageFrom;
     private Ledger.State waitingIn;
     private ChatRequest request;
     private String contentHash;
@@ -143,6 +145,24 @@ public final class OutreachItem {
 
     public void firstSeenAt(Instant firstSeenAt) {
         this.firstSeenAt = firstSeenAt;
+    }
+
+    /**
+     * When its age starts (what {@code outreach.retry.max-age} limits): when it was first seen, or when it left
+     * scheduled/ — waiting for its account's turn does not age a record.
+     */
+    public Instant ageFrom() {
+        return ageFrom != null ? ageFrom : firstSeenAt;
+    }
+
+    /** It left scheduled/ (or its documents say when it did): its age counts from then. */
+    public void ageFrom(Instant at) {
+        this.ageFrom = at;
+    }
+
+    /** When it left scheduled/, or null when it never waited there. */
+    public Instant leftScheduleAt() {
+        return ageFrom;
     }
 
     /** The order it was read in, among all records: an account's records go out in this order when paced. */

@@ -136,7 +136,7 @@ public class StatusReport {
             row.put("sent_that_day", pace.sentToday());
             row.put("week_of", pace.week());
             row.put("sent_that_week", pace.sentThisWeek());
-            row.put("next_slot_at", Instant.ofEpochMilli(pace.nextSlotAt()).toString());
+            row.put("next_slot_at", pace.nextSlotAt() == 0 ? null : Instant.ofEpochMilli(pace.nextSlotAt()).toString());
             row.put("blocked_until", pace.blockedUntil() == 0 ? null : Instant.ofEpochMilli(pace.blockedUntil()).toString());
             row.put("allowance", pace.allowance());
         }
