@@ -79,7 +79,7 @@ public class RunOnce {
             }
             callbacks.awaitFirstAttempts();
             code = inbox.unreadableFiles() > 0 ? UNREADABLE_FILES : 0;
-            LOG.infof("run-once done: inbox drained, %d waiting records sent, %d unreadable files; exiting with %d",
+            LOG.infof("run-once done: inbox drained, %d waiting records taken (sent, or waiting again), %d unreadable files; exiting with %d",
                     sent, inbox.unreadableFiles(), code);
         } catch (Exception e) {
             LOG.error("run-once failed", e);

@@ -60,7 +60,17 @@ public class AccountPaces {
      * one is being sent (it may not have taken its slot yet).
      */
     public interface Rule<R> {
-        Paced<R> apply(Pace pace, int waitingAhead, boolean sendingAhead);
+        Paced<R> apply(Pace pace, Ahead ahead);
+    }
+
+    /**
+     * The account's records read before the caller's that have not gone yet: how many wait (scheduled or queued,
+     * counted up to {@link #AHEAD_COUNTED}), whether one is being sent, and when the last scheduled of them is due
+     * (epoch ms, 0: none is).
+     */
+    public record Ahead(int waiting, boolean sending, long lastDueAt) {
+
+        public static final Ahead NONE = new Ahead(0, false, 0);
     }
 
     /** Records ahead are counted up to this many: beyond, the estimate of when a record goes is a lower bound. */
@@ -98,11 +108,7 @@ public class AccountPaces {
                 pace = lock(db, account);
             }
             // Read before it and not yet sent: waiting for a slot, queued, or on its way to this step.
-            List<String> ahead = order == ANY_ORDER ? List.of() : Ledger.rows(db, "SELECT state FROM outreach_record"
-                    + " WHERE state IN ('SCHEDULED', 'QUEUED', 'SENDING') AND account_id = ? AND pace_order < ?",
-                    AHEAD_COUNTED, row -> row.getString(1), account, order);
-            int sending = (int) ahead.stream().filter("SENDING"::equals).count();
-            Paced<R> paced = rule.apply(pace, ahead.size() - sending, sending > 0);
+            Paced<R> paced = rule.apply(pace, order == ANY_ORDER ? Ahead.NONE : ahead(db, account, order));
             if (!paced.pace().equals(pace)) {
                 Pace next = paced.pace();
                 Ledger.update(db, "UPDATE account_pace SET day_key = ?, sent_today = ?, week_key = ?, sent_week = ?,"
@@ -112,6 +118,22 @@ public class AccountPaces {
             }
             return paced.answer();
         });
+    }
+
+    private static Ahead ahead(Connection db, String account, long order) throws SQLException {
+        List<Object[]> rows = Ledger.rows(db, "SELECT state, next_attempt_at FROM outreach_record WHERE state IN"
+                + " ('SCHEDULED', 'QUEUED', 'SENDING') AND account_id = ? AND pace_order < ?", AHEAD_COUNTED,
+                row -> new Object[] { row.getString(1), row.getLong(2) }, account, order);
+        int sending = 0;
+        long lastDueAt = 0;
+        for (Object[] row : rows) {
+            if ("SENDING".equals(row[0])) {
+                sending++;
+            } else if ("SCHEDULED".equals(row[0])) {
+                lastDueAt = Math.max(lastDueAt, (Long) row[1]);
+            }
+        }
+        return new Ahead(rows.size() - sending, sending > 0, lastDueAt);
     }
 
     /** Every account's pace, by account id. */

@@ -574,12 +574,15 @@ public class Ledger {
     public List<Due> dueRetries(long now, int limit) {
         return rows("list due retries", "SELECT r.record_key, r.state, w.item, w.unwritten_outcome IS NULL FROM"
                 + " outreach_record r JOIN outreach_work w ON w.record_key = r.record_key WHERE r.state IN ('RETRY',"
-                + " 'SCHEDULED') AND r.next_attempt_at <= ? AND w.item IS NOT NULL AND (r.state = 'RETRY' OR NOT EXISTS"
-                + " (SELECT 1 FROM outreach_record e WHERE e.state = 'SCHEDULED' AND e.account_id = r.account_id AND"
-                + " e.pace_order < r.pace_order)) ORDER BY r.next_attempt_at, r.record_key", limit,
+                + " 'SCHEDULED') AND r.next_attempt_at <= ? AND w.item IS NOT NULL AND (r.state = 'RETRY' OR "
+                + FIRST_OF_ITS_ACCOUNT + ") ORDER BY r.next_attempt_at, r.record_key", limit,
                 row -> new Due(row.getString(1), State.valueOf(row.getString(2)), row.getString(3), row.getBoolean(4)),
                 now);
     }
+
+    /** A scheduled record {@code r} is the first of its account's scheduled records in their order. */
+    private static final String FIRST_OF_ITS_ACCOUNT = "NOT EXISTS (SELECT 1 FROM outreach_record e WHERE e.state ="
+            + " 'SCHEDULED' AND e.account_id = r.account_id AND e.pace_order < r.pace_order)";
 
     /** How many records are in a state. */
     public long count(State state) {
@@ -594,11 +597,14 @@ public class Ledger {
         });
     }
 
-    /** When the next record waiting in a state ({@code RETRY}, {@code SCHEDULED}) is due (epoch ms), or null. */
+    /**
+     * When the next record waiting in a state ({@code RETRY}, {@code SCHEDULED}) is due (epoch ms), or null. Of an
+     * account's scheduled records only the first in its order counts: the others go after it, whatever they say.
+     */
     public Long nextDue(State state) {
         return transaction("read the next " + state, db -> {
-            try (PreparedStatement select = db.prepareStatement("SELECT MIN(next_attempt_at) FROM outreach_record"
-                    + " WHERE state = ?")) {
+            try (PreparedStatement select = db.prepareStatement("SELECT MIN(r.next_attempt_at) FROM outreach_record r"
+                    + " WHERE r.state = ? AND (r.state <> 'SCHEDULED' OR " + FIRST_OF_ITS_ACCOUNT + ")")) {
                 select.setString(1, state.name());
                 try (ResultSet row = select.executeQuery()) {
                     row.next();

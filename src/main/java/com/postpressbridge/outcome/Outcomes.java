@@ -1,7 +1,9 @@
 package com.postpressbridge.outcome;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +26,7 @@ import com.postpressbridge.callback.CallbackEvents.Type;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.pacing.Pacing;
 import com.postpressbridge.postpress.BlipRedelivery;
 import com.postpressbridge.postpress.Decision;
 import com.postpressbridge.postpress.ErrorClassifier;
@@ -31,7 +34,6 @@ import com.postpressbridge.postpress.OutcomePolicy;
 import com.postpressbridge.postpress.SendChat;
 import com.postpressbridge.postpress.SendFailure;
 import com.postpressbridge.postpress.SendGate;
-import com.postpressbridge.pacing.Pacing;
 import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
 import com.postpressbridge.record.RecordKeys;
@@ -174,8 +176,7 @@ public class Outcomes {
     }
 
     /** The error types that say an account sent too much (as does any 429), which its pacing learns from. */
-    private static final java.util.Set<String> TOO_MUCH = java.util.Set.of("errors/limit_exceeded",
-            "errors/too_many_requests");
+    private static final Set<String> TOO_MUCH = Set.of("errors/limit_exceeded", "errors/too_many_requests");
 
     /** The record's share of a decision: its ledger state and its outcome file. */
     void apply(OutreachItem item, boolean claimed, Decision decision, String answer) {
@@ -234,10 +235,10 @@ public class Outcomes {
     }
 
     /**
-     * A person deleted the retry file of a waiting record: it is not sent, it goes to quarantine (where it can be
-     * dropped back in the inbox to be sent after all). Taken by another pass meanwhile: that pass decides.
+     * A person deleted the retry (or scheduled) file of a waiting record: it is not sent, it goes to quarantine (where
+     * it can be dropped back in the inbox to be sent after all). Taken by another pass meanwhile: that pass decides.
      */
-    public void cancelled(OutreachItem item, java.nio.file.Path file) {
+    public void cancelled(OutreachItem item, Path file) {
         if (!ledger.claimWaiting(item.key(), item.waitingIn(), OutcomeDocuments.item(item).toString())) {
             return;
         }

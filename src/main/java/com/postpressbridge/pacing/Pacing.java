@@ -115,14 +115,14 @@ public class Pacing {
             double random = ThreadLocalRandom.current().nextDouble();
             Taken taken;
             try {
-                taken = paces.pace(account, item.order(), (pace, waiting, inFlight) -> {
+                taken = paces.pace(account, item.order(), (pace, ahead) -> {
                     // Records of its file read before it and not paced yet (several are sent at once) go first. Read
                     // and passed under the account's lock, as is the time: the next record of the account sees this
                     // one as paced, and its decision as made.
                     int aheadInFile = item.unpacedAhead();
                     Instant now = clock.get();
-                    PacingPolicy.Verdict verdict = policy.take(pace, waiting + aheadInFile,
-                            inFlight || aheadInFile > 0, now, random);
+                    PacingPolicy.Verdict verdict = policy.take(pace, new AccountPaces.Ahead(ahead.waiting()
+                            + aheadInFile, ahead.sending() || aheadInFile > 0, ahead.lastDueAt()), now, random);
                     item.paced();
                     return new Paced<>(verdict instanceof PacingPolicy.Go go ? go.pace()
                             : ((PacingPolicy.Wait) verdict).pace(), new Taken(verdict, now));
@@ -155,7 +155,7 @@ public class Pacing {
         PacingPolicy policy = policy(went.account());
         Instant end = clock.get();
         paces.pace(went.account(), AccountPaces.ANY_ORDER,
-                (pace, waiting, inFlight) -> new Paced<>(policy.ended(pace, went.pace(), went.at(), end), null));
+                (pace, ahead) -> new Paced<>(policy.ended(pace, went.pace(), went.at(), end), null));
     }
 
     /**
@@ -170,7 +170,7 @@ public class Pacing {
         }
         PacingPolicy policy = policy(account);
         Instant now = clock.get();
-        return paces.pace(account, AccountPaces.ANY_ORDER, (pace, waiting, inFlight) -> {
+        return paces.pace(account, AccountPaces.ANY_ORDER, (pace, ahead) -> {
             Pace slowed = policy.limited(pace, now, retryAfter == null ? null : now.plus(retryAfter));
             return new Paced<>(slowed, Instant.ofEpochMilli(slowed.blockedUntil()));
         });
@@ -183,8 +183,7 @@ public class Pacing {
                     : ", the default against the sandbox)");
         }
         return "pacing per account: " + defaults.limits() + (config.accounts().isEmpty() ? ""
-                : "; " + config.accounts().size() + " accounts with their own: " + String.join(", ",
-                        config.accounts().keySet()));
+                : "; accounts with their own settings: " + String.join(", ", config.accounts().keySet()));
     }
 
     PacingPolicy policy(String account) {

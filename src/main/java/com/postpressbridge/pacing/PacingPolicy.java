@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 
+import com.postpressbridge.ledger.AccountPaces;
 import com.postpressbridge.ledger.AccountPaces.Pace;
 
 /**
@@ -30,14 +32,14 @@ public final class PacingPolicy {
 
         public Limits {
             if (perDay < 1 || perWeek < 1) {
-                throw new IllegalArgumentException("per-day and per-week must be at least 1 (" + perDay + ", " + perWeek
-                        + "); to stop an account, take its records out of the inbox");
+                throw new IllegalArgumentException("outreach.pacing.per-day and per-week must be at least 1 (" + perDay
+                        + ", " + perWeek + "); to stop an account, take its records out of the inbox");
             }
             if (minInterval.isNegative()) {
-                throw new IllegalArgumentException("min-interval must not be negative: " + minInterval);
+                throw new IllegalArgumentException("outreach.pacing.min-interval must not be negative: " + minInterval);
             }
             if (!(jitter >= 0 && jitter <= 10)) {
-                throw new IllegalArgumentException("jitter must be between 0 and 10: " + jitter);
+                throw new IllegalArgumentException("outreach.pacing.jitter must be between 0 and 10: " + jitter);
             }
         }
 
@@ -77,27 +79,32 @@ public final class PacingPolicy {
     }
 
     /**
-     * @param ahead   how many records of the account read before this one wait to take a slot: this one goes after them
-     * @param blocked a record read before it is on its way and may not have taken its slot yet: this one waits for it
-     * @param random  in [0, 1): where the gap to the next send falls between min-interval and its jittered top
+     * @param ahead  the account's records read before this one that have not gone yet: how many wait for a slot (this
+     *               one goes after them), whether one is on its way (it may not have taken its slot yet: this one waits
+     *               for it), when the last of them that is scheduled is due
+     * @param random in [0, 1): where the gap to the next send falls between min-interval and its jittered top
      */
-    public Verdict take(Pace pace, int ahead, boolean blocked, Instant now, double random) {
+    public Verdict take(Pace pace, AccountPaces.Ahead ahead, Instant now, double random) {
         if (!(random >= 0 && random < 1)) {
             throw new IllegalArgumentException("random must be in [0, 1): " + random);
         }
         Pace current = rolledOver(pace, now);
         Instant earliest = later(now, Instant.ofEpochMilli(Math.max(current.nextSlotAt(), current.blockedUntil())));
-        if (ahead == 0 && !blocked && earliest.equals(now) && current.sendingUntil() <= now.toEpochMilli()
+        if (ahead.waiting() == 0 && !ahead.sending() && earliest.equals(now) && current.sendingUntil() <= now.toEpochMilli()
                 && limits.window().isOpen(now, limits.zone())
                 && current.sentToday() < perDay(current) && current.sentThisWeek() < perWeek(current)) {
             return new Go(sent(current, now, random).withSendingUntil(now.plus(longestRequest).toEpochMilli()));
         }
-        // The records ahead go first, each in the next slot (at min-interval, the least gap): this one after them.
+        // The records ahead go first, each in the next slot (at min-interval, the least gap): this one after them,
+        // and not before the last of them that is scheduled (it may have been scheduled under other settings).
         Instant at = nextSlot(current, earliest);
-        Pace ahead0 = current;
-        for (int i = 0; i < ahead; i++) {
-            ahead0 = sent(rolledOver(ahead0, at), at, 0);
-            at = nextSlot(ahead0, Instant.ofEpochMilli(ahead0.nextSlotAt()));
+        Pace virtual = current;
+        for (int i = 0; i < ahead.waiting(); i++) {
+            virtual = sent(rolledOver(virtual, at), at, 0);
+            at = nextSlot(virtual, Instant.ofEpochMilli(virtual.nextSlotAt()));
+        }
+        if (ahead.lastDueAt() > 0) {
+            at = nextSlot(virtual, later(at, Instant.ofEpochMilli(ahead.lastDueAt()).plus(limits.minInterval())));
         }
         return new Wait(at, current);
     }
@@ -155,7 +162,7 @@ public final class PacingPolicy {
         }
         double allowance = pace.allowance();
         if (allowance < 1 && !pace.day().isEmpty() && !day.equals(pace.day())) {
-            long days = Math.max(1, java.time.temporal.ChronoUnit.DAYS.between(LocalDate.parse(pace.day()), today));
+            long days = Math.max(1, ChronoUnit.DAYS.between(LocalDate.parse(pace.day()), today));
             allowance = Math.min(1, allowance + RECOVERY_PER_DAY * days);
         }
         return new Pace(day, day.equals(pace.day()) ? pace.sentToday() : 0, week,

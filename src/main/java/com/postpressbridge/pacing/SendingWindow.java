@@ -38,10 +38,10 @@ public record SendingWindow(Set<DayOfWeek> days, LocalTime opens, LocalTime clos
             throw invalid(text, "the hours must be two times of day, such as 08:30-18:30");
         }
         LocalTime opens = time(text, hours[0]);
-        LocalTime closes = time(text, hours[1]);
+        LocalTime closes = hours[1].trim().equals("24:00") ? LocalTime.MAX : time(text, hours[1]);
         if (!closes.isAfter(opens)) {
             throw invalid(text, "the window must close after it opens on the same day (" + parts[parts.length - 1]
-                    + "); a window past midnight is two windows");
+                    + "); a window past midnight is not supported: end it at 24:00");
         }
         return new SendingWindow(days, opens, closes);
     }
@@ -78,7 +78,7 @@ public record SendingWindow(Set<DayOfWeek> days, LocalTime opens, LocalTime clos
         for (DayOfWeek day : days) {
             text.append(text.isEmpty() ? "" : ",").append(name(day));
         }
-        return text + " " + opens + "-" + closes;
+        return text + " " + opens + "-" + (closes.equals(LocalTime.MAX) ? "24:00" : closes);
     }
 
     private static Set<DayOfWeek> days(String text, String spec) {

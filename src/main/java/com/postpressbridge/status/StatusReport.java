@@ -136,8 +136,11 @@ public class StatusReport {
             row.put("sent_that_day", pace.sentToday());
             row.put("week_of", pace.week());
             row.put("sent_that_week", pace.sentThisWeek());
+            long now = System.currentTimeMillis();
             row.put("next_slot_at", pace.nextSlotAt() == 0 ? null : Instant.ofEpochMilli(pace.nextSlotAt()).toString());
-            row.put("blocked_until", pace.blockedUntil() == 0 ? null : Instant.ofEpochMilli(pace.blockedUntil()).toString());
+            // its next slot waits for the end of a request on its way
+            row.put("request_on_its_way", pace.sendingUntil() > now);
+            row.put("blocked_until", pace.blockedUntil() <= now ? null : Instant.ofEpochMilli(pace.blockedUntil()).toString());
             row.put("allowance", pace.allowance());
         }
     }

@@ -26,6 +26,8 @@ class SendingWindowTest {
             "'Mon,Wed,Fri 09:00-12:00', 2026-11-26T10:00:00Z, 2026-11-27T09:00:00Z",
             "Sat-Mon 9:00-17:00, 2026-11-26T10:00:00Z, 2026-11-28T09:00:00Z",
             "09:00-17:00, 2026-11-28T17:00:00Z, 2026-11-29T09:00:00Z",
+            "Fri 18:00-24:00, 2026-11-27T23:59:00Z, 2026-11-27T23:59:00Z",
+            "Fri 18:00-24:00, 2026-11-28T00:00:00Z, 2026-12-04T18:00:00Z",
             "always, 2026-11-28T03:00:00Z, 2026-11-28T03:00:00Z",
     })
     void nextOpen(String window, Instant at, Instant opens) {
@@ -74,5 +76,6 @@ class SendingWindowTest {
     void readsBackAsWritten() {
         assertEquals("Mon,Tue,Wed,Thu,Fri 08:30-18:30", SendingWindow.parse("mon-fri 08:30-18:30").toString());
         assertEquals("always", SendingWindow.parse("ALWAYS").toString());
+        assertEquals("Sat 18:00-24:00", SendingWindow.parse("Sat 18:00-24:00").toString());
     }
 }
