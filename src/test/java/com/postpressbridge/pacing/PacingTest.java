@@ -64,6 +64,36 @@ class PacingTest {
         };
     }
 
+    /** One account's own settings: these three, the rest from the defaults. */
+    private static OutreachConfig.AccountPacing override(Optional<Integer> perDay, Optional<String> window,
+            Optional<String> timezone) {
+        return new OutreachConfig.AccountPacing() {
+            public Optional<Integer> perDay() {
+                return perDay;
+            }
+
+            public Optional<Integer> perWeek() {
+                return Optional.empty();
+            }
+
+            public Optional<Duration> minInterval() {
+                return Optional.empty();
+            }
+
+            public Optional<Double> jitter() {
+                return Optional.empty();
+            }
+
+            public Optional<String> window() {
+                return window;
+            }
+
+            public Optional<String> timezone() {
+                return timezone;
+            }
+        };
+    }
+
     private static OutreachItem item(String account, FileRun run) throws Exception {
         return OutreachItem.of(RecordSource.fileLine("p.csv", 2), JSON.readTree("{\"account_id\":\"" + account + "\"}"),
                 run);
@@ -85,62 +115,15 @@ class PacingTest {
 
     @Test
     void anAccountsOwnSettingsOverrideTheDefaultsAndABadOneNamesTheAccount() {
-        OutreachConfig.AccountPacing slow = new OutreachConfig.AccountPacing() {
-            public Optional<Integer> perDay() {
-                return Optional.of(10);
-            }
-
-            public Optional<Integer> perWeek() {
-                return Optional.empty();
-            }
-
-            public Optional<Duration> minInterval() {
-                return Optional.empty();
-            }
-
-            public Optional<Double> jitter() {
-                return Optional.empty();
-            }
-
-            public Optional<String> window() {
-                return Optional.of("Mon-Fri 09:00-17:00");
-            }
-
-            public Optional<String> timezone() {
-                return Optional.of("Europe/Berlin");
-            }
-        };
+        OutreachConfig.AccountPacing slow = override(Optional.of(10), Optional.of("Mon-Fri 09:00-17:00"),
+                Optional.of("Europe/Berlin"));
         Pacing pacing = new Pacing(settings(Map.of("acc_slow", slow), "always"), true, null, () -> NOW,
                 Duration.ofSeconds(93), Duration.ofSeconds(5));
         assertEquals("10/day, 200/week, 90s apart (+ up to 50%), Mon,Tue,Wed,Thu,Fri 09:00-17:00 Europe/Berlin",
                 pacing.policy("acc_slow").limits().toString());
         assertEquals("80/day, 200/week, 90s apart (+ up to 50%), always UTC", pacing.policy("acc_other").limits().toString());
 
-        OutreachConfig.AccountPacing badZone = new OutreachConfig.AccountPacing() {
-            public Optional<Integer> perDay() {
-                return Optional.empty();
-            }
-
-            public Optional<Integer> perWeek() {
-                return Optional.empty();
-            }
-
-            public Optional<Duration> minInterval() {
-                return Optional.empty();
-            }
-
-            public Optional<Double> jitter() {
-                return Optional.empty();
-            }
-
-            public Optional<String> window() {
-                return Optional.empty();
-            }
-
-            public Optional<String> timezone() {
-                return Optional.of("Mars/Olympus");
-            }
-        };
+        OutreachConfig.AccountPacing badZone = override(Optional.empty(), Optional.empty(), Optional.of("Mars/Olympus"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Pacing(settings(Map.of(
                 "acc_mars", badZone), "always"), true, null, () -> NOW, Duration.ZERO, Duration.ZERO));
         assertEquals("outreach.pacing.accounts.\"acc_mars\": outreach.pacing.timezone 'Mars/Olympus' is not a time zone;"
