@@ -119,6 +119,34 @@ class PreviewIT extends AgainstOwnPostpress {
         assertTrue(TestFolders.read(dir.resolve("retry/crm-5.json")).get("held").asBoolean(), "held, as previewed");
     }
 
+    @Test
+    void aPreviewShowsWhichRecordsWouldWaitForTheirAccountsPacing() throws Exception {
+        Path dir = work.resolve("outreach");
+        Path paced = Files.writeString(Files.createDirectories(dir.resolve("inbox")).resolve("paced.csv"),
+                "account_id,attendees_ids,text\nacc_a,a-1,Hi\nacc_a,a-2,Hi\nacc_b,b-1,Hi\nacc_a,a-3,Hi\nacc_a,a-4,Hi\n");
+        Process preview = preview(dir, List.of(paced.toString()), Map.of("OUTREACH_PACING_ENABLED", "true",
+                "OUTREACH_PACING_PER_DAY", "2", "OUTREACH_PACING_MIN_INTERVAL", "1h", "OUTREACH_PACING_JITTER", "0",
+                "OUTREACH_PACING_WINDOW", "always"));
+        assertTrue(preview.waitFor(90, TimeUnit.SECONDS), "the preview ends by itself");
+        String output = new String(preview.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, preview.exitValue(), output);
+        assertTrue(output.contains("\"paced.csv\": 5 records: 2 would be sent, 0 duplicates (not sent again), 0 would"
+                + " wait for a held account, 3 would wait for their account's pacing (scheduled/), 0 would be"
+                + " quarantined"), output);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("preview/paced.csv.jsonl"))) {
+            lines.add(CrashRecoveryIT.JSON.readTree(line));
+        }
+        assertEquals(List.of("send", "wait_pacing", "send", "wait_pacing", "wait_pacing"),
+                lines.stream().map(l -> l.get("would").asText()).toList());
+        Instant a2 = Instant.parse(lines.get(1).get("next_attempt_at").asText());
+        Instant a3 = Instant.parse(lines.get(3).get("next_attempt_at").asText());
+        Instant a4 = Instant.parse(lines.get(4).get("next_attempt_at").asText());
+        assertTrue(a2.isAfter(Instant.now().plusSeconds(3000)) && a3.isAfter(a2) && a4.isAfter(a3),
+                "an hour apart at least, in file order: " + a2 + ", " + a3 + ", " + a4);
+        assertTrue(Files.exists(paced), "the file stays");
+    }
+
     static Process preview(Path dir, List<String> files) throws Exception {
         return preview(dir, files, Map.of());
     }
@@ -132,6 +160,8 @@ class PreviewIT extends AgainstOwnPostpress {
         script.environment().putAll(TestLedger.forApp(dir));
         script.environment().put("OUTREACH_DIR", dir.toString());
         script.environment().put("JAVA_OPTS", "-Xmx256m");
+        // as the real runs of these tests, which send many records of one account at once (PacingIT paces them)
+        script.environment().put("OUTREACH_PACING_ENABLED", "false");
         script.environment().putAll(env);
         return script.start();
     }

@@ -5,7 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -134,6 +136,15 @@ public class AccountPaces {
             }
         }
         return new Ahead(rows.size() - sending, sending > 0, lastDueAt);
+    }
+
+    /** How many records of each account wait to be sent (scheduled or queued), by account id. */
+    public Map<String, Integer> waitingByAccount() {
+        Map<String, Integer> waiting = new HashMap<>();
+        ledger.rows("count waiting records by account", "SELECT account_id, COUNT(*) FROM outreach_record WHERE state IN"
+                + " ('SCHEDULED', 'QUEUED') AND account_id IS NOT NULL GROUP BY account_id", Integer.MAX_VALUE,
+                row -> waiting.put(row.getString(1), row.getInt(2)));
+        return waiting;
     }
 
     /** Every account's pace, by account id. */

@@ -186,7 +186,8 @@ public class Pacing {
                 : "; accounts with their own settings: " + String.join(", ", config.accounts().keySet()));
     }
 
-    PacingPolicy policy(String account) {
+    /** The policy of an account: its own settings, or the defaults. */
+    public PacingPolicy policy(String account) {
         return policies.getOrDefault(account, defaults);
     }
 

@@ -30,6 +30,9 @@ import com.postpressbridge.inbox.RecordReader;
 import com.postpressbridge.inbox.UnreadableFileException;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.outcome.OutcomeFolders;
+import com.postpressbridge.ledger.AccountPaces;
+import com.postpressbridge.pacing.Pacing;
+import com.postpressbridge.pacing.PacingPolicy;
 import com.postpressbridge.postpress.SendGate;
 import com.postpressbridge.record.FileRun;
 import com.postpressbridge.record.FormPart;
@@ -51,6 +54,7 @@ public class Preview {
         send,
         skip_duplicate,
         wait_held_account,
+        wait_pacing,
         quarantine
     }
 
@@ -65,9 +69,21 @@ public class Preview {
     private final SendGate gate;
     private final OutcomeFolders folders;
     private final ObjectMapper json;
+    private final Pacing pacing;
+    private final AccountPaces paces;
+
+    /**
+     * The preview's own copy of each account's pace, from the ledger's: the records it would send take their slots in
+     * it, so that the next ones of the account show when they would go (nothing is written to the ledger).
+     */
+    private final Map<String, AccountPaces.Pace> virtualPaces = new HashMap<>();
+    /** Records of each account that would wait before the next one: in the ledger, then in this preview. */
+    private final Map<String, Integer> waiting = new HashMap<>();
 
     public Preview(InboxFiles inbox, ChatRequestMapper requests, Ledger ledger, SendGate gate, OutcomeFolders folders,
-            ObjectMapper json) {
+            ObjectMapper json, Pacing pacing, AccountPaces paces) {
+        this.pacing = pacing;
+        this.paces = paces;
         this.inbox = inbox;
         this.requests = requests;
         this.ledger = ledger;
@@ -96,6 +112,12 @@ public class Preview {
     /** Previews the files, one after the other; a file that cannot be read is reported, and the others go on. */
     public List<FileResult> run(List<Path> files) throws IOException {
         gate.refresh(); // the holds as the ledger has them now (read only)
+        virtualPaces.clear();
+        waiting.clear();
+        if (pacing.enabled()) {
+            paces.all().forEach(account -> virtualPaces.put(account.id(), account.pace()));
+            waiting.putAll(paces.waitingByAccount());
+        }
         Path previews = folders.root().resolve("preview");
         Files.createDirectories(previews);
         List<FileResult> results = new ArrayList<>();
@@ -200,9 +222,35 @@ public class Preview {
         // have been fixed), and a pause that has ended lets a record through.
         Optional<Instant> held = Optional.ofNullable(gate.pauses().get(item.request().accountId()))
                 .map(SendGate.Pause::until).filter(until -> until.isAfter(Instant.now()));
-        line.put("would", held.isPresent() ? Would.wait_held_account.name() : Would.send.name());
-        held.ifPresent(until -> line.put("held_until", until.toString()));
+        if (held.isPresent()) {
+            line.put("would", Would.wait_held_account.name());
+            line.put("held_until", held.get().toString());
+            return line;
+        }
+        Instant slot = pacing.enabled() ? nextSlot(item.request().accountId()) : null;
+        line.put("would", slot == null ? Would.send.name() : Would.wait_pacing.name());
+        if (slot != null) {
+            line.put("next_attempt_at", slot.toString());
+        }
         return line;
+    }
+
+    /**
+     * The account's pacing as a run now would find it, with the records this preview would send before: null when
+     * the record would go now (it takes the slot), else when its slot would come.
+     */
+    private Instant nextSlot(String account) {
+        PacingPolicy policy = pacing.policy(account);
+        Instant now = Instant.now();
+        AccountPaces.Pace pace = virtualPaces.getOrDefault(account, AccountPaces.Pace.FRESH);
+        int ahead = waiting.getOrDefault(account, 0);
+        PacingPolicy.Verdict verdict = policy.take(pace, new AccountPaces.Ahead(ahead, false, 0), now, 0);
+        if (verdict instanceof PacingPolicy.Go go) {
+            virtualPaces.put(account, policy.ended(go.pace(), go.pace(), now, now));
+            return null;
+        }
+        waiting.merge(account, 1, Integer::sum);
+        return ((PacingPolicy.Wait) verdict).at();
     }
 
     private static String where(OutreachItem item) {
@@ -227,6 +275,8 @@ public class Preview {
             text.append(total).append(" records: ").append(count(result, Would.send)).append(" would be sent, ")
                     .append(count(result, Would.skip_duplicate)).append(" duplicates (not sent again), ")
                     .append(count(result, Would.wait_held_account)).append(" would wait for a held account, ")
+                    .append(pacing.enabled() ? count(result, Would.wait_pacing)
+                            + " would wait for their account's pacing (scheduled/), " : "")
                     .append(count(result, Would.quarantine)).append(" would be quarantined");
             if (!result.errors().isEmpty()) {
                 text.append(" (");
