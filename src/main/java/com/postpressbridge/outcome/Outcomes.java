@@ -3,7 +3,6 @@ package com.postpressbridge.outcome;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -162,21 +161,14 @@ public class Outcomes {
      * (the pause of the gate still holds its records meanwhile).
      */
     private void slowDown(OutreachItem item, SendFailure failure) {
-        if (failure.kind() != SendFailure.Kind.ANSWERED) {
-            return;
-        }
-        String type = failure.error().type();
-        if (TOO_MUCH.contains(type == null ? "" : type) || Integer.valueOf(429).equals(failure.status())) {
+        if (OutcomePolicy.sentTooMuch(failure)) {
             Instant until = pacing.limited(item.accountId(), failure.retryAfterDelay(Instant.now()));
             if (until != null) {
                 LOG.warnf("account %s sent too much (%s): its pacing stops it until %s and lowers its caps for a while",
-                        item.accountId(), type, until);
+                        item.accountId(), failure.error().type(), until);
             }
         }
     }
-
-    /** The error types that say an account sent too much (as does any 429), which its pacing learns from. */
-    private static final Set<String> TOO_MUCH = Set.of("errors/limit_exceeded", "errors/too_many_requests");
 
     /** The record's share of a decision: its ledger state and its outcome file. */
     void apply(OutreachItem item, boolean claimed, Decision decision, String answer) {

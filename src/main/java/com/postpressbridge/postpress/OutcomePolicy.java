@@ -2,6 +2,7 @@ package com.postpressbridge.postpress;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 import com.postpressbridge.postpress.Decision.AlreadyPerformed;
 import com.postpressbridge.postpress.Decision.Held;
@@ -153,6 +154,20 @@ public final class OutcomePolicy {
         }
         return new Held(until, failure.error(), record.attempts());
     }
+
+    /**
+     * Whether an answer says the record's account sent too much — {@code limit_exceeded}, {@code too_many_requests}, or
+     * any 429 — which its pacing learns from (it stops the account for the day and lowers its caps).
+     */
+    public static boolean sentTooMuch(SendFailure failure) {
+        if (failure.kind() != SendFailure.Kind.ANSWERED) {
+            return false;
+        }
+        String type = failure.error().type();
+        return TOO_MUCH.contains(type == null ? "" : type) || Integer.valueOf(429).equals(failure.status());
+    }
+
+    private static final Set<String> TOO_MUCH = Set.of("errors/limit_exceeded", "errors/too_many_requests");
 
     /**
      * Full jitter: anywhere from zero to the cap, the cap starting at {@code initial-delay} and doubling per attempt

@@ -101,6 +101,28 @@ public class OutcomePolicyTest {
         return cases.stream();
     }
 
+    @ParameterizedTest(name = "{0} {1}: sent too much {2}")
+    @CsvSource(nullValues = "none", value = {
+            "422, errors/limit_exceeded, true",
+            "429, errors/too_many_requests, true",
+            "429, none, true",
+            "429, errors/something_new, true",
+            "422, errors/invalid_recipient, false",
+            "503, errors/service_unavailable, false",
+            "201, none, false",
+    })
+    void whichAnswersSayTheAccountSentTooMuch(int status, String type, boolean tooMuch) {
+        assertEquals(tooMuch, OutcomePolicy.sentTooMuch(SendFailure.answered(new OutreachError(status, type, null, null),
+                null)));
+    }
+
+    @Test
+    void noAnswerSaysNothingAboutSendingTooMuch() {
+        assertEquals(false, OutcomePolicy.sentTooMuch(SendFailure.maybeSent(OutreachError.local("read_timeout", "t",
+                "d"))));
+        assertEquals(false, OutcomePolicy.sentTooMuch(SendFailure.paced(Instant.now())));
+    }
+
     @Test
     void theTableHasEveryTypeOfTheContract() throws IOException {
         assertEquals(79 * 3, everyTypeWithEveryBody().count());
