@@ -21,6 +21,7 @@ import com.postpressbridge.config.PostpressConfig;
 import com.postpressbridge.inbox.FileNames;
 import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.Instance;
+import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.outcome.LedgerRebuild;
 import com.postpressbridge.pacing.Pacing;
 import com.postpressbridge.outcome.LedgerRecovery;
@@ -41,6 +42,7 @@ public class OutreachStartup {
     private final PostpressConfig postpress;
     private final OutreachConfig outreach;
     private final OutcomeFolders folders;
+    private final Ledger ledger;
     private final LedgerRebuild rebuild;
     private final LedgerRecovery recovery;
     private final WaitingRecords waitingRecords;
@@ -52,8 +54,9 @@ public class OutreachStartup {
     private final Pacing pacing;
 
     public OutreachStartup(PostpressConfig postpress, OutreachConfig outreach, OutcomeFolders folders,
-            LedgerRebuild rebuild, LedgerRecovery recovery, WaitingRecords waitingRecords, SendGate gate,
+            Ledger ledger, LedgerRebuild rebuild, LedgerRecovery recovery, WaitingRecords waitingRecords, SendGate gate,
             Instance instance, Preview preview, CallbackEvents callbacks, CallbackOutbox outbox, Pacing pacing) {
+        this.ledger = ledger;
         this.pacing = pacing;
         this.callbacks = callbacks;
         this.outbox = outbox;
@@ -88,6 +91,11 @@ public class OutreachStartup {
             LOG.warnf("file names are read as %s: the bridge was started without a UTF-8 locale, so an inbox file whose"
                     + " name has other characters is quarantined (local/unreadable_name). Start it with LANG=C.UTF-8",
                     names.name());
+        }
+        int journaled = ledger.replayJournal();
+        if (journaled > 0) {
+            LOG.warnf("%d claims and webhook deliveries of the moments before an unclean stop were taken from the claim"
+                    + " journal", journaled);
         }
         instance.arrive();
         rebuild.run();

@@ -1,5 +1,7 @@
 package com.postpressbridge.ledger;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +16,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -26,6 +29,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 
@@ -34,9 +41,10 @@ import io.quarkus.scheduler.Scheduled;
  * whoever claims it sends it, everybody else sees a duplicate. Outcomes are stored here before they are written to
  * their folder, so that a crash between the two is repaired at start-up.
  *
- * <p>What must survive a killed process is the claim: a claim for sending is in the database file before it returns
- * (embedded H2 writes its commits a moment later, so the claim is followed by a CHECKPOINT there). Outcomes may reach
- * the file a moment later: after a crash, start-up finds a lost outcome in its folder ({@link LedgerRecovery}).
+ * <p>What must survive a killed process is the claim: a claim for sending is durable before it returns. PostgreSQL's
+ * commit waits for its WAL; embedded H2 writes its commits to its file a moment later, so there the claim is also
+ * appended to the {@link ClaimJournal}, which start-up applies ({@link #replayJournal}). Outcomes may reach the file
+ * a moment later: after a crash, start-up finds a lost outcome in its folder ({@link LedgerRecovery}).
  *
  * <p>A write the disk refuses raises the {@link DiskFault}: no new claim is taken until it clears. Embedded H2 closes
  * the database for good after a failed write to its file; {@link #reopen} opens it again.
@@ -107,6 +115,16 @@ public class Ledger {
     /** Orders the documents of a key; starts from the clock so that it keeps growing across restarts. */
     private final AtomicLong versions = new AtomicLong(System.currentTimeMillis() * 1000);
 
+    /** Embedded H2 on a file: the journal of its claims and deliveries (null: none, or not known yet). */
+    private volatile ClaimJournal journal;
+    /** Held from a journal append to its transaction's commit; taken whole to close a journal file. */
+    private final ReentrantReadWriteLock journalAppends = new ReentrantReadWriteLock();
+    /** The journal files up to this one were closed before the last checkpoint: the next one covers them twice. */
+    private long journalCovered;
+    /** The journal files up to this one are deleted. */
+    private long journalDeleted;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** This process among those sharing the ledger ({@code outreach.instance.id}): what it claims, it holds. */
     private final String instance;
 
@@ -148,8 +166,9 @@ public class Ledger {
     public Claim claim(String key, String contentHash, String item, Place place, boolean redropped, State as) {
         disk.ensureRoom("claim record " + key);
         try {
-            return transaction("claim record " + key, as == State.SENDING,
-                    db -> claimIn(db, key, contentHash, item, place, redropped, as));
+            StringBuilder journal = journalLines();
+            return transaction("claim record " + key, as == State.SENDING, journal,
+                    db -> claimIn(db, key, contentHash, item, place, redropped, as, journal));
         } catch (LedgerException e) {
             if (as == State.SENDING && isStorage(e)) {
                 unsentClaims.put(key, NEW_CLAIM);
@@ -159,7 +178,7 @@ public class Ledger {
     }
 
     private Claim claimIn(Connection db, String key, String contentHash, String item, Place place, boolean redropped,
-            State as) throws SQLException {
+            State as, StringBuilder journal) throws SQLException {
         long now = System.currentTimeMillis();
         String account = place == null ? null : place.account();
         Long order = place == null ? null : place.order();
@@ -168,7 +187,7 @@ public class Ledger {
             update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
                     + " in_doubt, content_hash, held_by, account_id, pace_order) VALUES (?, ?, 0, ?, ?, FALSE, ?, ?, ?,"
                     + " ?)", key, as.name(), now, now, contentHash, holder(as), account, order);
-            work(db, key, item);
+            journal(journal, key, as, now, work(db, key, item), contentHash, place, true, item);
             return Claim.CLAIMED;
         } catch (SQLException e) {
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -180,7 +199,7 @@ public class Ledger {
                 + " next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?, held_by = ?, account_id = ?,"
                 + " pace_order = ? WHERE record_key = ? AND " + CLAIMED_AGAIN, as.name(), now, now, contentHash,
                 holder(as), account, order, key, redropped, contentHash) == 1) {
-            work(db, key, item);
+            journal(journal, key, as, now, work(db, key, item), contentHash, place, true, item);
             return Claim.CLAIMED;
         }
         return duplicate(db, key);
@@ -216,7 +235,8 @@ public class Ledger {
             Function<List<Claim>, String> answer) {
         disk.ensureRoom("store delivery " + (deliveryId == null ? "" : deliveryId));
         try {
-            return transaction("store delivery " + (deliveryId == null ? "" : deliveryId), true, db -> {
+            StringBuilder journal = journalLines();
+            return transaction("store delivery " + (deliveryId == null ? "" : deliveryId), true, journal, db -> {
                 if (deliveryId != null) {
                     update(db, "INSERT INTO webhook_delivery (source, delivery_id, received_at, answer) VALUES (?, ?,"
                             + " ?, '')", source, deliveryId, System.currentTimeMillis());
@@ -224,12 +244,16 @@ public class Ledger {
                 List<Claim> claims = new ArrayList<>();
                 for (Queued record : records) {
                     claims.add(claimIn(db, record.key(), record.contentHash(), record.item(), record.place(), false,
-                            State.QUEUED));
+                            State.QUEUED, journal));
                 }
                 String body = answer.apply(claims);
                 if (deliveryId != null) {
                     update(db, "UPDATE webhook_delivery SET answer = ? WHERE source = ? AND delivery_id = ?", body,
                             source, deliveryId);
+                    if (journal != null) { // after its records: a delivery cut short is delivered again
+                        journal.append(JSON.createObjectNode().put("delivery", deliveryId).put("source", source)
+                                .put("at", System.currentTimeMillis()).put("answer", body).toString()).append('\n');
+                    }
                 }
                 return new DeliveryAnswer(body, false);
             });
@@ -257,7 +281,8 @@ public class Ledger {
     public boolean claimWaiting(String key, State waiting, String item, long now) {
         disk.ensureRoom("claim waiting record " + key);
         try {
-            return transaction("claim waiting record " + key, true, db -> {
+            StringBuilder journal = journalLines();
+            return transaction("claim waiting record " + key, true, journal, db -> {
                 // A retry only when it is due: another scan may have sent it and scheduled it later meanwhile.
                 if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ?, held_by = ? WHERE"
                         + " record_key = ? AND state = ? AND (state NOT IN ('RETRY', 'SCHEDULED') OR next_attempt_at <= ?)",
@@ -265,7 +290,7 @@ public class Ledger {
                         key, waiting.name(), now) != 1) {
                     return false;
                 }
-                work(db, key, item);
+                journal(journal, key, State.SENDING, now, work(db, key, item), null, null, false, item);
                 return true;
             });
         } catch (LedgerException e) {
@@ -276,10 +301,186 @@ public class Ledger {
         }
     }
 
-    private void work(Connection db, String key, String item) throws SQLException {
+    /** The work row of a claimed key: the item it is sent from. Returns the row's version. */
+    private long work(Connection db, String key, String item) throws SQLException {
+        long version = versions.incrementAndGet();
+        work(db, key, item, version);
+        return version;
+    }
+
+    private static void work(Connection db, String key, String item, long version) throws SQLException {
         update(db, "DELETE FROM outreach_work WHERE record_key = ?", key);
-        update(db, "INSERT INTO outreach_work (record_key, version, item) VALUES (?, ?, ?)", key,
-                versions.incrementAndGet(), item);
+        update(db, "INSERT INTO outreach_work (record_key, version, item) VALUES (?, ?, ?)", key, version, item);
+    }
+
+    /** Lines for the claim journal of a transaction, or null when there is none (PostgreSQL, H2 in memory). */
+    private StringBuilder journalLines() {
+        return journal == null ? null : new StringBuilder();
+    }
+
+    /**
+     * Journals a claim ({@code fresh}: a new or quarantined key, whose attempts start again) or a waiting record's
+     * claim: the row and the work row it makes. {@code contentHash} and {@code place} null: unchanged.
+     */
+    private static void journal(StringBuilder journal, String key, State state, long at, long version,
+            String contentHash, Place place, boolean fresh, String item) {
+        if (journal == null) {
+            return;
+        }
+        ObjectNode line = JSON.createObjectNode().put("key", key).put("state", state.name()).put("at", at)
+                .put("version", version).put("fresh", fresh).put("hash", contentHash);
+        if (place != null) {
+            line.put("account", place.account()).put("order", place.order());
+        }
+        journal.append(line.put("item", item).toString()).append('\n');
+    }
+
+    /**
+     * Applies what the claim journal holds that the database file does not: H2 lost its last commits with a killed
+     * process (or after a write the disk refused), and a claim or a webhook delivery among them was journaled. A
+     * claim is applied unless the key's row is newer (its work row's version, or else the time it last changed: the
+     * same moment counts as older, the safe side, since start-up then takes the outcome from its folder or makes the
+     * record in doubt). Then the journal is emptied. Called at start-up before anything reads the ledger, and when
+     * the ledger was opened again after a failed write. On PostgreSQL, or H2 in memory, there is no journal.
+     *
+     * @return how many changes were applied
+     */
+    public int replayJournal() {
+        long[] last = { 0 };
+        int applied = transaction("apply the claim journal", true, db -> {
+            ClaimJournal opened = openJournal(db);
+            if (opened == null) {
+                return 0;
+            }
+            int count = 0;
+            try {
+                journalAppends.writeLock().lock();
+                try {
+                    last[0] = opened.rotate();
+                } finally {
+                    journalAppends.writeLock().unlock();
+                }
+                for (Path file : ClaimJournal.files(opened.folder()).headMap(last[0], true).values()) {
+                    for (String line : ClaimJournal.lines(file)) {
+                        count += apply(db, line, file);
+                    }
+                }
+            } catch (IOException e) {
+                throw new SQLException("cannot read the claim journal: " + e.getMessage(), "58030", e);
+            }
+            return count;
+        });
+        if (last[0] > 0) {
+            deleteJournal(last[0]);
+        }
+        return applied;
+    }
+
+    private synchronized ClaimJournal openJournal(Connection db) throws SQLException {
+        if (journal == null && embedded(db)) {
+            try (Statement statement = db.createStatement();
+                    ResultSet path = statement.executeQuery("SELECT DATABASE_PATH()")) {
+                if (path.next() && path.getString(1) != null) { // null: in memory
+                    journal = new ClaimJournal(Path.of(path.getString(1)).toAbsolutePath().getParent());
+                }
+            } catch (IOException e) {
+                throw new SQLException("cannot read the claim journal: " + e.getMessage(), "58030", e);
+            }
+        }
+        return journal;
+    }
+
+    private int apply(Connection db, String text, Path file) throws SQLException {
+        JsonNode line;
+        try {
+            line = JSON.readTree(text);
+        } catch (IOException e) {
+            LOG.warnf("%s: a line that is not JSON is skipped (%s)", file, e.getMessage());
+            return 0;
+        }
+        if (line.has("delivery")) {
+            List<Integer> found = rows(db, "SELECT 1 FROM webhook_delivery WHERE source = ? AND delivery_id = ?", 1,
+                    row -> 1, line.path("source").asText(), line.path("delivery").asText());
+            if (found.isEmpty()) {
+                update(db, "INSERT INTO webhook_delivery (source, delivery_id, received_at, answer) VALUES (?, ?, ?, ?)",
+                        line.path("source").asText(), line.path("delivery").asText(), line.path("at").asLong(),
+                        line.path("answer").asText());
+                return 1;
+            }
+            return 0;
+        }
+        String key = line.path("key").asText();
+        long at = line.path("at").asLong();
+        long version = line.path("version").asLong();
+        List<Long> workVersion = rows(db, "SELECT version FROM outreach_work WHERE record_key = ?", 1,
+                row -> row.getLong(1), key);
+        List<Long> updatedAt = rows(db, "SELECT updated_at FROM outreach_record WHERE record_key = ?", 1,
+                row -> row.getLong(1), key);
+        boolean newer = workVersion.isEmpty() ? !updatedAt.isEmpty() && updatedAt.get(0) > at
+                : workVersion.get(0) >= version;
+        if (newer) {
+            return 0;
+        }
+        State state = State.valueOf(line.path("state").asText());
+        String hash = line.path("hash").isTextual() ? line.path("hash").asText() : null;
+        String account = line.path("account").isTextual() ? line.path("account").asText() : null;
+        Long order = line.path("order").isNumber() ? line.path("order").asLong() : null;
+        String holder = state == State.SENDING ? instance : null;
+        if (updatedAt.isEmpty()) {
+            update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at, in_doubt,"
+                    + " content_hash, held_by, account_id, pace_order) VALUES (?, ?, 0, ?, ?, FALSE, ?, ?, ?, ?)", key,
+                    state.name(), at, at, hash == null ? "" : hash, holder, account, order);
+        } else {
+            update(db, "UPDATE outreach_record SET state = ?, updated_at = ?, in_doubt = FALSE, held_by = ?,"
+                    + " content_hash = COALESCE(?, content_hash), account_id = COALESCE(?, account_id), pace_order ="
+                    + " COALESCE(?, pace_order) WHERE record_key = ?", state.name(), at, holder, hash, account, order,
+                    key);
+            if (line.path("fresh").asBoolean()) {
+                update(db, "UPDATE outreach_record SET attempts = 0, first_seen_at = ?, next_attempt_at = NULL WHERE"
+                        + " record_key = ?", at, key);
+            }
+        }
+        work(db, key, line.path("item").asText(null), version);
+        return 1;
+    }
+
+    /**
+     * Every second: the journal file written to is closed, H2 writes all its commits to its file (CHECKPOINT), and the
+     * files closed before the previous checkpoint are deleted (two checkpoints: one may return while a write of H2's
+     * background thread is still under way).
+     */
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void checkpointJournal() {
+        ClaimJournal open = journal;
+        if (open == null || disk.raised()) {
+            return;
+        }
+        long closed;
+        journalAppends.writeLock().lock();
+        try {
+            closed = open.rotate();
+        } catch (IOException e) {
+            LOG.debugf("claim journal not rotated: %s", e.getMessage());
+            return;
+        } finally {
+            journalAppends.writeLock().unlock();
+        }
+        if (closed == journalCovered && journalDeleted == journalCovered) {
+            return; // nothing written since
+        }
+        transaction("checkpoint the ledger", true, db -> null);
+        deleteJournal(journalCovered);
+        journalDeleted = journalCovered;
+        journalCovered = closed;
+    }
+
+    private void deleteJournal(long upTo) {
+        try {
+            journal.deleteUpTo(upTo);
+        } catch (IOException e) {
+            LOG.debugf("claim journal files not deleted (start-up applies them again, which changes nothing): %s",
+                    e.getMessage());
+        }
     }
 
     private static Claim duplicate(Connection db, String key) throws SQLException {
@@ -500,6 +701,22 @@ public class Ledger {
         } catch (LedgerException e) {
             LOG.debugf("written outcomes not cleared at the stop (start-up writes them again): %s", e.getMessage());
             written.clear();
+        }
+        ClaimJournal open = journal;
+        if (open != null && !disk.raised()) {
+            try {
+                long closed;
+                journalAppends.writeLock().lock();
+                try {
+                    closed = open.rotate();
+                } finally {
+                    journalAppends.writeLock().unlock();
+                }
+                transaction("checkpoint the ledger", true, db -> null);
+                deleteJournal(closed);
+            } catch (IOException | LedgerException e) {
+                LOG.debugf("claim journal kept at the stop (start-up applies it): %s", e.getMessage());
+            }
         }
     }
 
@@ -1087,6 +1304,15 @@ public class Ledger {
      * database file before this returns.
      */
     <T> T transaction(String what, boolean durable, Work<T> work) {
+        return transaction(what, durable, null, work);
+    }
+
+    /**
+     * As {@link #transaction(String, boolean, Work)}; with {@code journal} lines (a claim, a webhook delivery) on
+     * embedded H2, durable by appending them to the {@link ClaimJournal} just before the commit instead of a
+     * CHECKPOINT after it.
+     */
+    private <T> T transaction(String what, boolean durable, StringBuilder journal, Work<T> work) {
         try (Connection db = dataSource.getConnection()) {
             db.setAutoCommit(false);
             T result;
@@ -1095,13 +1321,27 @@ public class Ledger {
                     asynchronousCommit(db);
                 }
                 result = work.in(db);
-                db.commit();
+                if (journal == null) {
+                    db.commit();
+                } else {
+                    journalAppends.readLock().lock();
+                    try {
+                        if (journal.length() > 0) {
+                            this.journal.append(journal.toString());
+                        }
+                        db.commit();
+                    } catch (IOException e) {
+                        throw new SQLException("cannot write the claim journal: " + e.getMessage(), "58030", e);
+                    } finally {
+                        journalAppends.readLock().unlock();
+                    }
+                }
             } catch (SQLException | RuntimeException e) {
                 end(db, e);
                 throw e;
             }
             db.setAutoCommit(true);
-            if (durable && embedded(db)) {
+            if (durable && journal == null && embedded(db)) {
                 reachFile(db, commits.incrementAndGet());
             }
             return result;

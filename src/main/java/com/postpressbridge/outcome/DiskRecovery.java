@@ -36,6 +36,7 @@ public class DiskRecovery {
     private final boolean dryRun;
     /** The ledger was opened again: what was in flight then is repaired once no record is being sent. */
     private boolean repairDue;
+    private boolean journalDue;
 
     public DiskRecovery(DiskFault disk, Ledger ledger, HeldOutcomes held, LedgerRebuild rebuild, LedgerRecovery repair,
             WaitingRecords waiting, CamelContext camel, OutcomeFolders folders, OutreachConfig config) {
@@ -72,8 +73,18 @@ public class DiskRecovery {
         try {
             if (ledger.reopen()) {
                 repairDue = true;
+                journalDue = true;
             }
             ledger.check();
+            if (journalDue) {
+                // H2 lost its last commits when the write failed: the claims among them are in the journal
+                int journaled = ledger.replayJournal();
+                journalDue = false;
+                if (journaled > 0) {
+                    LOG.infof("%d claims and webhook deliveries H2 lost with its failed write were taken from the claim"
+                            + " journal", journaled);
+                }
+            }
             int written = held.writeAll();
             if (written > 0) {
                 LOG.infof("%d held outcomes written", written);

@@ -1,0 +1,144 @@
+package com.postpressbridge.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.postpressbridge.ledger.Ledger.State;
+
+/**
+ * The claim journal on a real H2 file. A killed process is H2's {@code SHUTDOWN IMMEDIATELY}: the file keeps only what
+ * H2 had written to it (its background writer is held off for the test, so that is only what a checkpoint wrote), as
+ * when the process dies. The next "process" is a new {@link Ledger} on the same file.
+ */
+class ClaimJournalTest {
+
+    private static final String INSTANCE = "journal-test";
+
+    @TempDir
+    Path folder;
+    private JdbcDataSource database;
+
+    @BeforeEach
+    void migrate() {
+        database = new JdbcDataSource();
+        database.setURL("jdbc:h2:file:" + folder.resolve("ledger") + ";RETENTION_TIME=0;WRITE_DELAY=600000;DB_CLOSE_DELAY=-1");
+        database.setUser("outreach");
+        Flyway.configure().dataSource(database).locations("classpath:db/migration").load().migrate();
+    }
+
+    private Ledger start() {
+        Ledger ledger = new Ledger(database, new DiskFault(List.of(), 0), INSTANCE);
+        ledger.replayJournal();
+        return ledger;
+    }
+
+    private void kill() throws SQLException {
+        try (Connection db = database.getConnection(); Statement sql = db.createStatement()) {
+            sql.execute("SHUTDOWN IMMEDIATELY");
+        }
+    }
+
+    private long rowsInTheFile() throws SQLException {
+        try (Connection db = database.getConnection(); Statement sql = db.createStatement();
+                ResultSet count = sql.executeQuery("SELECT COUNT(*) FROM outreach_record")) {
+            count.next();
+            return count.getLong(1);
+        }
+    }
+
+    @Test
+    void claimsAndADeliveryThatH2LostWithAKilledProcessAreTakenFromTheJournal() throws Exception {
+        Ledger ledger = start();
+        assertEquals(Ledger.Claim.CLAIMED, ledger.claim("k-1", "hash-1", "{\"claimed_at\":1}",
+                new Ledger.Place("acc-1", 7), false, State.SENDING));
+        Ledger.DeliveryAnswer answer = ledger.acceptDelivery("crm", "d-1",
+                List.of(new Ledger.Queued("k-2", "hash-2", "{\"queued\":true}", null)), claims -> "{\"accepted\":1}");
+        assertEquals("{\"accepted\":1}", answer.body());
+        kill();
+        // What H2 had: nothing of either (without the journal, both records would be unknown now: the claimed one
+        // could be sent a second time, the accepted one would be lost).
+        assertEquals(0, rowsInTheFile());
+
+        Ledger next = new Ledger(database, new DiskFault(List.of(), 0), INSTANCE);
+        assertEquals(3, next.replayJournal());
+
+        assertEquals(State.SENDING, next.state("k-1"));
+        assertEquals(State.QUEUED, next.state("k-2"));
+        assertEquals("{\"accepted\":1}", next.deliveryAnswer("crm", "d-1"));
+        List<Ledger.InFlight> inFlight = next.inFlight(Ledger.Holders.ALL);
+        assertEquals(1, inFlight.size());
+        assertEquals("k-1", inFlight.get(0).key());
+        assertEquals("{\"claimed_at\":1}", inFlight.get(0).document(), "start-up makes it in doubt from this");
+        assertEquals(List.of("{\"queued\":true}"), next.queued(10), "sent from this when its turn comes");
+        assertTrue(ClaimJournal.files(folder).isEmpty(), "applied, then emptied");
+        assertEquals(0, start().replayJournal(), "nothing to apply twice");
+    }
+
+    @Test
+    void aRowTheFileHasInANewerStateIsLeftAsItIs() throws Exception {
+        Ledger ledger = start();
+        ledger.claim("k-sent", "hash-1", "{\"claimed_at\":1}", false, State.SENDING);
+        ledger.claim("k-retry", "hash-2", "{\"claimed_at\":2}", false, State.SENDING);
+        ledger.finish("k-sent", State.SENT, 1, null, false, "chat-1", "msg-1", "{\"sent\":true}");
+        ledger.checkpointJournal(); // both claims and the first outcome are in the file now
+        ledger.finish("k-retry", State.RETRY, 1, System.currentTimeMillis() + 60_000, false, null, null, "{}");
+        kill(); // the second outcome was in memory only
+
+        Ledger next = new Ledger(database, new DiskFault(List.of(), 0), INSTANCE);
+        assertEquals(0, next.replayJournal(), "the file knows both claims, and more");
+        assertEquals(State.SENT, next.state("k-sent"), "never made in doubt by its older claim");
+        assertEquals(State.SENDING, next.state("k-retry"), "its lost outcome is start-up's to find in its folder");
+    }
+
+    @Test
+    void aClaimOfAWaitingRecordGoesOverTheStateItWaitedIn() throws Exception {
+        Ledger ledger = start();
+        ledger.acceptDelivery("crm", null, List.of(new Ledger.Queued("k-w", "hash-w", "{\"n\":1}", null)),
+                claims -> "{}");
+        ledger.checkpointJournal(); // the file has it queued
+        assertTrue(ledger.claimWaiting("k-w", State.QUEUED, "{\"n\":1,\"claimed_at\":5}"));
+        kill(); // its request may have left
+
+        Ledger next = new Ledger(database, new DiskFault(List.of(), 0), INSTANCE);
+        assertEquals(1, next.replayJournal());
+        assertEquals(State.SENDING, next.state("k-w"), "never queued again: it would be sent twice");
+        assertEquals("{\"n\":1,\"claimed_at\":5}", next.inFlight(Ledger.Holders.ALL).get(0).document());
+    }
+
+    @Test
+    void aFileIsDeletedAfterTwoCheckpointsHaveCoveredIt() throws Exception {
+        Ledger ledger = start();
+        ledger.claim("k-a", "hash-a", "{}", false, State.SENDING);
+        ledger.checkpointJournal();
+        assertEquals(List.of(1L), List.copyOf(ClaimJournal.files(folder).keySet()));
+        ledger.claim("k-b", "hash-b", "{}", false, State.SENDING);
+        ledger.checkpointJournal();
+        assertEquals(List.of(2L), List.copyOf(ClaimJournal.files(folder).keySet()));
+        ledger.checkpointJournal();
+        assertTrue(ClaimJournal.files(folder).isEmpty());
+    }
+
+    @Test
+    void aLineCutShortByAKilledProcessIsLeftOut() throws IOException {
+        Path file = folder.resolve("claims-1.journal");
+        Files.writeString(file, "{\"key\":\"whole\"}\n{\"key\":\"cut");
+        assertEquals(List.of("{\"key\":\"whole\"}"), ClaimJournal.lines(file));
+        Files.writeString(file, "");
+        assertEquals(List.of(), ClaimJournal.lines(file));
+    }
+}
