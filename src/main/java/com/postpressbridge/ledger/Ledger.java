@@ -228,8 +228,8 @@ public class Ledger {
     /**
      * Stores a webhook delivery in one durable transaction: its records queued (or found to be duplicates) and, with a
      * delivery id, its answer, made from their claims. All of it is stored, or none: a failure in the middle leaves
-     * nothing queued that the sender was told was refused. A copy of the delivery stored meanwhile gets that copy's
-     * answer, and nothing of this one is stored.
+     * nothing queued that the sender was told was refused. A delivery whose id was stored before, or meanwhile by a
+     * copy of it, gets that answer, and nothing of it is stored again.
      */
     public DeliveryAnswer acceptDelivery(String source, String deliveryId, List<Queued> records,
             Function<List<Claim>, String> answer) {
@@ -238,6 +238,11 @@ public class Ledger {
             StringBuilder journal = journalLines();
             return transaction("store delivery " + (deliveryId == null ? "" : deliveryId), true, journal, db -> {
                 if (deliveryId != null) {
+                    List<String> earlier = rows(db, "SELECT answer FROM webhook_delivery WHERE source = ? AND"
+                            + " delivery_id = ?", 1, row -> row.getString(1), source, deliveryId);
+                    if (!earlier.isEmpty()) {
+                        return new DeliveryAnswer(earlier.get(0), true);
+                    }
                     update(db, "INSERT INTO webhook_delivery (source, delivery_id, received_at, answer) VALUES (?, ?,"
                             + " ?, '')", source, deliveryId, System.currentTimeMillis());
                 }

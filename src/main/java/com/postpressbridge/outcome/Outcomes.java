@@ -300,6 +300,9 @@ public class Outcomes {
     private CallbackOutbox.Event event(Type type, OutreachItem item, int attempts, String chatId, String messageId,
             OutreachError error, OutcomeFile file, String timeField) {
         try {
+            if (!events.enabled()) {
+                return null; // and the document's time is not even parsed: this runs for every record
+            }
             return events.event(type, item, attempts, chatId, messageId, error, occurredAt(file, timeField));
         } catch (RuntimeException e) {
             LOG.errorf(e, "record %s: its callback event (record.%s) cannot be made; the record's outcome is kept",

@@ -50,7 +50,6 @@ public class WebhookIntake {
     static final String RECEIVED_AT = "webhookReceivedAt";
     static final String ITEMS = "webhookItems";
     static final String DELIVERY_ID = "webhookDeliveryId";
-    static final String REPLAYED = "webhookReplayed";
     /** The wait suggested to a delivery refused while the bridge stops. */
     static final int STOPPING_RETRY_AFTER_SECONDS = 5;
 
@@ -103,18 +102,7 @@ public class WebhookIntake {
         exchange.setProperty(SOURCE, source);
         exchange.setProperty(BODY, body);
         exchange.setProperty(RECEIVED_AT, Instant.now());
-    }
-
-    /** A delivery answered before gets the same answer again, without being processed again. */
-    public void replay(Exchange exchange, @ExchangeProperty(SOURCE) WebhookSources.Source source) {
-        String deliveryId = deliveryId(exchange, source);
-        exchange.setProperty(DELIVERY_ID, deliveryId);
-        String answer = deliveryId == null ? null : ledger.deliveryAnswer(source.name(), deliveryId);
-        if (answer != null) {
-            LOG.debugf("delivery %s of %s answered before: same answer", deliveryId, source.name());
-            respond(exchange, 202, answer, null);
-            exchange.setProperty(REPLAYED, true);
-        }
+        exchange.setProperty(DELIVERY_ID, deliveryId(exchange, source));
     }
 
     /** The records of the body: one record, an array, or {"records": [...]}; a mapped source's items. */
@@ -175,7 +163,8 @@ public class WebhookIntake {
     /**
      * Validates every record and stores the good ones in the ledger, with the answer, in one durable transaction:
      * the 202 means all of them are stored, a 503 that none is. Bad ones are quarantined and listed. The answer is 202
-     * even when some are refused: redelivering them would not make them good.
+     * even when some are refused: redelivering them would not make them good. A delivery answered before (its delivery
+     * id) gets the same answer again, found in that same transaction, and nothing of it is stored again.
      */
     public void accept(Exchange exchange, @ExchangeProperty(SOURCE) WebhookSources.Source source,
             @ExchangeProperty(ITEMS) List<Delivered> delivered, @ExchangeProperty(DELIVERY_ID) String deliveryId) {
@@ -225,8 +214,7 @@ public class WebhookIntake {
             return body.toString();
         });
         if (answer.replayed()) {
-            LOG.infof("webhook %s delivery %s: stored meanwhile by another copy, its answer given again", source.name(),
-                    deliveryId);
+            LOG.infof("webhook %s delivery %s: answered before, the same answer given again", source.name(), deliveryId);
         } else {
             // Refused records are quarantined once their delivery is stored: a 503 leaves nothing behind.
             refused.forEach((index, error) -> outcomes.refused(delivered.get(index).item(), error));
