@@ -228,6 +228,13 @@ class WebhookIntakeTest {
                 .header("X-Outreach-Signature", signature(WebhookProfile.NEW_SECRET, Instant.now().getEpochSecond(), body))
                 .body(body).post("/webhooks/outreach").then().statusCode(202).extract().asString();
         assertEquals(first, second, "replayed, not processed again");
+        // A copy that would be refused now (here its body broken on the way) still gets the answer: its records are in
+        String broken = "[" + record("again-1");
+        String third = given().contentType("application/json").header("X-Outreach-Delivery-Id", "delivery-77")
+                .header("X-Outreach-Signature", signature(WebhookProfile.NEW_SECRET, Instant.now().getEpochSecond(),
+                        broken))
+                .body(broken).post("/webhooks/outreach").then().statusCode(202).extract().asString();
+        assertEquals(first, third, "the answer given before, not a 400 the sender would take as final");
         // A new delivery with the same record: a duplicate, not sent again.
         signed(body).then().statusCode(202).body("accepted", equalTo(0)).body("duplicates", equalTo(1));
         awaitSuccessLines(1);

@@ -1,13 +1,12 @@
 package com.postpressbridge.ledger;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -19,9 +18,11 @@ import java.util.TreeMap;
  * lines, in the transaction that makes them, just before its commit. Each append is one {@code write} to the operating
  * system, which a killed process does not take back (like H2's own file; nothing is fsync'ed, as before). The files
  * are {@code claims-<n>.journal} beside the ledger's file. Every second the current file is closed and H2 writes
- * everything to its file; a closed file is deleted after two such checkpoints, so that a background write that was
- * still under way at the first is finished too. A start-up applies what the files still hold before anything else
- * ({@link Ledger#replayJournal}).
+ * everything to its file; while the bridge runs, a closed file is deleted after two such checkpoints, so that a
+ * background write that was still under way at the first is finished too. A start-up applies what the files still
+ * hold before anything else ({@link Ledger#replayJournal}), checkpoints, and deletes them (nothing else writes then).
+ * Written through a stream, not a {@code FileChannel}: a thread interrupted during a write must not close the file
+ * for everybody.
  *
  * <p>A line is a JSON object and ends with a newline. A line cut short (the process died during its write: its
  * transaction never committed, its request never left) is ignored; after a failed write the next append starts a new
@@ -33,7 +34,7 @@ final class ClaimJournal {
     private static final String SUFFIX = ".journal";
 
     private final Path folder;
-    private FileChannel current;
+    private OutputStream current;
     private long number;
 
     ClaimJournal(Path folder) throws IOException {
@@ -43,15 +44,13 @@ final class ClaimJournal {
 
     /** Appends these lines (each ending with a newline) to the current file, in one write. */
     synchronized void append(String lines) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(lines.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = lines.getBytes(StandardCharsets.UTF_8);
         try {
             if (current == null) {
                 number++;
-                current = FileChannel.open(file(number), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                current = new FileOutputStream(file(number).toFile(), true);
             }
-            while (bytes.hasRemaining()) {
-                current.write(bytes);
-            }
+            current.write(bytes);
         } catch (IOException e) {
             close(); // a line may be cut short: the next one goes to a new file
             throw e;
@@ -73,7 +72,7 @@ final class ClaimJournal {
     }
 
     private void close() throws IOException {
-        FileChannel closing = current;
+        OutputStream closing = current;
         current = null;
         if (closing != null) {
             closing.close();
@@ -106,14 +105,19 @@ final class ClaimJournal {
         return files;
     }
 
-    /** The whole lines of a file, in order; a last line without its newline (cut short) is left out. */
+    /**
+     * The whole lines of a file, in order; a last line without its newline (cut short, maybe in the middle of a
+     * character) is left out.
+     */
     static List<String> lines(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        byte[] bytes = Files.readAllBytes(file);
         List<String> lines = new ArrayList<>();
         int start = 0;
-        for (int end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-            lines.add(text.substring(start, end));
-            start = end + 1;
+        for (int end = 0; end < bytes.length; end++) {
+            if (bytes[end] == '\n') {
+                lines.add(new String(bytes, start, end - start, StandardCharsets.UTF_8));
+                start = end + 1;
+            }
         }
         return lines;
     }

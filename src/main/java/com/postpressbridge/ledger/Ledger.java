@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -119,6 +120,8 @@ public class Ledger {
     private volatile ClaimJournal journal;
     /** Held from a journal append to its transaction's commit; taken whole to close a journal file. */
     private final ReentrantReadWriteLock journalAppends = new ReentrantReadWriteLock();
+    /** One of the journal's jobs at a time: applying it, the checkpoint every second, the one at a stop. */
+    private final Object journalJobs = new Object();
     /** The journal files up to this one were closed before the last checkpoint: the next one covers them twice. */
     private long journalCovered;
     /** The journal files up to this one are deleted. */
@@ -351,56 +354,83 @@ public class Ledger {
      * @return how many changes were applied
      */
     public int replayJournal() {
-        long[] last = { 0 };
-        int applied = transaction("apply the claim journal", true, db -> {
-            ClaimJournal opened = openJournal(db);
-            if (opened == null) {
+        synchronized (journalJobs) { // never beside the checkpoint job, which could delete the files being applied
+            ClaimJournal open = journal != null ? journal : transaction("find the claim journal", this::findJournal);
+            if (open == null) {
                 return 0;
             }
-            int count = 0;
-            try {
-                journalAppends.writeLock().lock();
+            long last = rotate(open);
+            int applied = transaction("apply the claim journal", true, db -> {
+                int count = 0;
                 try {
-                    last[0] = opened.rotate();
-                } finally {
-                    journalAppends.writeLock().unlock();
-                }
-                for (Path file : ClaimJournal.files(opened.folder()).headMap(last[0], true).values()) {
-                    for (String line : ClaimJournal.lines(file)) {
-                        count += apply(db, line, file);
+                    for (Path file : ClaimJournal.files(open.folder()).headMap(last, true).values()) {
+                        for (String line : ClaimJournal.lines(file)) {
+                            count += apply(db, line, file);
+                        }
                     }
+                } catch (IOException e) {
+                    throw new SQLException("cannot read the claim journal: " + e.getMessage(), "58030", e);
                 }
-            } catch (IOException e) {
-                throw new SQLException("cannot read the claim journal: " + e.getMessage(), "58030", e);
-            }
-            return count;
-        });
-        if (last[0] > 0) {
-            deleteJournal(last[0]);
+                return count;
+            }); // durable: checkpointed before the files go
+            deleteJournal(open, last);
+            journalCovered = last;
+            journalDeleted = last;
+            journal = open; // from now on claims are journaled
+            return applied;
         }
-        return applied;
     }
 
-    private synchronized ClaimJournal openJournal(Connection db) throws SQLException {
-        if (journal == null && embedded(db)) {
-            try (Statement statement = db.createStatement();
-                    ResultSet path = statement.executeQuery("SELECT DATABASE_PATH()")) {
-                if (path.next() && path.getString(1) != null) { // null: in memory
-                    journal = new ClaimJournal(Path.of(path.getString(1)).toAbsolutePath().getParent());
-                }
-            } catch (IOException e) {
-                throw new SQLException("cannot read the claim journal: " + e.getMessage(), "58030", e);
-            }
+    /** The journal of an embedded H2 file, or null (PostgreSQL, H2 in memory). */
+    private ClaimJournal findJournal(Connection db) throws SQLException {
+        if (!embedded(db)) {
+            return null;
         }
-        return journal;
+        try (Statement statement = db.createStatement();
+                ResultSet path = statement.executeQuery("SELECT DATABASE_PATH()")) {
+            if (!path.next() || path.getString(1) == null) {
+                return null; // in memory
+            }
+            return new ClaimJournal(Path.of(path.getString(1)).toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new SQLException("cannot read the claim journal: " + e.getMessage(), "58030", e);
+        }
+    }
+
+    /**
+     * Closes the journal's current file once no transaction is between its append and its commit. Waits at most a
+     * few seconds: a commit that hangs (H2 after a write the disk refused) must not stop the checkpoints for good.
+     */
+    private long rotate(ClaimJournal open) {
+        try {
+            if (!journalAppends.writeLock().tryLock(5, TimeUnit.SECONDS)) {
+                throw new LedgerException("cannot close the claim journal's file: a commit has not returned for 5 s",
+                        new SQLException("a commit hangs", "58030"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerException("interrupted while closing the claim journal's file", new SQLException(e));
+        }
+        try {
+            return open.rotate();
+        } catch (IOException e) {
+            throw new LedgerException("cannot close the claim journal's file", new SQLException(e.getMessage(),
+                    "58030", e));
+        } finally {
+            journalAppends.writeLock().unlock();
+        }
     }
 
     private int apply(Connection db, String text, Path file) throws SQLException {
         JsonNode line;
+        State state;
         try {
             line = JSON.readTree(text);
-        } catch (IOException e) {
-            LOG.warnf("%s: a line that is not JSON is skipped (%s)", file, e.getMessage());
+            state = line.has("delivery") ? null : State.valueOf(line.path("state").asText());
+        } catch (IOException | IllegalArgumentException e) {
+            // Never written so by the bridge: the file was damaged. The rest is applied; this line is for a person.
+            LOG.errorf("%s: a line that cannot be read is skipped (%s): %s", file, e.getMessage(),
+                    text.length() > 300 ? text.substring(0, 300) + "..." : text);
             return 0;
         }
         if (line.has("delivery")) {
@@ -421,12 +451,16 @@ public class Ledger {
                 row -> row.getLong(1), key);
         List<Long> updatedAt = rows(db, "SELECT updated_at FROM outreach_record WHERE record_key = ?", 1,
                 row -> row.getLong(1), key);
-        boolean newer = workVersion.isEmpty() ? !updatedAt.isEmpty() && updatedAt.get(0) > at
-                : workVersion.get(0) >= version;
+        List<String> stateNow = rows(db, "SELECT state FROM outreach_record WHERE record_key = ?", 1,
+                row -> row.getString(1), key);
+        // A sent key is never claimed again: its claims are all older. Else the work row's version says, and without
+        // one (its outcome written and forgotten) the time of the last change, the same moment counting as older.
+        boolean newer = "SENT".equals(stateNow.isEmpty() ? null : stateNow.get(0))
+                || (workVersion.isEmpty() ? !updatedAt.isEmpty() && updatedAt.get(0) > at
+                        : workVersion.get(0) >= version);
         if (newer) {
             return 0;
         }
-        State state = State.valueOf(line.path("state").asText());
         String hash = line.path("hash").isTextual() ? line.path("hash").asText() : null;
         String account = line.path("account").isTextual() ? line.path("account").asText() : null;
         Long order = line.path("order").isNumber() ? line.path("order").asLong() : null;
@@ -456,32 +490,25 @@ public class Ledger {
      */
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void checkpointJournal() {
-        ClaimJournal open = journal;
-        if (open == null || disk.raised()) {
-            return;
+        synchronized (journalJobs) {
+            ClaimJournal open = journal;
+            if (open == null || disk.raised()) {
+                return;
+            }
+            long closed = rotate(open);
+            if (closed == journalCovered && journalDeleted == journalCovered) {
+                return; // nothing written since
+            }
+            transaction("checkpoint the ledger", true, db -> null);
+            deleteJournal(open, journalCovered);
+            journalDeleted = journalCovered;
+            journalCovered = closed;
         }
-        long closed;
-        journalAppends.writeLock().lock();
-        try {
-            closed = open.rotate();
-        } catch (IOException e) {
-            LOG.debugf("claim journal not rotated: %s", e.getMessage());
-            return;
-        } finally {
-            journalAppends.writeLock().unlock();
-        }
-        if (closed == journalCovered && journalDeleted == journalCovered) {
-            return; // nothing written since
-        }
-        transaction("checkpoint the ledger", true, db -> null);
-        deleteJournal(journalCovered);
-        journalDeleted = journalCovered;
-        journalCovered = closed;
     }
 
-    private void deleteJournal(long upTo) {
+    private static void deleteJournal(ClaimJournal open, long upTo) {
         try {
-            journal.deleteUpTo(upTo);
+            open.deleteUpTo(upTo);
         } catch (IOException e) {
             LOG.debugf("claim journal files not deleted (start-up applies them again, which changes nothing): %s",
                     e.getMessage());
@@ -707,20 +734,16 @@ public class Ledger {
             LOG.debugf("written outcomes not cleared at the stop (start-up writes them again): %s", e.getMessage());
             written.clear();
         }
-        ClaimJournal open = journal;
-        if (open != null && !disk.raised()) {
-            try {
-                long closed;
-                journalAppends.writeLock().lock();
+        synchronized (journalJobs) {
+            ClaimJournal open = journal;
+            if (open != null && !disk.raised()) {
                 try {
-                    closed = open.rotate();
-                } finally {
-                    journalAppends.writeLock().unlock();
+                    long closed = rotate(open);
+                    transaction("checkpoint the ledger", true, db -> null);
+                    deleteJournal(open, closed);
+                } catch (LedgerException e) {
+                    LOG.debugf("claim journal kept at the stop (start-up applies it): %s", e.getMessage());
                 }
-                transaction("checkpoint the ledger", true, db -> null);
-                deleteJournal(closed);
-            } catch (IOException | LedgerException e) {
-                LOG.debugf("claim journal kept at the stop (start-up applies it): %s", e.getMessage());
             }
         }
     }

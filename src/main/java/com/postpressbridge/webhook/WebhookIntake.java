@@ -224,8 +224,16 @@ public class WebhookIntake {
         respond(exchange, 202, answer.body(), null);
     }
 
-    /** Error step: the delivery is refused as a whole. */
+    /**
+     * Error step: the delivery is refused as a whole — unless its delivery id was answered before (a copy delivered
+     * again while the bridge stops, or after a limit was lowered): then it gets that answer, as its records are stored.
+     */
     public void refuse(Exchange exchange) {
+        String before = answeredBefore(exchange);
+        if (before != null) {
+            respond(exchange, 202, before, null);
+            return;
+        }
         WebhookRefusedException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, WebhookRefusedException.class);
         ObjectNode body = json.createObjectNode().put("error", refused.error());
         if (refused.detail() != null) {
@@ -246,6 +254,20 @@ public class WebhookIntake {
     public void failed(Exchange exchange) {
         LOG.errorf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), "webhook delivery failed");
         respond(exchange, 500, json.createObjectNode().put("error", "internal_error").toString(), null);
+    }
+
+    /** The answer given before to this delivery's id, or null (no id, not authenticated, or the ledger cannot say). */
+    private String answeredBefore(Exchange exchange) {
+        WebhookSources.Source source = exchange.getProperty(SOURCE, WebhookSources.Source.class);
+        String deliveryId = exchange.getProperty(DELIVERY_ID, String.class);
+        if (source == null || deliveryId == null) {
+            return null;
+        }
+        try {
+            return ledger.deliveryAnswer(source.name(), deliveryId);
+        } catch (Ledger.LedgerException e) {
+            return null;
+        }
     }
 
     private String deliveryId(Exchange exchange, WebhookSources.Source source) {

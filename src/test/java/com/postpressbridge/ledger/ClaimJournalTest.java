@@ -1,15 +1,18 @@
 package com.postpressbridge.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 
 import org.flywaydb.core.Flyway;
@@ -138,7 +141,24 @@ class ClaimJournalTest {
         Path file = folder.resolve("claims-1.journal");
         Files.writeString(file, "{\"key\":\"whole\"}\n{\"key\":\"cut");
         assertEquals(List.of("{\"key\":\"whole\"}"), ClaimJournal.lines(file));
+        // cut in the middle of a character of two bytes (é): no failure, the whole line before it stands
+        byte[] accented = "{\"key\":\"café\"}\n{\"key\":\"é".getBytes(StandardCharsets.UTF_8);
+        Files.write(file, Arrays.copyOf(accented, accented.length - 1));
+        assertEquals(List.of("{\"key\":\"café\"}"), ClaimJournal.lines(file));
         Files.writeString(file, "");
         assertEquals(List.of(), ClaimJournal.lines(file));
+    }
+
+    @Test
+    void aDamagedLineIsSkippedAndTheRestIsApplied() throws Exception {
+        Files.writeString(folder.resolve("claims-1.journal"), "not json at all\n"
+                + "{\"key\":\"k-odd\",\"state\":\"LOST\",\"at\":1,\"version\":1,\"item\":\"{}\"}\n"
+                + "{\"key\":\"k-ok\",\"state\":\"SENDING\",\"at\":1,\"version\":1,\"fresh\":true,\"hash\":\"h\","
+                + "\"item\":\"{\\\"claimed_at\\\":1}\"}\n");
+        Ledger ledger = new Ledger(database, new DiskFault(List.of(), 0), INSTANCE);
+        assertEquals(1, ledger.replayJournal(), "the start goes on; the damaged lines are logged for a person");
+        assertEquals(State.SENDING, ledger.state("k-ok"));
+        assertNull(ledger.state("k-odd"));
+        assertTrue(ClaimJournal.files(folder).isEmpty());
     }
 }
