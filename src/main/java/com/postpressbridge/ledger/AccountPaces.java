@@ -122,17 +122,21 @@ public class AccountPaces {
         });
     }
 
+    /** A record of the account read before the caller's, not gone yet: its state, when it is due (0: not known). */
+    private record Before(String state, long dueAt) {
+    }
+
     private static Ahead ahead(Connection db, String account, long order) throws SQLException {
-        List<Object[]> rows = Ledger.rows(db, "SELECT state, next_attempt_at FROM outreach_record WHERE state IN"
+        List<Before> rows = Ledger.rows(db, "SELECT state, next_attempt_at FROM outreach_record WHERE state IN"
                 + " ('SCHEDULED', 'QUEUED', 'SENDING') AND account_id = ? AND pace_order < ?", AHEAD_COUNTED,
-                row -> new Object[] { row.getString(1), row.getLong(2) }, account, order);
+                row -> new Before(row.getString(1), row.getLong(2)), account, order);
         int sending = 0;
         long lastDueAt = 0;
-        for (Object[] row : rows) {
-            if ("SENDING".equals(row[0])) {
+        for (Before row : rows) {
+            if ("SENDING".equals(row.state())) {
                 sending++;
-            } else if ("SCHEDULED".equals(row[0])) {
-                lastDueAt = Math.max(lastDueAt, (Long) row[1]);
+            } else if ("SCHEDULED".equals(row.state())) {
+                lastDueAt = Math.max(lastDueAt, row.dueAt());
             }
         }
         return new Ahead(rows.size() - sending, sending > 0, lastDueAt);

@@ -39,7 +39,8 @@ final class ClaimJournal {
 
     ClaimJournal(Path folder) throws IOException {
         this.folder = folder;
-        this.number = files(folder).isEmpty() ? 0 : files(folder).lastKey();
+        TreeMap<Long, Path> files = files(folder);
+        this.number = files.isEmpty() ? 0 : files.lastKey();
     }
 
     /** Appends these lines (each ending with a newline) to the current file, in one write. */

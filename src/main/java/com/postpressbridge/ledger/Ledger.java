@@ -126,6 +126,8 @@ public class Ledger {
     private long journalCovered;
     /** The journal files up to this one are deleted. */
     private long journalDeleted;
+    /** The database was opened again after a failed write: the journal is applied before it is used. */
+    private volatile boolean journalDue;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** This process among those sharing the ledger ({@code outreach.instance.id}): what it claims, it holds. */
@@ -169,9 +171,9 @@ public class Ledger {
     public Claim claim(String key, String contentHash, String item, Place place, boolean redropped, State as) {
         disk.ensureRoom("claim record " + key);
         try {
-            StringBuilder journal = journalLines();
-            return transaction("claim record " + key, as == State.SENDING, journal,
-                    db -> claimIn(db, key, contentHash, item, place, redropped, as, journal));
+            StringBuilder lines = journalLines();
+            return transaction("claim record " + key, as == State.SENDING, lines,
+                    db -> claimIn(db, key, contentHash, item, place, redropped, as, lines));
         } catch (LedgerException e) {
             if (as == State.SENDING && isStorage(e)) {
                 unsentClaims.put(key, NEW_CLAIM);
@@ -181,7 +183,7 @@ public class Ledger {
     }
 
     private Claim claimIn(Connection db, String key, String contentHash, String item, Place place, boolean redropped,
-            State as, StringBuilder journal) throws SQLException {
+            State as, StringBuilder lines) throws SQLException {
         long now = System.currentTimeMillis();
         String account = place == null ? null : place.account();
         Long order = place == null ? null : place.order();
@@ -190,7 +192,7 @@ public class Ledger {
             update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
                     + " in_doubt, content_hash, held_by, account_id, pace_order) VALUES (?, ?, 0, ?, ?, FALSE, ?, ?, ?,"
                     + " ?)", key, as.name(), now, now, contentHash, holder(as), account, order);
-            journal(journal, key, as, now, work(db, key, item), contentHash, place, true, item);
+            journalClaim(lines, key, as, now, work(db, key, item), contentHash, place, true, item);
             return Claim.CLAIMED;
         } catch (SQLException e) {
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -202,7 +204,7 @@ public class Ledger {
                 + " next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?, held_by = ?, account_id = ?,"
                 + " pace_order = ? WHERE record_key = ? AND " + CLAIMED_AGAIN, as.name(), now, now, contentHash,
                 holder(as), account, order, key, redropped, contentHash) == 1) {
-            journal(journal, key, as, now, work(db, key, item), contentHash, place, true, item);
+            journalClaim(lines, key, as, now, work(db, key, item), contentHash, place, true, item);
             return Claim.CLAIMED;
         }
         return duplicate(db, key);
@@ -238,13 +240,12 @@ public class Ledger {
             Function<List<Claim>, String> answer) {
         disk.ensureRoom("store delivery " + (deliveryId == null ? "" : deliveryId));
         try {
-            StringBuilder journal = journalLines();
-            return transaction("store delivery " + (deliveryId == null ? "" : deliveryId), true, journal, db -> {
+            StringBuilder lines = journalLines();
+            return transaction("store delivery " + (deliveryId == null ? "" : deliveryId), true, lines, db -> {
                 if (deliveryId != null) {
-                    List<String> earlier = rows(db, "SELECT answer FROM webhook_delivery WHERE source = ? AND"
-                            + " delivery_id = ?", 1, row -> row.getString(1), source, deliveryId);
-                    if (!earlier.isEmpty()) {
-                        return new DeliveryAnswer(earlier.get(0), true);
+                    String earlier = deliveryAnswer(db, source, deliveryId);
+                    if (earlier != null) {
+                        return new DeliveryAnswer(earlier, true);
                     }
                     update(db, "INSERT INTO webhook_delivery (source, delivery_id, received_at, answer) VALUES (?, ?,"
                             + " ?, '')", source, deliveryId, System.currentTimeMillis());
@@ -252,14 +253,14 @@ public class Ledger {
                 List<Claim> claims = new ArrayList<>();
                 for (Queued record : records) {
                     claims.add(claimIn(db, record.key(), record.contentHash(), record.item(), record.place(), false,
-                            State.QUEUED, journal));
+                            State.QUEUED, lines));
                 }
                 String body = answer.apply(claims);
                 if (deliveryId != null) {
                     update(db, "UPDATE webhook_delivery SET answer = ? WHERE source = ? AND delivery_id = ?", body,
                             source, deliveryId);
-                    if (journal != null) { // after its records: a delivery cut short is delivered again
-                        journal.append(JSON.createObjectNode().put("delivery", deliveryId).put("source", source)
+                    if (lines != null) { // after its records: a delivery cut short is delivered again
+                        lines.append(JSON.createObjectNode().put("delivery", deliveryId).put("source", source)
                                 .put("at", System.currentTimeMillis()).put("answer", body).toString()).append('\n');
                     }
                 }
@@ -289,8 +290,8 @@ public class Ledger {
     public boolean claimWaiting(String key, State waiting, String item, long now) {
         disk.ensureRoom("claim waiting record " + key);
         try {
-            StringBuilder journal = journalLines();
-            return transaction("claim waiting record " + key, true, journal, db -> {
+            StringBuilder lines = journalLines();
+            return transaction("claim waiting record " + key, true, lines, db -> {
                 // A retry only when it is due: another scan may have sent it and scheduled it later meanwhile.
                 if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ?, held_by = ? WHERE"
                         + " record_key = ? AND state = ? AND (state NOT IN ('RETRY', 'SCHEDULED') OR next_attempt_at <= ?)",
@@ -298,7 +299,7 @@ public class Ledger {
                         key, waiting.name(), now) != 1) {
                     return false;
                 }
-                journal(journal, key, State.SENDING, now, work(db, key, item), null, null, false, item);
+                journalClaim(lines, key, State.SENDING, now, work(db, key, item), null, null, false, item);
                 return true;
             });
         } catch (LedgerException e) {
@@ -330,9 +331,9 @@ public class Ledger {
      * Journals a claim ({@code fresh}: a new or quarantined key, whose attempts start again) or a waiting record's
      * claim: the row and the work row it makes. {@code contentHash} and {@code place} null: unchanged.
      */
-    private static void journal(StringBuilder journal, String key, State state, long at, long version,
+    private static void journalClaim(StringBuilder lines, String key, State state, long at, long version,
             String contentHash, Place place, boolean fresh, String item) {
-        if (journal == null) {
+        if (lines == null) {
             return;
         }
         ObjectNode line = JSON.createObjectNode().put("key", key).put("state", state.name()).put("at", at)
@@ -340,7 +341,7 @@ public class Ledger {
         if (place != null) {
             line.put("account", place.account()).put("order", place.order());
         }
-        journal.append(line.put("item", item).toString()).append('\n');
+        lines.append(line.put("item", item).toString()).append('\n');
     }
 
     /**
@@ -369,7 +370,7 @@ public class Ledger {
                         }
                     }
                 } catch (IOException e) {
-                    throw new SQLException("cannot read the claim journal: " + e.getMessage(), "58030", e);
+                    throw journalFault("read", e);
                 }
                 return count;
             }); // durable: checkpointed before the files go
@@ -393,8 +394,13 @@ public class Ledger {
             }
             return new ClaimJournal(Path.of(path.getString(1)).toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new SQLException("cannot read the claim journal: " + e.getMessage(), "58030", e);
+            throw journalFault("read", e);
         }
+    }
+
+    /** A failure of the claim journal's file: the disk's, as a failed write of H2's own file is ({@link #isStorage}). */
+    private static SQLException journalFault(String what, IOException e) {
+        return new SQLException("cannot " + what + " the claim journal: " + e.getMessage(), "58030", e);
     }
 
     /**
@@ -414,11 +420,14 @@ public class Ledger {
         try {
             return open.rotate();
         } catch (IOException e) {
-            throw new LedgerException("cannot close the claim journal's file", new SQLException(e.getMessage(),
-                    "58030", e));
+            throw new LedgerException("cannot close the claim journal's file", journalFault("close a file of", e));
         } finally {
             journalAppends.writeLock().unlock();
         }
+    }
+
+    /** A key's row as the database file has it, when a journal line is applied. */
+    private record RowNow(String state, long updatedAt) {
     }
 
     private int apply(Connection db, String text, Path file) throws SQLException {
@@ -434,9 +443,7 @@ public class Ledger {
             return 0;
         }
         if (line.has("delivery")) {
-            List<Integer> found = rows(db, "SELECT 1 FROM webhook_delivery WHERE source = ? AND delivery_id = ?", 1,
-                    row -> 1, line.path("source").asText(), line.path("delivery").asText());
-            if (found.isEmpty()) {
+            if (deliveryAnswer(db, line.path("source").asText(), line.path("delivery").asText()) == null) {
                 update(db, "INSERT INTO webhook_delivery (source, delivery_id, received_at, answer) VALUES (?, ?, ?, ?)",
                         line.path("source").asText(), line.path("delivery").asText(), line.path("at").asLong(),
                         line.path("answer").asText());
@@ -449,15 +456,13 @@ public class Ledger {
         long version = line.path("version").asLong();
         List<Long> workVersion = rows(db, "SELECT version FROM outreach_work WHERE record_key = ?", 1,
                 row -> row.getLong(1), key);
-        List<Long> updatedAt = rows(db, "SELECT updated_at FROM outreach_record WHERE record_key = ?", 1,
-                row -> row.getLong(1), key);
-        List<String> stateNow = rows(db, "SELECT state FROM outreach_record WHERE record_key = ?", 1,
-                row -> row.getString(1), key);
+        List<RowNow> row = rows(db, "SELECT state, updated_at FROM outreach_record WHERE record_key = ?", 1,
+                found -> new RowNow(found.getString(1), found.getLong(2)), key);
+        boolean known = !row.isEmpty();
         // A sent key is never claimed again: its claims are all older. Else the work row's version says, and without
         // one (its outcome written and forgotten) the time of the last change, the same moment counting as older.
-        boolean newer = "SENT".equals(stateNow.isEmpty() ? null : stateNow.get(0))
-                || (workVersion.isEmpty() ? !updatedAt.isEmpty() && updatedAt.get(0) > at
-                        : workVersion.get(0) >= version);
+        boolean newer = known && "SENT".equals(row.get(0).state())
+                || (workVersion.isEmpty() ? known && row.get(0).updatedAt() > at : workVersion.get(0) >= version);
         if (newer) {
             return 0;
         }
@@ -465,7 +470,7 @@ public class Ledger {
         String account = line.path("account").isTextual() ? line.path("account").asText() : null;
         Long order = line.path("order").isNumber() ? line.path("order").asLong() : null;
         String holder = state == State.SENDING ? instance : null;
-        if (updatedAt.isEmpty()) {
+        if (!known) {
             update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at, in_doubt,"
                     + " content_hash, held_by, account_id, pace_order) VALUES (?, ?, 0, ?, ?, FALSE, ?, ?, ?, ?)", key,
                     state.name(), at, at, hash == null ? "" : hash, holder, account, order);
@@ -734,17 +739,11 @@ public class Ledger {
             LOG.debugf("written outcomes not cleared at the stop (start-up writes them again): %s", e.getMessage());
             written.clear();
         }
-        synchronized (journalJobs) {
-            ClaimJournal open = journal;
-            if (open != null && !disk.raised()) {
-                try {
-                    long closed = rotate(open);
-                    transaction("checkpoint the ledger", true, db -> null);
-                    deleteJournal(open, closed);
-                } catch (LedgerException e) {
-                    LOG.debugf("claim journal kept at the stop (start-up applies it): %s", e.getMessage());
-                }
-            }
+        try {
+            checkpointJournal(); // twice, as while running: the second deletes what the first covered
+            checkpointJournal();
+        } catch (LedgerException e) {
+            LOG.debugf("claim journal kept at the stop (start-up applies it): %s", e.getMessage());
         }
     }
 
@@ -752,7 +751,8 @@ public class Ledger {
      * Makes the ledger usable again after the disk refused a write: embedded H2 closes the database for good then,
      * and every pooled connection keeps answering that it is closed (while still passing the pool's validation).
      * Dropping them all (idle ones now, ones in use when they come back) makes the next connection open the file
-     * again once the last is gone, as a start would ({@link #check} it).
+     * again once the last is gone, as a start would ({@link #check} it). H2 lost its last commits with the failed
+     * write: {@link #check} applies the claims among them from the claim journal once the file answers again.
      *
      * @return whether the database had failed and its connections were dropped
      */
@@ -764,12 +764,24 @@ public class Ledger {
             pool.flush(AgroalDataSource.FlushMode.GRACEFUL);
         }
         broken = false;
+        journalDue = true;
         return true;
     }
 
-    /** Reads the ledger once: fails (and raises the fault) unless it answers. */
+    /**
+     * Reads the ledger once: fails (and raises the fault) unless it answers. After a {@link #reopen}, then applies the
+     * claim journal.
+     */
     public void check() {
         isEmpty();
+        if (journalDue) {
+            int applied = replayJournal();
+            journalDue = false;
+            if (applied > 0) {
+                LOG.infof("%d claims and webhook deliveries H2 lost with its failed write were taken from the claim"
+                        + " journal", applied);
+            }
+        }
     }
 
     /**
@@ -1307,16 +1319,14 @@ public class Ledger {
 
     /** The answer given to a webhook delivery before, or null. */
     public String deliveryAnswer(String source, String deliveryId) {
-        return transaction("read delivery " + deliveryId, db -> {
-            try (PreparedStatement select = db.prepareStatement("SELECT answer FROM webhook_delivery"
-                    + " WHERE source = ? AND delivery_id = ?")) {
-                select.setString(1, source);
-                select.setString(2, deliveryId);
-                try (ResultSet row = select.executeQuery()) {
-                    return row.next() ? row.getString(1) : null;
-                }
-            }
-        });
+        return transaction("read delivery " + deliveryId, db -> deliveryAnswer(db, source, deliveryId));
+    }
+
+    /** The same, inside a transaction already open. */
+    private static String deliveryAnswer(Connection db, String source, String deliveryId) throws SQLException {
+        List<String> answer = rows(db, "SELECT answer FROM webhook_delivery WHERE source = ? AND delivery_id = ?", 1,
+                row -> row.getString(1), source, deliveryId);
+        return answer.isEmpty() ? null : answer.get(0);
     }
 
     interface Work<T> {
@@ -1336,11 +1346,11 @@ public class Ledger {
     }
 
     /**
-     * As {@link #transaction(String, boolean, Work)}; with {@code journal} lines (a claim, a webhook delivery) on
+     * As {@link #transaction(String, boolean, Work)}; with journal {@code lines} (a claim, a webhook delivery) on
      * embedded H2, durable by appending them to the {@link ClaimJournal} just before the commit instead of a
      * CHECKPOINT after it.
      */
-    private <T> T transaction(String what, boolean durable, StringBuilder journal, Work<T> work) {
+    private <T> T transaction(String what, boolean durable, StringBuilder lines, Work<T> work) {
         try (Connection db = dataSource.getConnection()) {
             db.setAutoCommit(false);
             T result;
@@ -1349,17 +1359,17 @@ public class Ledger {
                     asynchronousCommit(db);
                 }
                 result = work.in(db);
-                if (journal == null) {
+                if (lines == null) {
                     db.commit();
                 } else {
                     journalAppends.readLock().lock();
                     try {
-                        if (journal.length() > 0) {
-                            this.journal.append(journal.toString());
+                        if (lines.length() > 0) {
+                            journal.append(lines.toString());
                         }
                         db.commit();
                     } catch (IOException e) {
-                        throw new SQLException("cannot write the claim journal: " + e.getMessage(), "58030", e);
+                        throw journalFault("write", e);
                     } finally {
                         journalAppends.readLock().unlock();
                     }
@@ -1369,7 +1379,7 @@ public class Ledger {
                 throw e;
             }
             db.setAutoCommit(true);
-            if (durable && journal == null && embedded(db)) {
+            if (durable && lines == null && embedded(db)) {
                 reachFile(db, commits.incrementAndGet());
             }
             return result;

@@ -36,7 +36,6 @@ public class DiskRecovery {
     private final boolean dryRun;
     /** The ledger was opened again: what was in flight then is repaired once no record is being sent. */
     private boolean repairDue;
-    private boolean journalDue;
 
     public DiskRecovery(DiskFault disk, Ledger ledger, HeldOutcomes held, LedgerRebuild rebuild, LedgerRecovery repair,
             WaitingRecords waiting, CamelContext camel, OutcomeFolders folders, OutreachConfig config) {
@@ -73,18 +72,8 @@ public class DiskRecovery {
         try {
             if (ledger.reopen()) {
                 repairDue = true;
-                journalDue = true;
             }
-            ledger.check();
-            if (journalDue) {
-                // H2 lost its last commits when the write failed: the claims among them are in the journal
-                int journaled = ledger.replayJournal();
-                journalDue = false;
-                if (journaled > 0) {
-                    LOG.infof("%d claims and webhook deliveries H2 lost with its failed write were taken from the claim"
-                            + " journal", journaled);
-                }
-            }
+            ledger.check(); // and the claim journal applied, after a reopen
             int written = held.writeAll();
             if (written > 0) {
                 LOG.infof("%d held outcomes written", written);

@@ -44,8 +44,13 @@ class ClaimJournalTest {
         Flyway.configure().dataSource(database).locations("classpath:db/migration").load().migrate();
     }
 
+    /** A process on the ledger, before its start-up has applied the journal. */
+    private Ledger process() {
+        return new Ledger(database, new DiskFault(List.of(), 0), INSTANCE);
+    }
+
     private Ledger start() {
-        Ledger ledger = new Ledger(database, new DiskFault(List.of(), 0), INSTANCE);
+        Ledger ledger = process();
         ledger.replayJournal();
         return ledger;
     }
@@ -77,7 +82,7 @@ class ClaimJournalTest {
         // could be sent a second time, the accepted one would be lost).
         assertEquals(0, rowsInTheFile());
 
-        Ledger next = new Ledger(database, new DiskFault(List.of(), 0), INSTANCE);
+        Ledger next = process();
         assertEquals(3, next.replayJournal());
 
         assertEquals(State.SENDING, next.state("k-1"));
@@ -102,7 +107,7 @@ class ClaimJournalTest {
         ledger.finish("k-retry", State.RETRY, 1, System.currentTimeMillis() + 60_000, false, null, null, "{}");
         kill(); // the second outcome was in memory only
 
-        Ledger next = new Ledger(database, new DiskFault(List.of(), 0), INSTANCE);
+        Ledger next = process();
         assertEquals(0, next.replayJournal(), "the file knows both claims, and more");
         assertEquals(State.SENT, next.state("k-sent"), "never made in doubt by its older claim");
         assertEquals(State.SENDING, next.state("k-retry"), "its lost outcome is start-up's to find in its folder");
@@ -117,7 +122,7 @@ class ClaimJournalTest {
         assertTrue(ledger.claimWaiting("k-w", State.QUEUED, "{\"n\":1,\"claimed_at\":5}"));
         kill(); // its request may have left
 
-        Ledger next = new Ledger(database, new DiskFault(List.of(), 0), INSTANCE);
+        Ledger next = process();
         assertEquals(1, next.replayJournal());
         assertEquals(State.SENDING, next.state("k-w"), "never queued again: it would be sent twice");
         assertEquals("{\"n\":1,\"claimed_at\":5}", next.inFlight(Ledger.Holders.ALL).get(0).document());
@@ -155,7 +160,7 @@ class ClaimJournalTest {
                 + "{\"key\":\"k-odd\",\"state\":\"LOST\",\"at\":1,\"version\":1,\"item\":\"{}\"}\n"
                 + "{\"key\":\"k-ok\",\"state\":\"SENDING\",\"at\":1,\"version\":1,\"fresh\":true,\"hash\":\"h\","
                 + "\"item\":\"{\\\"claimed_at\\\":1}\"}\n");
-        Ledger ledger = new Ledger(database, new DiskFault(List.of(), 0), INSTANCE);
+        Ledger ledger = process();
         assertEquals(1, ledger.replayJournal(), "the start goes on; the damaged lines are logged for a person");
         assertEquals(State.SENDING, ledger.state("k-ok"));
         assertNull(ledger.state("k-odd"));
