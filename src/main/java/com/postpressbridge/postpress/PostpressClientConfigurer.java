@@ -34,12 +34,14 @@ public class PostpressClientConfigurer implements HttpClientConfigurer {
     @Override
     public void configureHttpClient(HttpClientBuilder client) {
         String key = config.apiKey().filter(k -> !k.isBlank()).orElse(SANDBOX_KEY);
-        plain(client, config.timeout()).setDefaultHeaders(List.of(new BasicHeader("X-API-KEY", key)));
+        plain(client, config.timeout()).setDefaultHeaders(List.of(new BasicHeader("X-API-KEY", key),
+                new BasicHeader("Accept", "application/json")));
     }
 
     /**
-     * A client that does only what it is asked: no retries of its own, no redirects followed, no cookies, and the
-     * timeout for connecting, for the answer and for a pooled connection.
+     * A client that does only what it is asked: no retries of its own, no redirects followed, no cookies, no
+     * compressed answers asked for (they are small JSON), and the timeout for connecting, for the answer and for a
+     * pooled connection.
      */
     @SuppressWarnings("deprecation") // the connect timeout of a request: Camel builds the connection manager
     public static HttpClientBuilder plain(HttpClientBuilder client, Duration timeout) {
@@ -47,6 +49,7 @@ public class PostpressClientConfigurer implements HttpClientConfigurer {
         return client.disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()
+                .disableContentCompression()
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectTimeout(each)
                         .setResponseTimeout(each)
