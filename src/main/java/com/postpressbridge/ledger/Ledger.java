@@ -692,19 +692,27 @@ public class Ledger {
     private record Written(String key, long version) {
     }
 
-    /** Clears the work rows of written outcomes, unless a newer claim or outcome of the key replaced them. */
+    /**
+     * Clears the work rows of written outcomes, unless a newer claim or outcome of the key replaced them: all that were
+     * written since the last run, a thousand a transaction (a second of sending can write more than a thousand).
+     */
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void clearWritten() {
-        if (disk.raised()) {
-            return; // nothing is written to a failing disk; the rows only make start-up write a file again
-        }
         List<Written> batch = new ArrayList<>();
-        for (Written next = written.poll(); next != null && batch.size() < 1000; next = written.poll()) {
-            batch.add(next);
+        // not to a failing disk: the rows only make start-up write a file again
+        while (!disk.raised()) {
+            batch.clear();
+            for (Written next; batch.size() < 1000 && (next = written.poll()) != null; ) {
+                batch.add(next);
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            clear(batch);
         }
-        if (batch.isEmpty()) {
-            return;
-        }
+    }
+
+    private void clear(List<Written> batch) {
         transaction("clear written outcomes", db -> {
             // A row that keeps the item of a waiting record only forgets the outcome it has projected.
             try (PreparedStatement delete = db.prepareStatement(
@@ -732,9 +740,7 @@ public class Ledger {
     @PreDestroy
     public void flush() {
         try {
-            while (!written.isEmpty() && !disk.raised()) {
-                clearWritten();
-            }
+            clearWritten();
         } catch (LedgerException e) {
             LOG.debugf("written outcomes not cleared at the stop (start-up writes them again): %s", e.getMessage());
             written.clear();

@@ -1,0 +1,85 @@
+package com.postpressbridge.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.postpressbridge.ledger.Ledger.State;
+
+/**
+ * The work rows of outcomes that are in their folders are cleared by the ledger's job, all of them, however many a
+ * second of sending writes (a ledger in memory: no journal, no disk).
+ */
+class WrittenOutcomesTest {
+
+    private JdbcDataSource database;
+    private Ledger ledger;
+
+    @BeforeEach
+    void migrate() {
+        database = new JdbcDataSource();
+        database.setURL("jdbc:h2:mem:written-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        database.setUser("outreach");
+        Flyway.configure().dataSource(database).locations("classpath:db/migration").load().migrate();
+        ledger = new Ledger(database, new DiskFault(List.of(), 0), "written-test");
+    }
+
+    private long workRows() throws SQLException {
+        try (Connection db = database.getConnection(); Statement sql = db.createStatement();
+                ResultSet count = sql.executeQuery("SELECT COUNT(*) FROM outreach_work")) {
+            count.next();
+            return count.getLong(1);
+        }
+    }
+
+    /** Sends {@code records} keys: claimed, sent, and their success lines written. */
+    private void sendAndWrite(int records) {
+        for (int i = 0; i < records; i++) {
+            String key = "k-" + i;
+            ledger.claim(key, "hash-" + i, "{\"n\":" + i + "}", false, State.SENDING);
+            long version = ledger.finish(key, State.SENT, 1, null, false, "chat-" + i, "msg-" + i, "{\"sent\":" + i + "}");
+            ledger.written(key, version);
+        }
+    }
+
+    @Test
+    void oneRunOfTheJobClearsEveryWrittenOutcomeEvenMoreThanOneTransactionHolds() throws SQLException {
+        sendAndWrite(2_501);
+        assertEquals(2_501, workRows());
+
+        ledger.clearWritten();
+
+        assertEquals(0, workRows(), "work rows of outcomes already in their folders");
+    }
+
+    @Test
+    void noWrittenOutcomeIsSkippedBetweenTwoTransactions() throws SQLException {
+        sendAndWrite(1_001);
+
+        ledger.clearWritten();
+        ledger.clearWritten();
+
+        assertEquals(0, workRows(), "the outcome after the first thousand was taken off the queue and never cleared");
+    }
+
+    @Test
+    void theRowOfAKeyClaimedAgainSinceItsOutcomeWasWrittenIsKept() throws SQLException {
+        sendAndWrite(1);
+        // quarantined meanwhile, and dropped back by a person: a new claim of the key, whose item must stay
+        ledger.finish("k-0", State.QUARANTINED, 1, null, false, null, null, "{\"quarantined\":true}");
+        assertEquals(Ledger.Claim.CLAIMED, ledger.claim("k-0", "hash-0", "{\"again\":true}", true, State.SENDING));
+
+        ledger.clearWritten();
+
+        assertEquals(1, workRows());
+    }
+}
