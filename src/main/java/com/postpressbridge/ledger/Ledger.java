@@ -318,8 +318,11 @@ public class Ledger {
     }
 
     private static void work(Connection db, String key, String item, long version) throws SQLException {
-        update(db, "DELETE FROM outreach_work WHERE record_key = ?", key);
-        update(db, "INSERT INTO outreach_work (record_key, version, item) VALUES (?, ?, ?)", key, version, item);
+        // A waiting record has its row (one statement); a new key has none (an update that finds nothing, an insert).
+        if (update(db, "UPDATE outreach_work SET version = ?, item = ?, unwritten_outcome = NULL WHERE record_key = ?",
+                version, item, key) == 0) {
+            update(db, "INSERT INTO outreach_work (record_key, version, item) VALUES (?, ?, ?)", key, version, item);
+        }
     }
 
     /** Lines for the claim journal of a transaction, or null when there is none (PostgreSQL, H2 in memory). */
