@@ -2,6 +2,7 @@ package com.postpressbridge.record;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +24,11 @@ public final class RecordFields {
         return java.util.Arrays.stream(ChatField.values()).filter(which).map(ChatField::column)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
+
+    /** What separates the values of a list cell, and what a boolean and a number cell hold (compiled once). */
+    private static final Pattern LIST_SEPARATORS = Pattern.compile("[;|,\\s]+");
+    private static final Pattern BOOLEAN = Pattern.compile("(?i)true|false");
+    private static final Pattern NUMBER = Pattern.compile("[0-9]{1,6}");
 
     private RecordFields() {
     }
@@ -81,12 +87,12 @@ public final class RecordFields {
         String field = path[path.length - 1];
         if (LIST_COLUMNS.contains(column)) {
             var list = parent.putArray(field);
-            for (String element : value.strip().split("[;|,\\s]+")) {
+            for (String element : LIST_SEPARATORS.split(value.strip())) {
                 list.add(element);
             }
-        } else if (BOOLEAN_COLUMNS.contains(column) && value.strip().matches("(?i)true|false")) {
+        } else if (BOOLEAN_COLUMNS.contains(column) && BOOLEAN.matcher(value.strip()).matches()) {
             parent.put(field, Boolean.parseBoolean(value.strip()));
-        } else if (NUMBER_COLUMNS.contains(column) && value.strip().matches("[0-9]{1,6}")) {
+        } else if (NUMBER_COLUMNS.contains(column) && NUMBER.matcher(value.strip()).matches()) {
             parent.put(field, Integer.parseInt(value.strip()));
         } else {
             parent.put(field, value);

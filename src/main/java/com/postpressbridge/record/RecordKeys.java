@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -69,9 +70,12 @@ public final class RecordKeys {
         return HexFormat.of().formatHex(sha256().digest(key.getBytes(StandardCharsets.UTF_8)), 0, 4);
     }
 
+    /** A key that is a file name as it is (compiled once: every sent record asks). */
+    private static final Pattern PLAIN_FILE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
+
     /** A file name for a key: the key itself when it is safe, else a cleaned copy made unique by a hash suffix. */
     public static String fileName(String key) {
-        if (key.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")) {
+        if (PLAIN_FILE_NAME.matcher(key).matches()) {
             return key;
         }
         String cleaned = key.replaceAll("[^A-Za-z0-9._-]", "_");
