@@ -1,9 +1,9 @@
 # Shared by bench/run and bench/webhooks (sourced): tools, free ports, a stop of everything started, the nginx stub.
 # Expects WORK to be set. start_stub sets STUB_URL.
 
-# The bridge's JVM options beside -Xmx256m: the collector bin/run-once starts it with, unless APP_JAVA_OPTS is set
-# (APP_JAVA_OPTS= for the JVM's own choice, G1 on this machine).
-APP_JAVA_OPTS="${APP_JAVA_OPTS--XX:+UseSerialGC}"
+# The bridge's JVM options beside -Xmx256m: those bin/run-once starts it with, unless APP_JAVA_OPTS is set
+# (APP_JAVA_OPTS= for the JVM's own choices: G1, and a heap of 256 MB at once on this machine).
+APP_JAVA_OPTS="${APP_JAVA_OPTS--XX:+UseSerialGC -Xms112m -Xmn80m}"
 
 # --- tools ----------------------------------------------------------------------------------------------------------
 need() { # command, Debian package
