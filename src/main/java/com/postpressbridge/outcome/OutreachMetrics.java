@@ -1,6 +1,8 @@
 package com.postpressbridge.outcome;
 
 import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -70,6 +72,9 @@ public class OutreachMetrics {
         }
     }
 
+    /** The request timers by answer, registered once (a look-up in the registry at every record costs). */
+    private static final Map<String, Timer> REQUEST_TIMERS = new ConcurrentHashMap<>();
+
     private static void timeRequest(Exchange exchange, SendFailure failure) {
         Date started = exchange.getProperty(REQUEST_STARTED, Date.class);
         if (started == null || failure.kind() == SendFailure.Kind.INVALID_RECORD
@@ -81,8 +86,9 @@ public class OutreachMetrics {
             Integer status = failure.error() == null ? null : failure.error().status();
             answer = status == null ? "2xx" : (status / 100) + "xx";
         }
-        Timer.builder("postpress.requests").description("Start a new chat requests, by answer")
-                .tag("answer", answer).publishPercentileHistogram().register(Metrics.globalRegistry)
+        REQUEST_TIMERS.computeIfAbsent(answer, tag -> Timer.builder("postpress.requests")
+                .description("Start a new chat requests, by answer").tag("answer", tag).publishPercentileHistogram()
+                .register(Metrics.globalRegistry))
                 .record(java.time.Duration.ofMillis(Math.max(0, System.currentTimeMillis() - started.getTime())));
         exchange.removeProperty(REQUEST_STARTED); // counted once, with its quick re-sends if it had any
     }

@@ -218,8 +218,11 @@ public class WebhookIntake {
         } else {
             // Refused records are quarantined once their delivery is stored: a 503 leaves nothing behind.
             refused.forEach((index, error) -> outcomes.refused(delivered.get(index).item(), error));
-            LOG.infof("webhook %s%s: %d accepted, %d duplicates, %d rejected", source.name(),
-                    deliveryId == null ? "" : " delivery " + deliveryId, counts[0], counts[1], refused.size());
+            // A CRM's burst is thousands of deliveries a minute: a line each only when it rejected records (the
+            // metrics count them all; DEBUG shows every delivery).
+            LOG.logf(refused.isEmpty() ? Logger.Level.DEBUG : Logger.Level.INFO, "webhook %s%s: %d accepted,"
+                    + " %d duplicates, %d rejected", source.name(), deliveryId == null ? "" : " delivery " + deliveryId,
+                    counts[0], counts[1], refused.size());
         }
         respond(exchange, 202, answer.body(), null);
     }
