@@ -1,6 +1,7 @@
 package com.postpressbridge.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -72,14 +73,17 @@ class WrittenOutcomesTest {
     }
 
     @Test
-    void theRowOfAKeyClaimedAgainSinceItsOutcomeWasWrittenIsKept() throws SQLException {
-        sendAndWrite(1);
-        // quarantined meanwhile, and dropped back by a person: a new claim of the key, whose item must stay
+    void anOutcomeDecidedSinceTheOneWrittenKeepsItsDocumentUntilItIsWrittenToo() throws SQLException {
+        sendAndWrite(1); // the success line of k-0 is written, its clearing queued
+        // a newer outcome of the key, not written yet: its document must stay for start-up to write it
         ledger.finish("k-0", State.QUARANTINED, 1, null, false, null, null, "{\"quarantined\":true}");
-        assertEquals(Ledger.Claim.CLAIMED, ledger.claim("k-0", "hash-0", "{\"again\":true}", true, State.SENDING));
 
         ledger.clearWritten();
 
-        assertEquals(1, workRows());
+        try (Connection db = database.getConnection(); Statement sql = db.createStatement();
+                ResultSet row = sql.executeQuery("SELECT unwritten_outcome FROM outreach_work WHERE record_key = 'k-0'")) {
+            assertTrue(row.next(), "the work row of the newer outcome");
+            assertEquals("{\"quarantined\":true}", row.getString(1));
+        }
     }
 }
