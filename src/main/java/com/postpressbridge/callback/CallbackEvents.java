@@ -26,6 +26,7 @@ import io.quarkus.runtime.Startup;
 
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.ledger.CallbackOutbox;
+import com.postpressbridge.record.ChatField;
 import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
 
@@ -174,12 +175,13 @@ public class CallbackEvents {
         ObjectNode record = json.putObject("record");
         record.put("key", item.key());
         JsonNode fields = item.record();
-        for (String field : new String[] { "external_id", "account_id", "attendees_ids" }) {
-            JsonNode value = fields == null ? null : fields.get(field);
-            record.set(field, value == null ? JsonNodeFactory.instance.nullNode() : value.deepCopy());
+        for (ChatField field : List.of(ChatField.EXTERNAL_ID, ChatField.ACCOUNT_ID, ChatField.ATTENDEES_IDS)) {
+            JsonNode value = fields == null ? null : fields.get(field.fieldName());
+            record.set(field.fieldName(), value == null ? JsonNodeFactory.instance.nullNode() : value.deepCopy());
         }
-        if (includeText && fields != null && fields.hasNonNull("text")) {
-            record.set("text", fields.get("text").deepCopy());
+        String text = ChatField.TEXT.fieldName();
+        if (includeText && fields != null && fields.hasNonNull(text)) {
+            record.set(text, fields.get(text).deepCopy());
         }
         json.set("source", item.source().toJson());
         json.put("chat_id", chatId);

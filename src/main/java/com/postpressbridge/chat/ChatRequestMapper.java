@@ -81,40 +81,40 @@ public class ChatRequestMapper {
         }
         rejectUnknown(record, RECORD_FIELDS, "");
         RecordLimits.check(record);
-        String externalId = text(record, "external_id", "external_id");
+        String externalId = text(record, ChatField.EXTERNAL_ID);
         if (externalId != null && externalId.trim().length() > RecordKeys.MAX_EXTERNAL_ID) {
             throw invalidValue("external_id is longer than " + RecordKeys.MAX_EXTERNAL_ID + " characters");
         }
         Map<String, String> variables = variables(record.get("variables"));
         List<FormPart> parts = new ArrayList<>();
 
-        String accountId = text(record, "account_id", "account_id");
+        String accountId = text(record, ChatField.ACCOUNT_ID);
         if (accountId == null) {
             throw new InvalidRecordException("missing_field", "Missing required field",
                     "account_id is required: the id of the connected account that sends the message");
         }
         parts.add(FormPart.text(ChatField.ACCOUNT_ID.formName(), accountId));
 
-        List<String> attendees = texts(record, "attendees_ids", "attendees_ids");
+        List<String> attendees = texts(record, ChatField.ATTENDEES_IDS);
         if (attendees.isEmpty()) {
             throw new InvalidRecordException("missing_field", "Missing required field",
                     "attendees_ids is required: at least one provider id of the person to write to");
         }
         attendees.forEach(id -> parts.add(FormPart.text(ChatField.ATTENDEES_IDS.formName(), id)));
 
-        String text = TemplateRenderer.render("text", text(record, "text", "text"), variables);
+        String text = TemplateRenderer.render("text", text(record, ChatField.TEXT), variables);
         RecordLimits.checkSent(ChatField.TEXT, text);
         addText(parts, ChatField.TEXT.formName(), text);
-        String subject = TemplateRenderer.render("subject", text(record, "subject", "subject"), variables);
+        String subject = TemplateRenderer.render("subject", text(record, ChatField.SUBJECT), variables);
         RecordLimits.checkSent(ChatField.SUBJECT, subject);
         addText(parts, ChatField.SUBJECT.formName(), subject);
-        List<String> files = texts(record, "attachments", "attachments");
+        List<String> files = texts(record, ChatField.ATTACHMENTS);
         files.forEach(name -> parts.add(FormPart.file(ChatField.ATTACHMENTS.formName(), attachments.resolve("attachments", name))));
-        String voice = text(record, "voice_message", "voice_message");
+        String voice = text(record, ChatField.VOICE_MESSAGE);
         if (voice != null) {
             parts.add(FormPart.file(ChatField.VOICE_MESSAGE.formName(), attachments.resolve("voice_message", voice)));
         }
-        String video = text(record, "video_message", "video_message");
+        String video = text(record, ChatField.VIDEO_MESSAGE);
         if (video != null) {
             parts.add(FormPart.file(ChatField.VIDEO_MESSAGE.formName(), attachments.resolve("video_message", video)));
         }
@@ -255,6 +255,15 @@ public class ChatRequestMapper {
     }
 
     /** A text value; blank counts as absent. Numbers are taken as their text (ids often come as numbers). */
+    /** A field of the record itself (not under {@code linkedin}), named in errors by its column. */
+    private static String text(JsonNode record, ChatField field) {
+        return text(record, field.fieldName(), field.column());
+    }
+
+    private static List<String> texts(JsonNode record, ChatField field) {
+        return texts(record, field.fieldName(), field.column());
+    }
+
     private static String text(JsonNode object, String field, String path) {
         JsonNode value = object.get(field);
         if (value == null || value.isNull()) {

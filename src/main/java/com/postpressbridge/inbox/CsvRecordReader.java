@@ -15,6 +15,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
+import com.postpressbridge.record.ChatField;
 import com.postpressbridge.record.FileRun;
 import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
@@ -122,9 +123,9 @@ public class CsvRecordReader implements RecordReader {
             }
             columns.add(column);
         }
-        for (String required : List.of("account_id", "attendees_ids")) {
-            if (!columns.contains(required)) {
-                throw new UnreadableFileException("malformed_csv", "the header row has no " + required
+        for (ChatField required : ChatField.REQUIRED) {
+            if (!columns.contains(required.column())) {
+                throw new UnreadableFileException("malformed_csv", "the header row has no " + required.column()
                         + " column (found: " + String.join(", ", header) + ")", 1L, null);
             }
         }

@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import com.postpressbridge.config.PostpressConfig;
+import com.postpressbridge.record.ChatField;
 
 /**
  * With {@code postpress.sandbox=true}: a postpress look-alike at {@code /sandbox/api/v1/chats}. It parses the
@@ -51,8 +52,8 @@ public class SandboxApi {
             return;
         }
         MultiMap form = request.request().formAttributes();
-        List<String> attendees = form.getAll("attendees_ids[]");
-        if (form.get("account_id") == null || attendees.isEmpty()) {
+        List<String> attendees = form.getAll(ChatField.ATTENDEES_IDS.formName());
+        if (form.get(ChatField.ACCOUNT_ID.formName()) == null || attendees.isEmpty()) {
             error(request, "errors/missing_parameters", "account_id and attendees_ids[] are required");
             return;
         }

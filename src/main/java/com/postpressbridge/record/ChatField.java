@@ -71,6 +71,9 @@ public enum ChatField {
         RECRUITER
     }
 
+    /** The fields every record must have: who sends, and to whom. */
+    public static final List<ChatField> REQUIRED = List.of(ACCOUNT_ID, ATTENDEES_IDS);
+
     /** The object that holds a record's template variables (not a form field). */
     public static final String VARIABLES = "variables";
 

@@ -207,7 +207,7 @@ public final class OutreachItem {
         if (request != null) {
             return request.accountId();
         }
-        JsonNode account = record == null ? null : record.get("account_id");
+        JsonNode account = record == null ? null : record.get(ChatField.ACCOUNT_ID.fieldName());
         return account != null && account.isTextual() ? account.asText() : null;
     }
 

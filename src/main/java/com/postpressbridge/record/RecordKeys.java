@@ -58,7 +58,7 @@ public final class RecordKeys {
 
     /** The external_id of a record, or null when it has none (validated by {@link ChatRequestMapper}). */
     public static String externalId(JsonNode record) {
-        JsonNode id = record == null || !record.isObject() ? null : record.get("external_id");
+        JsonNode id = record == null || !record.isObject() ? null : record.get(ChatField.EXTERNAL_ID.fieldName());
         if (id == null || id.isNull() || id.isContainerNode() || id.asText().isBlank()) {
             return null;
         }

@@ -64,8 +64,8 @@ public final class RecordLimits {
                 walk(field.getValue(), child(path, field.getKey()));
             }
         } else if (node.isArray()) {
-            if (path.equals("attendees_ids") && node.size() > MAX_ATTENDEES) {
-                throw tooLarge("attendees_ids has " + count(node.size()) + " ids; a chat takes at most "
+            if (path.equals(ChatField.ATTENDEES_IDS.fieldName()) && node.size() > MAX_ATTENDEES) {
+                throw tooLarge(ChatField.ATTENDEES_IDS.column() + " has " + count(node.size()) + " ids; a chat takes at most "
                         + count(MAX_ATTENDEES));
             }
             int i = 0;

@@ -18,6 +18,7 @@ import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 
 import com.postpressbridge.chat.TemplateRenderer;
 import com.postpressbridge.config.OutreachConfig;
+import com.postpressbridge.record.ChatField;
 import com.postpressbridge.record.RecordFields;
 
 /**
@@ -82,7 +83,7 @@ public final class CrmMapping {
             fields.put(column, Value.of(source, "map." + field, expression));
         });
         config.vars().forEach((name, expression) -> variables.put(name, Value.of(source, "vars." + name, expression)));
-        if (!fields.containsKey("account_id") || !fields.containsKey("attendees_ids")) {
+        if (!ChatField.REQUIRED.stream().allMatch(field -> fields.containsKey(field.column()))) {
             throw new IllegalStateException("outreach.webhook.sources." + source
                     + " maps no account_id or no attendees_ids: set .map.account_id and .map.attendees_ids");
         }
