@@ -189,9 +189,7 @@ public class Ledger {
         Long order = place == null ? null : place.order();
         Savepoint before = db.setSavepoint();
         try {
-            update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
-                    + " in_doubt, content_hash, held_by, account_id, pace_order) VALUES (?, ?, 0, ?, ?, FALSE, ?, ?, ?,"
-                    + " ?)", key, as.name(), now, now, contentHash, holder(as), account, order);
+            insertClaim(db, key, as, now, contentHash, account, order);
             journalClaim(lines, key, as, now, work(db, key, item), contentHash, place, true, item);
             return Claim.CLAIMED;
         } catch (SQLException e) {
@@ -208,6 +206,14 @@ public class Ledger {
             return Claim.CLAIMED;
         }
         return duplicate(db, key);
+    }
+
+    /** The row of a key claimed for the first time, {@code as} from {@code at}: no attempt yet, not in doubt. */
+    private void insertClaim(Connection db, String key, State as, long at, String contentHash, String account,
+            Long order) throws SQLException {
+        update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at, in_doubt,"
+                + " content_hash, held_by, account_id, pace_order) VALUES (?, ?, 0, ?, ?, FALSE, ?, ?, ?, ?)", key,
+                as.name(), at, at, contentHash, holder(as), account, order);
     }
 
     /**
@@ -472,16 +478,13 @@ public class Ledger {
         String hash = line.path("hash").isTextual() ? line.path("hash").asText() : null;
         String account = line.path("account").isTextual() ? line.path("account").asText() : null;
         Long order = line.path("order").isNumber() ? line.path("order").asLong() : null;
-        String holder = state == State.SENDING ? instance : null;
         if (!known) {
-            update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at, in_doubt,"
-                    + " content_hash, held_by, account_id, pace_order) VALUES (?, ?, 0, ?, ?, FALSE, ?, ?, ?, ?)", key,
-                    state.name(), at, at, hash == null ? "" : hash, holder, account, order);
+            insertClaim(db, key, state, at, hash == null ? "" : hash, account, order);
         } else {
             update(db, "UPDATE outreach_record SET state = ?, updated_at = ?, in_doubt = FALSE, held_by = ?,"
                     + " content_hash = COALESCE(?, content_hash), account_id = COALESCE(?, account_id), pace_order ="
-                    + " COALESCE(?, pace_order) WHERE record_key = ?", state.name(), at, holder, hash, account, order,
-                    key);
+                    + " COALESCE(?, pace_order) WHERE record_key = ?", state.name(), at, holder(state), hash, account,
+                    order, key);
             if (line.path("fresh").asBoolean()) {
                 update(db, "UPDATE outreach_record SET attempts = 0, first_seen_at = ?, next_attempt_at = NULL WHERE"
                         + " record_key = ?", at, key);
