@@ -6,11 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -59,22 +55,6 @@ public class WaitingRecords {
         this.json = json;
     }
 
-    /**
-     * Webhook records of this process, handed over right after the commit that queued them: sent from here, without
-     * reading the ledger. The ledger has them all the same (it is read at least every {@link #LEDGER_READ_EVERY_MS},
-     * and after a restart): a record is sent from here or from there, whichever claims it first.
-     */
-    private final Queue<JsonNode> accepted = new ConcurrentLinkedQueue<>();
-    /** While records are handed over, the ledger's queued records are still read this often (another process's). */
-    static final long LEDGER_READ_EVERY_MS = 1000;
-    /** When the ledger's queued records were read last (epoch ms). */
-    volatile long ledgerReadAt;
-
-    /** Hands over the documents of webhook records just queued in the ledger (committed). */
-    public void accepted(List<? extends JsonNode> documents) {
-        accepted.addAll(documents);
-    }
-
     /** The records to send now: queued webhook records, then due retries (the split sends each). */
     public List<OutreachItem> due(Exchange exchange) throws IOException {
         if (stopping.stopping()) {
@@ -83,9 +63,12 @@ public class WaitingRecords {
         }
         Long before = exchange.getMessage().getHeader(DUE_BEFORE, Long.class);
         List<OutreachItem> items = new ArrayList<>();
-        boolean moreQueued = queued(items);
+        List<String> queued = ledger.queued(BATCH);
+        for (String document : queued) {
+            items.add(OutcomeDocuments.item(json.readTree(document), Ledger.State.QUEUED));
+        }
         List<Ledger.Due> dueRetries = ledger.dueRetries(before == null ? System.currentTimeMillis() : before, BATCH);
-        exchange.setProperty(MORE, moreQueued || dueRetries.size() == BATCH);
+        exchange.setProperty(MORE, queued.size() == BATCH || dueRetries.size() == BATCH);
         for (Ledger.Due due : dueRetries) {
             OutreachItem item = OutcomeDocuments.item(json.readTree(due.document()), due.state());
             if (due.state() == Ledger.State.SCHEDULED) {
@@ -101,33 +84,6 @@ public class WaitingRecords {
         }
         exchange.setProperty(TAKEN, items.size());
         return items;
-    }
-
-    /**
-     * Adds queued webhook records to {@code items}: those handed over, or, when there are none or the ledger was not
-     * read for a second, the ledger's (those among them also handed over are taken from the hand-over, so that no
-     * record is taken twice here). Returns whether more are queued.
-     */
-    private boolean queued(List<OutreachItem> items) throws IOException {
-        long now = System.currentTimeMillis();
-        if (!accepted.isEmpty() && now - ledgerReadAt < LEDGER_READ_EVERY_MS) {
-            for (JsonNode document; items.size() < BATCH && (document = accepted.poll()) != null; ) {
-                items.add(OutcomeDocuments.item(document, Ledger.State.QUEUED));
-            }
-            return !accepted.isEmpty();
-        }
-        ledgerReadAt = now;
-        List<String> queued = ledger.queued(BATCH);
-        Set<String> keys = new HashSet<>();
-        for (String document : queued) {
-            OutreachItem item = OutcomeDocuments.item(json.readTree(document), Ledger.State.QUEUED);
-            keys.add(item.key());
-            items.add(item);
-        }
-        if (!keys.isEmpty()) {
-            accepted.removeIf(document -> keys.contains(document.path("key").asText()));
-        }
-        return queued.size() == BATCH || !accepted.isEmpty();
     }
 
     /**

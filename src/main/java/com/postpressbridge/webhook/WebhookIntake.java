@@ -29,7 +29,6 @@ import com.postpressbridge.outcome.OutcomeDocuments;
 import com.postpressbridge.outcome.Outcomes;
 import com.postpressbridge.outcome.RecordClaims;
 import com.postpressbridge.outcome.OutreachMetrics;
-import com.postpressbridge.outcome.WaitingRecords;
 import com.postpressbridge.record.InvalidRecordException;
 import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
@@ -63,15 +62,13 @@ public class WebhookIntake {
     private final ChatRequestMapper mapper;
     private final Ledger ledger;
     private final Outcomes outcomes;
-    private final WaitingRecords waiting;
     private final ObjectMapper json;
     private final Stopping stopping;
     private final boolean dryRun;
 
     public WebhookIntake(WebhookSources sources, OutreachConfig config, ChatRequestMapper mapper, Ledger ledger,
-            Outcomes outcomes, WaitingRecords waiting, ObjectMapper json, Stopping stopping) {
+            Outcomes outcomes, ObjectMapper json, Stopping stopping) {
         this.stopping = stopping;
-        this.waiting = waiting;
         this.dryRun = config.dryRun();
         this.sources = sources;
         this.config = config.webhook();
@@ -182,7 +179,6 @@ public class WebhookIntake {
                     STOPPING_RETRY_AFTER_SECONDS);
         }
         List<Ledger.Queued> queued = new ArrayList<>();
-        List<ObjectNode> documents = new ArrayList<>();
         List<OutreachItem> good = new ArrayList<>();
         Map<Integer, OutreachError> refused = new LinkedHashMap<>();
         for (int index = 0; index < delivered.size(); index++) {
@@ -201,18 +197,11 @@ public class WebhookIntake {
             }
             item.firstSeenAt(item.source().receivedAt());
             good.add(item);
-            ObjectNode document = OutcomeDocuments.item(item);
-            documents.add(document);
-            queued.add(new Ledger.Queued(item.key(), item.contentHash(), document.toString(), RecordClaims.place(item)));
+            queued.add(new Ledger.Queued(item.key(), item.contentHash(), OutcomeDocuments.item(item).toString(),
+                    RecordClaims.place(item)));
         }
         int[] counts = new int[2];
-        List<ObjectNode> claimed = new ArrayList<>();
         Ledger.DeliveryAnswer answer = ledger.acceptDelivery(source.name(), deliveryId, queued, claims -> {
-            for (int i = 0; i < claims.size(); i++) {
-                if (!claims.get(i).isDuplicate()) {
-                    claimed.add(documents.get(i));
-                }
-            }
             ObjectNode body = json.createObjectNode();
             counts[0] = (int) claims.stream().filter(claim -> !claim.isDuplicate()).count();
             counts[1] = claims.size() - counts[0];
@@ -227,7 +216,6 @@ public class WebhookIntake {
         if (answer.replayed()) {
             LOG.infof("webhook %s delivery %s: answered before, the same answer given again", source.name(), deliveryId);
         } else {
-            waiting.accepted(claimed); // committed: the sender takes them from here
             // Refused records are quarantined once their delivery is stored: a 503 leaves nothing behind.
             refused.forEach((index, error) -> outcomes.refused(delivered.get(index).item(), error));
             // A CRM's burst is thousands of deliveries a minute: a line each only when it rejected records (the
