@@ -30,7 +30,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.LedgerDatabase;
+import com.postpressbridge.outcome.DiskRecovery;
 
 import jakarta.inject.Inject;
 
@@ -42,6 +44,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -68,6 +71,12 @@ class WebhookIntakeTest {
 
     @Inject
     Ledger ledger;
+
+    @Inject
+    DiskFault disk;
+
+    @Inject
+    Scheduler scheduler;
 
     @BeforeEach
     void clean() {
@@ -235,6 +244,19 @@ class WebhookIntakeTest {
                         broken))
                 .body(broken).post("/webhooks/outreach").then().statusCode(202).extract().asString();
         assertEquals(first, third, "the answer given before, not a 400 the sender would take as final");
+        // And while the disk is full (nothing new is stored; the ledger still reads): the answer, not a 503.
+        scheduler.pause(DiskRecovery.JOB); // it would end the fault within a second
+        disk.raise("the disk is full (test)");
+        try {
+            String fourth = given().contentType("application/json").header("X-Outreach-Delivery-Id", "delivery-77")
+                    .header("X-Outreach-Signature", signature(WebhookProfile.NEW_SECRET, Instant.now().getEpochSecond(),
+                            body))
+                    .body(body).post("/webhooks/outreach").then().statusCode(202).extract().asString();
+            assertEquals(first, fourth, "the answer given before, while new deliveries get 503");
+        } finally {
+            disk.clear(disk.fault().orElseThrow());
+            scheduler.resume(DiskRecovery.JOB);
+        }
         // A new delivery with the same record: a duplicate, not sent again.
         signed(body).then().statusCode(202).body("accepted", equalTo(0)).body("duplicates", equalTo(1));
         awaitSuccessLines(1);

@@ -232,9 +232,7 @@ public class WebhookIntake {
      * again while the bridge stops, or after a limit was lowered): then it gets that answer, as its records are stored.
      */
     public void refuse(Exchange exchange) {
-        String before = answeredBefore(exchange);
-        if (before != null) {
-            respond(exchange, 202, before, null);
+        if (answeredAgain(exchange)) {
             return;
         }
         WebhookRefusedException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, WebhookRefusedException.class);
@@ -245,8 +243,14 @@ public class WebhookIntake {
         respond(exchange, refused.status(), body.toString(), refused.retryAfterSeconds());
     }
 
-    /** Error step: the records cannot be stored; the sender should try again later. */
+    /**
+     * Error step: the records cannot be stored; the sender should try again later — unless its delivery id was answered
+     * before (a copy delivered again while the disk is full: the ledger still reads), as {@link #refuse}.
+     */
     public void unavailable(Exchange exchange) {
+        if (answeredAgain(exchange)) {
+            return;
+        }
         LOG.errorf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
                 "webhook delivery not stored: the ledger is unavailable");
         respond(exchange, 503, json.createObjectNode().put("error", "unavailable")
@@ -257,6 +261,15 @@ public class WebhookIntake {
     public void failed(Exchange exchange) {
         LOG.errorf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), "webhook delivery failed");
         respond(exchange, 500, json.createObjectNode().put("error", "internal_error").toString(), null);
+    }
+
+    /** Gives a delivery answered before that answer again; false when it was not (or the ledger cannot say). */
+    private boolean answeredAgain(Exchange exchange) {
+        String before = answeredBefore(exchange);
+        if (before != null) {
+            respond(exchange, 202, before, null);
+        }
+        return before != null;
     }
 
     /** The answer given before to this delivery's id, or null (no id, not authenticated, or the ledger cannot say). */
