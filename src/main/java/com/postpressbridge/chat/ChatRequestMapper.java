@@ -254,7 +254,6 @@ public class ChatRequestMapper {
         }
     }
 
-    /** A text value; blank counts as absent. Numbers are taken as their text (ids often come as numbers). */
     /** A field of the record itself (not under {@code linkedin}), named in errors by its column. */
     private static String text(JsonNode record, ChatField field) {
         return text(record, field.fieldName(), field.column());
@@ -264,6 +263,7 @@ public class ChatRequestMapper {
         return texts(record, field.fieldName(), field.column());
     }
 
+    /** A text value; blank counts as absent. Numbers are taken as their text (ids often come as numbers). */
     private static String text(JsonNode object, String field, String path) {
         JsonNode value = object.get(field);
         if (value == null || value.isNull()) {

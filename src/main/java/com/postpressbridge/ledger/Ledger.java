@@ -671,11 +671,7 @@ public class Ledger {
             }
             update(db, "UPDATE outreach_record SET account_id = COALESCE(?, account_id), pace_order = COALESCE(?,"
                     + " pace_order) WHERE record_key = ?", waiting.account(), waiting.order(), key);
-            if (update(db, "UPDATE outreach_work SET version = ?, item = ?, unwritten_outcome = NULL WHERE record_key"
-                    + " = ?", versions.incrementAndGet(), waiting.item(), key) == 0) {
-                update(db, "INSERT INTO outreach_work (record_key, version, item) VALUES (?, ?, ?)", key,
-                        versions.incrementAndGet(), waiting.item());
-            }
+            work(db, key, waiting.item(), versions.incrementAndGet());
             return 1;
         });
     }
