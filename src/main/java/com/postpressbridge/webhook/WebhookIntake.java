@@ -214,7 +214,7 @@ public class WebhookIntake {
             return body.toString();
         });
         if (answer.replayed()) {
-            LOG.infof("webhook %s delivery %s: answered before, the same answer given again", source.name(), deliveryId);
+            LOG.debugf("webhook %s delivery %s: answered before, the same answer given again", source.name(), deliveryId);
         } else {
             // Refused records are quarantined once their delivery is stored: a 503 leaves nothing behind.
             refused.forEach((index, error) -> outcomes.refused(delivered.get(index).item(), error));
