@@ -1,6 +1,7 @@
 package com.postpressbridge.ledger;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -326,8 +327,9 @@ public class Ledger {
     private static void work(Connection db, String key, String item, long version) throws SQLException {
         // A waiting record has its row (one statement); a new key has none (an update that finds nothing, an insert).
         if (update(db, "UPDATE outreach_work SET version = ?, item = ?, unwritten_outcome = NULL WHERE record_key = ?",
-                version, item, key) == 0) {
-            update(db, "INSERT INTO outreach_work (record_key, version, item) VALUES (?, ?, ?)", key, version, item);
+                version, utf8(item), key) == 0) {
+            update(db, "INSERT INTO outreach_work (record_key, version, item) VALUES (?, ?, ?)", key, version,
+                    utf8(item));
         }
     }
 
@@ -620,9 +622,9 @@ public class Ledger {
                         inDoubt, chatId, messageId, account, order);
             }
             if (update(db, "UPDATE outreach_work SET version = ?, item = ?, unwritten_outcome = ?"
-                    + " WHERE record_key = ?", version, waitingItem, unwrittenOutcome, key) != 1) {
+                    + " WHERE record_key = ?", version, utf8(waitingItem), utf8(unwrittenOutcome), key) != 1) {
                 update(db, "INSERT INTO outreach_work (record_key, version, item, unwritten_outcome) VALUES (?, ?, ?, ?)",
-                        key, version, waitingItem, unwrittenOutcome);
+                        key, version, utf8(waitingItem), utf8(unwrittenOutcome));
             }
             CallbackOutbox.store(db, event);
             return true;
@@ -841,7 +843,7 @@ public class Ledger {
                 + " outreach_record r JOIN outreach_work w ON w.record_key = r.record_key WHERE r.state IN ('RETRY',"
                 + " 'SCHEDULED') AND r.next_attempt_at <= ? AND w.item IS NOT NULL AND (r.state = 'RETRY' OR "
                 + FIRST_OF_ITS_ACCOUNT + ") ORDER BY r.next_attempt_at, r.record_key", limit,
-                row -> new Due(row.getString(1), State.valueOf(row.getString(2)), row.getString(3), row.getBoolean(4)),
+                row -> new Due(row.getString(1), State.valueOf(row.getString(2)), document(row, 3), row.getBoolean(4)),
                 now);
     }
 
@@ -916,14 +918,14 @@ public class Ledger {
                         + " AND account_id IS NULL", waiting.account(), waiting.order(), key, state.name());
             }
             if (update(db, "UPDATE outreach_work SET item = ? WHERE record_key = ? AND item IS NULL AND EXISTS"
-                    + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = ?)", waiting.item(), key,
-                    key, state.name()) == 1) {
+                    + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = ?)", utf8(waiting.item()),
+                    key, key, state.name()) == 1) {
                 return true;
             }
             return update(db, "INSERT INTO outreach_work (record_key, version, item) SELECT ?, ?, ? FROM (VALUES (0))"
                     + " AS one (x) WHERE NOT EXISTS (SELECT 1 FROM outreach_work WHERE record_key = ?) AND EXISTS"
                     + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = ?)", key,
-                    versions.incrementAndGet(), waiting.item(), key, key, state.name()) == 1;
+                    versions.incrementAndGet(), utf8(waiting.item()), key, key, state.name()) == 1;
         });
     }
 
@@ -1115,7 +1117,7 @@ public class Ledger {
         return rows("read unwritten outcomes", "SELECT w.record_key, r.held_by, w.version, w.unwritten_outcome FROM"
                 + " outreach_work w JOIN outreach_record r ON r.record_key = w.record_key WHERE w.unwritten_outcome IS"
                 + " NOT NULL AND " + holders.where("r.held_by"), Integer.MAX_VALUE,
-                row -> new Unwritten(row.getString(1), row.getString(2), row.getLong(3), row.getString(4)),
+                row -> new Unwritten(row.getString(1), row.getString(2), row.getLong(3), document(row, 4)),
                 holders.values());
     }
 
@@ -1128,7 +1130,7 @@ public class Ledger {
         return rows("read records in flight", "SELECT r.record_key, r.held_by, w.item FROM outreach_work w JOIN"
                 + " outreach_record r ON r.record_key = w.record_key WHERE r.state = 'SENDING' AND w.item IS NOT NULL"
                 + " AND " + holders.where("r.held_by"), Integer.MAX_VALUE,
-                row -> new InFlight(row.getString(1), row.getString(2), row.getString(3)), holders.values());
+                row -> new InFlight(row.getString(1), row.getString(2), document(row, 3)), holders.values());
     }
 
     /**
@@ -1295,7 +1297,7 @@ public class Ledger {
     public List<String> queued(int limit) {
         return rows("read waiting records", "SELECT w.item FROM outreach_work w JOIN outreach_record r ON r.record_key"
                 + " = w.record_key WHERE r.state = 'QUEUED' AND w.item IS NOT NULL ORDER BY r.first_seen_at,"
-                + " r.record_key", limit, row -> row.getString(1));
+                + " r.record_key", limit, row -> document(row, 1));
     }
 
     /** Rows of one query, in one transaction, each made into a {@code T}; at most {@code limit} of them. */
@@ -1491,6 +1493,20 @@ public class Ledger {
             embedded = "H2".equals(db.getMetaData().getDatabaseProductName());
         }
         return embedded;
+    }
+
+    /**
+     * A document (an item, an outcome not yet in its folder) as the ledger keeps it: its UTF-8 bytes. H2 writes a
+     * string column character by character each time it writes the row's page, bytes at once (V7 migration).
+     */
+    static byte[] utf8(String document) {
+        return document == null ? null : document.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A document column ({@link #utf8}) read back. */
+    static String document(ResultSet row, int column) throws SQLException {
+        byte[] bytes = row.getBytes(column);
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 
     static int update(Connection db, String sql, Object... values) throws SQLException {

@@ -15,12 +15,12 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.postpressbridge.LedgerMigrations;
 import com.postpressbridge.ledger.Ledger.State;
 
 /**
@@ -41,7 +41,7 @@ class ClaimJournalTest {
         database = new JdbcDataSource();
         database.setURL("jdbc:h2:file:" + folder.resolve("ledger") + ";RETENTION_TIME=0;WRITE_DELAY=600000;DB_CLOSE_DELAY=-1");
         database.setUser("outreach");
-        Flyway.configure().dataSource(database).locations("classpath:db/migration").load().migrate();
+        LedgerMigrations.h2().dataSource(database).load().migrate();
     }
 
     /** A process on the ledger, before its start-up has applied the journal. */

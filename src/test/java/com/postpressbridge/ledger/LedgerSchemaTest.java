@@ -8,8 +8,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+
+import com.postpressbridge.LedgerMigrations;
 
 /**
  * The ledger's schema on H2 as the app builds it (Flyway, then the connection that migrated closed): records can be
@@ -24,7 +25,7 @@ class LedgerSchemaTest {
     void recordsGoInAfterTheMigratingConnectionIsClosed() throws SQLException {
         String url = "jdbc:h2:mem:schema-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
         try (Connection open = DriverManager.getConnection(url, "outreach", "")) { // keeps the database in memory
-            Flyway.configure().dataSource(url, "outreach", "").locations("classpath:db/migration").load().migrate();
+            LedgerMigrations.h2().dataSource(url, "outreach", "").load().migrate();
             try (Connection app = DriverManager.getConnection(url, "outreach", ""); Statement sql = app.createStatement()) {
                 // failed before V5 with "Check constraint invalid ... The database has been closed"
                 assertEquals(1, sql.executeUpdate(String.format(INSERT, "k-1", "SENDING")));
