@@ -1295,10 +1295,18 @@ public class Ledger {
 
     /** Webhook records accepted and waiting to be sent, oldest first. */
     public List<String> queued(int limit) {
-        return rows("read waiting records", "SELECT w.item FROM outreach_work w JOIN outreach_record r ON r.record_key"
-                + " = w.record_key WHERE r.state = 'QUEUED' AND w.item IS NOT NULL ORDER BY r.first_seen_at,"
-                + " r.record_key", limit, row -> document(row, 1));
+        return rows("read waiting records", QUEUED_OLDEST_FIRST, limit, row -> document(row, 1), limit);
     }
+
+    /**
+     * The oldest queued records, at most {@code ?} of them, read in the order of index {@code outreach_record_queued}
+     * (V8) and joined to their items afterwards: a backlog of queued records is not read and sorted whole at every
+     * dispatch (200,000 queued: about a second a dispatch joined first, a few milliseconds so; LedgerQueriesTest).
+     */
+    static final String QUEUED_OLDEST_FIRST = "SELECT w.item FROM (SELECT record_key, first_seen_at FROM"
+            + " outreach_record WHERE state = 'QUEUED' ORDER BY state, first_seen_at, record_key FETCH FIRST ? ROWS"
+            + " ONLY) r JOIN outreach_work w ON w.record_key = r.record_key WHERE w.item IS NOT NULL ORDER BY"
+            + " r.first_seen_at, r.record_key";
 
     /** Rows of one query, in one transaction, each made into a {@code T}; at most {@code limit} of them. */
     <T> List<T> rows(String what, String sql, int limit, Row<T> made, Object... values) {
