@@ -839,17 +839,27 @@ public class Ledger {
      * account's scheduled records, only the first in its order: they go out in the order they were read.
      */
     public List<Due> dueRetries(long now, int limit) {
-        return rows("list due retries", "SELECT r.record_key, r.state, w.item, w.unwritten_outcome IS NULL FROM"
-                + " outreach_record r JOIN outreach_work w ON w.record_key = r.record_key WHERE r.state IN ('RETRY',"
-                + " 'SCHEDULED') AND r.next_attempt_at <= ? AND w.item IS NOT NULL AND (r.state = 'RETRY' OR "
-                + FIRST_OF_ITS_ACCOUNT + ") ORDER BY r.next_attempt_at, r.record_key", limit,
+        return rows("list due retries", DUE_OLDEST_FIRST, limit,
                 row -> new Due(row.getString(1), State.valueOf(row.getString(2)), document(row, 3), row.getBoolean(4)),
-                now);
+                now, limit, now, limit);
     }
 
-    /** A scheduled record {@code r} is the first of its account's scheduled records in their order. */
+    /** A scheduled record {@code s} is the first of its account's scheduled records in their order. */
     private static final String FIRST_OF_ITS_ACCOUNT = "NOT EXISTS (SELECT 1 FROM outreach_record e WHERE e.state ="
-            + " 'SCHEDULED' AND e.account_id = r.account_id AND e.pace_order < r.pace_order)";
+            + " 'SCHEDULED' AND e.account_id = s.account_id AND e.pace_order < s.pace_order)";
+
+    /**
+     * The due records of each waiting state, at most {@code ?} of each, read in the order of index
+     * {@code outreach_record_due} and joined to their items afterwards: a backlog of due retries (after an outage of
+     * postpress) is not read and sorted whole at every scan (200,000 due: 470 to 650 ms a scan joined first; LedgerQueriesTest).
+     */
+    static final String DUE_OLDEST_FIRST = "SELECT r.record_key, r.state, w.item, w.unwritten_outcome IS NULL FROM"
+            + " (SELECT * FROM (SELECT record_key, state, next_attempt_at FROM outreach_record WHERE state = 'RETRY'"
+            + " AND next_attempt_at <= ? ORDER BY state, next_attempt_at FETCH FIRST ? ROWS ONLY) retry UNION ALL"
+            + " SELECT * FROM (SELECT record_key, state, next_attempt_at FROM outreach_record s WHERE state ="
+            + " 'SCHEDULED' AND next_attempt_at <= ? AND " + FIRST_OF_ITS_ACCOUNT + " ORDER BY state, next_attempt_at"
+            + " FETCH FIRST ? ROWS ONLY) scheduled) r JOIN outreach_work w ON w.record_key = r.record_key WHERE w.item"
+            + " IS NOT NULL ORDER BY r.next_attempt_at, r.record_key";
 
     /** How many records are in a state. */
     public long count(State state) {
@@ -870,8 +880,8 @@ public class Ledger {
      */
     public Long nextDue(State state) {
         return transaction("read the next " + state, db -> {
-            try (PreparedStatement select = db.prepareStatement("SELECT MIN(r.next_attempt_at) FROM outreach_record r"
-                    + " WHERE r.state = ? AND (r.state <> 'SCHEDULED' OR " + FIRST_OF_ITS_ACCOUNT + ")")) {
+            try (PreparedStatement select = db.prepareStatement("SELECT MIN(s.next_attempt_at) FROM outreach_record s"
+                    + " WHERE s.state = ? AND (s.state <> 'SCHEDULED' OR " + FIRST_OF_ITS_ACCOUNT + ")")) {
                 select.setString(1, state.name());
                 try (ResultSet row = select.executeQuery()) {
                     row.next();
