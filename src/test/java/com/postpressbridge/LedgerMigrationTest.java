@@ -6,14 +6,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Ledger;
@@ -32,8 +28,8 @@ class LedgerMigrationTest {
         // beyond ASCII (two- and four-byte UTF-8), quotes and escapes as JSON writes them, a backslash
         String item = "{\"key\":\"k-queued\",\"record\":{\"text\":\"Grüße, \\\"Zoë\\\"\\n😀 \\\\ \"}}";
         String outcome = "{\"key\":\"k-sent\",\"chat_id\":\"chat_ü\"}";
-        DataSource database = database();
-        migrations().dataSource(database).target("6").load().migrate();
+        DataSource database = TestLedger.dataSource("migration");
+        TestLedger.migrations().dataSource(database).target("6").load().migrate();
         try (Connection db = database.getConnection(); Statement sql = db.createStatement()) {
             sql.executeUpdate(String.format(INSERT_RECORD, "k-queued", "QUEUED"));
             sql.executeUpdate(String.format(INSERT_RECORD, "k-sent", "SENT"));
@@ -43,30 +39,11 @@ class LedgerMigrationTest {
                     + " '" + outcome + "')");
         }
 
-        migrations().dataSource(database).load().migrate();
+        TestLedger.migrations().dataSource(database).load().migrate();
 
         Ledger ledger = new Ledger(database, new DiskFault(List.of(), 0), "migration-test");
         assertEquals(List.of(item), ledger.queued(10));
         assertEquals(List.of(outcome), ledger.unwrittenOutcomes(Ledger.Holders.ALL).stream()
                 .map(Ledger.Unwritten::document).toList());
-    }
-
-    private static FluentConfiguration migrations() {
-        return TestLedger.postgresql() ? LedgerMigrations.postgresql() : LedgerMigrations.h2();
-    }
-
-    private static DataSource database() {
-        Map<String, String> postgresql = TestLedger.forBoot();
-        if (postgresql.isEmpty()) {
-            JdbcDataSource h2 = new JdbcDataSource();
-            h2.setURL("jdbc:h2:mem:migration-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-            h2.setUser("outreach");
-            return h2;
-        }
-        PGSimpleDataSource database = new PGSimpleDataSource();
-        database.setURL(postgresql.get("outreach.ledger.url"));
-        database.setUser(postgresql.get("outreach.ledger.username"));
-        database.setPassword(postgresql.get("outreach.ledger.password"));
-        return database;
     }
 }

@@ -12,6 +12,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.sql.DataSource;
+
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.h2.jdbcx.JdbcDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
 /**
  * The ledger the tests run on. Embedded H2 by default; with {@code -Dtest.ledger=postgresql} (the second run of the
  * suite in {@code mvn verify}) a PostgreSQL server, where every app under test gets a database of its own, created
@@ -41,6 +47,29 @@ final class TestLedger {
         }
         return Map.of("outreach.ledger.url", newDatabase(), "outreach.ledger.username", USER,
                 "outreach.ledger.password", PASSWORD);
+    }
+
+    /**
+     * A database of its own for a test that drives the ledger without booting the app (migrate it with
+     * {@link LedgerMigrations}): an H2 one in memory, or a new PostgreSQL database in the PostgreSQL run.
+     */
+    static DataSource dataSource(String name) {
+        if (!postgresql()) {
+            JdbcDataSource h2 = new JdbcDataSource();
+            h2.setURL("jdbc:h2:mem:" + name + "-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+            h2.setUser(USER);
+            return h2;
+        }
+        PGSimpleDataSource database = new PGSimpleDataSource();
+        database.setURL(newDatabase());
+        database.setUser(USER);
+        database.setPassword(PASSWORD);
+        return database;
+    }
+
+    /** The configuration of Flyway the app runs on this ledger's database. */
+    static FluentConfiguration migrations() {
+        return postgresql() ? LedgerMigrations.postgresql() : LedgerMigrations.h2();
     }
 
     /** Environment for a packaged app on an outreach folder: nothing (its H2 file there), or its PostgreSQL database. */
