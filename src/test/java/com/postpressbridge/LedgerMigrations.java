@@ -9,6 +9,7 @@ import java.util.Properties;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.h2.jdbcx.JdbcDataSource;
 
 /**
  * The ledger's Flyway migrations as the app runs them, for tests that migrate a database of their own: with the
@@ -17,6 +18,14 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 public final class LedgerMigrations {
 
     private LedgerMigrations() {
+    }
+
+    /** A new, empty H2 database in memory (it lasts as long as the JVM), to migrate with {@link #h2()}. */
+    public static JdbcDataSource h2InMemory(String name) {
+        JdbcDataSource database = new JdbcDataSource();
+        database.setURL("jdbc:h2:mem:" + name + "-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        database.setUser("outreach");
+        return database;
     }
 
     /** For embedded H2 (the default datasource). */

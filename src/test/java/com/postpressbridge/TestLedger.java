@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.h2.jdbcx.JdbcDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -55,10 +54,7 @@ final class TestLedger {
      */
     static DataSource dataSource(String name) {
         if (!postgresql()) {
-            JdbcDataSource h2 = new JdbcDataSource();
-            h2.setURL("jdbc:h2:mem:" + name + "-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-            h2.setUser(USER);
-            return h2;
+            return LedgerMigrations.h2InMemory(name);
         }
         PGSimpleDataSource database = new PGSimpleDataSource();
         database.setURL(newDatabase());

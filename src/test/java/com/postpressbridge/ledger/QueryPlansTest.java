@@ -24,9 +24,7 @@ class QueryPlansTest {
 
     @BeforeEach
     void migrate() {
-        database = new JdbcDataSource();
-        database.setURL("jdbc:h2:mem:plans-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        database.setUser("outreach");
+        database = LedgerMigrations.h2InMemory("plans");
         LedgerMigrations.h2().dataSource(database).load().migrate();
     }
 

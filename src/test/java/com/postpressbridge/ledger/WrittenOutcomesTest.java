@@ -28,9 +28,7 @@ class WrittenOutcomesTest {
 
     @BeforeEach
     void migrate() {
-        database = new JdbcDataSource();
-        database.setURL("jdbc:h2:mem:written-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        database.setUser("outreach");
+        database = LedgerMigrations.h2InMemory("written");
         LedgerMigrations.h2().dataSource(database).load().migrate();
         ledger = new Ledger(database, new DiskFault(List.of(), 0), "written-test");
     }
