@@ -857,7 +857,7 @@ public class Ledger {
      * {@code outreach_record_due} (records due at the same millisecond in the order of their rows) and joined to their
      * items afterwards: a backlog of due retries (after an outage of postpress) is not read and sorted whole at every
      * scan (100,000 retries and 100,000 scheduled records due: 466 to 614 ms a scan joined first, 140 ms so, spent on
-     * the scheduled records behind the first of their account, which are still read; LedgerQueriesTest).
+     * the scheduled records behind the first of their account, which are still read; LedgerQueriesTest, QueryPlansTest).
      */
     static final String DUE_OLDEST_FIRST = "SELECT r.record_key, r.state, w.item, w.unwritten_outcome IS NULL FROM"
             + " (SELECT * FROM (SELECT record_key, state, next_attempt_at FROM outreach_record s WHERE state = 'RETRY'"
@@ -1318,7 +1318,7 @@ public class Ledger {
      * The oldest queued records that have their item, at most {@code ?} of them, read in the order of index
      * {@code outreach_record_queued} (V8) and joined to their items afterwards: a backlog of queued records is not read
      * and sorted whole at every dispatch (200,000 queued: about a second a dispatch joined first, a few milliseconds
-     * so; LedgerQueriesTest).
+     * so; LedgerQueriesTest, QueryPlansTest).
      */
     static final String QUEUED_OLDEST_FIRST = "SELECT w.item FROM (SELECT record_key, first_seen_at FROM"
             + " outreach_record s WHERE state = 'QUEUED' AND " + HAS_ITEM + " ORDER BY state, first_seen_at, record_key"
