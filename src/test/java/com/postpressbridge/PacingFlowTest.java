@@ -128,9 +128,14 @@ class PacingFlowTest {
         }
         assertEquals(tomorrow, at.get("o-2"));
         assertEquals(tomorrow, at.get("p-4"));
-        // p-5 and p-6 may say p-4's slot when their decisions overlapped with theirs (the README's known gap): never
-        // earlier than the records before them, and never today
-        assertTrue(!at.get("p-5").isBefore(at.get("p-4")) && !at.get("p-6").isBefore(at.get("p-5")), at.toString());
+        // p-5 and p-6 may say p-4's slot when their decisions overlapped with another's of the account (the README's
+        // known gap: a record decided while the one before it was between its pace and its scheduled row counts it
+        // as being sent, not as scheduled; a .ci/run saw p-6 say p-4's slot and p-5 the next). The estimate is never
+        // today and never before the account's first slot of tomorrow; the sends keep the order (the first of an
+        // account's scheduled records goes first, LedgerQueriesTest).
+        for (String key : List.of("p-5", "p-6")) {
+            assertTrue(!at.get(key).isBefore(at.get("p-4")), key + " " + at);
+        }
         AccountPaces.Pace p = pace("acc_p");
         assertEquals(3, p.sentToday());
         assertEquals(1, pace("acc_own").sentToday());
