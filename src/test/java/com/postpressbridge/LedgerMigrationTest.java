@@ -20,9 +20,6 @@ import com.postpressbridge.ledger.Ledger;
  */
 class LedgerMigrationTest {
 
-    private static final String INSERT_RECORD = "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at,"
-            + " updated_at, in_doubt, content_hash) VALUES ('%s', '%s', 0, 1, 1, FALSE, '')";
-
     @Test
     void documentsWrittenAsTextBeforeV7AreReadBackTheSame() throws SQLException {
         // beyond ASCII (two- and four-byte UTF-8), quotes and escapes as JSON writes them, a backslash
@@ -31,8 +28,8 @@ class LedgerMigrationTest {
         DataSource database = TestLedger.dataSource("migration");
         TestLedger.migrations().dataSource(database).target("6").load().migrate();
         try (Connection db = database.getConnection(); Statement sql = db.createStatement()) {
-            sql.executeUpdate(String.format(INSERT_RECORD, "k-queued", "QUEUED"));
-            sql.executeUpdate(String.format(INSERT_RECORD, "k-sent", "SENT"));
+            sql.executeUpdate(LedgerMigrations.insertRecord("k-queued", "QUEUED"));
+            sql.executeUpdate(LedgerMigrations.insertRecord("k-sent", "SENT"));
             sql.executeUpdate("INSERT INTO outreach_work (record_key, version, item) VALUES ('k-queued', 1, '"
                     + item.replace("'", "''") + "')");
             sql.executeUpdate("INSERT INTO outreach_work (record_key, version, unwritten_outcome) VALUES ('k-sent', 2,"

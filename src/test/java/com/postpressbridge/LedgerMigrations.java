@@ -28,6 +28,15 @@ public final class LedgerMigrations {
         return database;
     }
 
+    /**
+     * The statement that inserts a record row with only the columns every version of the schema requires (no attempt,
+     * not in doubt, no content hash), in a state: as a test writes rows the app did not.
+     */
+    public static String insertRecord(String key, String state) {
+        return String.format("INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
+                + " in_doubt, content_hash) VALUES ('%s', '%s', 0, 1, 1, FALSE, '')", key, state);
+    }
+
     /** For embedded H2 (the default datasource). */
     public static FluentConfiguration h2() {
         return configure("");

@@ -326,10 +326,10 @@ public class Ledger {
 
     private static void work(Connection db, String key, String item, long version) throws SQLException {
         // A waiting record has its row (one statement); a new key has none (an update that finds nothing, an insert).
+        byte[] document = utf8(item);
         if (update(db, "UPDATE outreach_work SET version = ?, item = ?, unwritten_outcome = NULL WHERE record_key = ?",
-                version, utf8(item), key) == 0) {
-            update(db, "INSERT INTO outreach_work (record_key, version, item) VALUES (?, ?, ?)", key, version,
-                    utf8(item));
+                version, document, key) == 0) {
+            update(db, "INSERT INTO outreach_work (record_key, version, item) VALUES (?, ?, ?)", key, version, document);
         }
     }
 
@@ -601,7 +601,8 @@ public class Ledger {
     public long finish(String key, State state, int attempts, Long nextAttemptAt, boolean inDoubt, String chatId,
             String messageId, Waiting waiting, String unwrittenOutcome, CallbackOutbox.Event event) {
         long version = versions.incrementAndGet();
-        String waitingItem = waiting == null ? null : waiting.item();
+        byte[] waitingItem = utf8(waiting == null ? null : waiting.item());
+        byte[] outcome = utf8(unwrittenOutcome);
         String account = waiting == null ? null : waiting.account();
         Long order = waiting == null ? null : waiting.order();
         boolean kept = transaction("finish " + key, db -> {
@@ -622,9 +623,9 @@ public class Ledger {
                         inDoubt, chatId, messageId, account, order);
             }
             if (update(db, "UPDATE outreach_work SET version = ?, item = ?, unwritten_outcome = ?"
-                    + " WHERE record_key = ?", version, utf8(waitingItem), utf8(unwrittenOutcome), key) != 1) {
+                    + " WHERE record_key = ?", version, waitingItem, outcome, key) != 1) {
                 update(db, "INSERT INTO outreach_work (record_key, version, item, unwritten_outcome) VALUES (?, ?, ?, ?)",
-                        key, version, utf8(waitingItem), utf8(unwrittenOutcome));
+                        key, version, waitingItem, outcome);
             }
             CallbackOutbox.store(db, event);
             return true;
@@ -857,7 +858,8 @@ public class Ledger {
      * {@code outreach_record_due} (records due at the same millisecond in the order of their rows) and joined to their
      * items afterwards: a backlog of due retries (after an outage of postpress) is not read and sorted whole at every
      * scan (100,000 retries and 100,000 scheduled records due: 466 to 614 ms a scan joined first, 140 ms so, spent on
-     * the scheduled records behind the first of their account, which are still read; LedgerQueriesTest, QueryPlansTest).
+     * the scheduled records behind the first of their account, which are still read; LedgerQueriesTest,
+     * QueryPlansTest).
      */
     static final String DUE_OLDEST_FIRST = "SELECT r.record_key, r.state, w.item, w.unwritten_outcome IS NULL FROM"
             + " (SELECT * FROM (SELECT record_key, state, next_attempt_at FROM outreach_record s WHERE state = 'RETRY'"
@@ -917,6 +919,7 @@ public class Ledger {
      */
     public boolean adoptWaiting(String key, State state, int attempts, long firstSeenAt, long nextAttemptAt,
             Waiting waiting) {
+        byte[] item = utf8(waiting.item());
         return transaction("adopt waiting record " + key, db -> {
             Savepoint before = db.setSavepoint();
             try {
@@ -934,14 +937,14 @@ public class Ledger {
                         + " AND account_id IS NULL", waiting.account(), waiting.order(), key, state.name());
             }
             if (update(db, "UPDATE outreach_work SET item = ? WHERE record_key = ? AND item IS NULL AND EXISTS"
-                    + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = ?)", utf8(waiting.item()),
-                    key, key, state.name()) == 1) {
+                    + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = ?)", item, key, key,
+                    state.name()) == 1) {
                 return true;
             }
             return update(db, "INSERT INTO outreach_work (record_key, version, item) SELECT ?, ?, ? FROM (VALUES (0))"
                     + " AS one (x) WHERE NOT EXISTS (SELECT 1 FROM outreach_work WHERE record_key = ?) AND EXISTS"
                     + " (SELECT 1 FROM outreach_record r WHERE r.record_key = ? AND r.state = ?)", key,
-                    versions.incrementAndGet(), utf8(waiting.item()), key, key, state.name()) == 1;
+                    versions.incrementAndGet(), item, key, key, state.name()) == 1;
         });
     }
 

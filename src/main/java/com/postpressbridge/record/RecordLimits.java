@@ -65,8 +65,8 @@ public final class RecordLimits {
             }
         } else if (node.isArray()) {
             if (path.equals(ChatField.ATTENDEES_IDS.fieldName()) && node.size() > MAX_ATTENDEES) {
-                throw tooLarge(ChatField.ATTENDEES_IDS.column() + " has " + count(node.size()) + " ids; a chat takes at most "
-                        + count(MAX_ATTENDEES));
+                throw tooLarge(ChatField.ATTENDEES_IDS.column() + " has " + count(node.size())
+                        + " ids; a chat takes at most " + count(MAX_ATTENDEES));
             }
             int i = 0;
             for (JsonNode element : node) {

@@ -18,9 +18,6 @@ import com.postpressbridge.LedgerMigrations;
  */
 class LedgerSchemaTest {
 
-    private static final String INSERT = "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at,"
-            + " updated_at, in_doubt, content_hash) VALUES ('%s', '%s', 0, 1, 1, FALSE, '')";
-
     @Test
     void recordsGoInAfterTheMigratingConnectionIsClosed() throws SQLException {
         String url = "jdbc:h2:mem:schema-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
@@ -28,8 +25,8 @@ class LedgerSchemaTest {
             LedgerMigrations.h2().dataSource(url, "outreach", "").load().migrate();
             try (Connection app = DriverManager.getConnection(url, "outreach", ""); Statement sql = app.createStatement()) {
                 // failed before V5 with "Check constraint invalid ... The database has been closed"
-                assertEquals(1, sql.executeUpdate(String.format(INSERT, "k-1", "SENDING")));
-                assertThrows(SQLException.class, () -> sql.executeUpdate(String.format(INSERT, "k-2", "LOST")));
+                assertEquals(1, sql.executeUpdate(LedgerMigrations.insertRecord("k-1", "SENDING")));
+                assertThrows(SQLException.class, () -> sql.executeUpdate(LedgerMigrations.insertRecord("k-2", "LOST")));
             }
             try (Statement sql = open.createStatement()) {
                 sql.execute("SHUTDOWN");
