@@ -99,10 +99,12 @@ class PacingFlowTest {
         assertEquals(2, summary.get("sent").asInt(), "the first record of each account goes at once: " + summary);
         assertEquals(6, summary.get("scheduled").asInt(), summary.toString());
         await().atMost(Duration.ofSeconds(20)).until(() -> TestFolders.successLines("paced.csv").size() == 4);
+        // Only this file's requests: the other tests of the class leave records in retry (old-1, l-1) that may be
+        // sent meanwhile (a .ci/run saw 5 requests here on PostgreSQL).
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
-                .until(() -> PostpressStub.chatRequests(postpress).size() == 4);
+                .until(() -> requestsOfThisFile().size() == 4);
 
-        List<LoggedRequest> toP = PostpressStub.chatRequests(postpress).stream()
+        List<LoggedRequest> toP = requestsOfThisFile().stream()
                 .filter(r -> PostpressStub.attendee(r).startsWith("p-"))
                 .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
         assertEquals(List.of("p-1", "p-2", "p-3"), toP.stream().map(PostpressStub::attendee).toList(),
@@ -112,7 +114,8 @@ class PacingFlowTest {
             // The gap counts from the end of the request before: the arrivals here are that far apart at least.
             assertTrue(gap >= 400, "sends of one account at least min-interval apart: " + gap + " ms");
         }
-        assertEquals(Map.of("o-1", 1, "p-1", 1, "p-2", 1, "p-3", 1), PostpressStub.postsByAttendee(postpress));
+        assertEquals(Map.of("o-1", 1, "p-1", 1, "p-2", 1, "p-3", 1), requestsOfThisFile().stream()
+                .collect(java.util.stream.Collectors.toMap(PostpressStub::attendee, r -> 1, Integer::sum)));
 
         List<JsonNode> scheduled = TestFolders.all(TestFolders.SCHEDULED);
         assertEquals(List.of("o-2", "p-4", "p-5", "p-6"), scheduled.stream()
@@ -176,6 +179,15 @@ class PacingFlowTest {
         assertEquals(Ledger.State.RETRY, ledger.state(item.key()), "a blip retried, not 'retries ran out'");
         JsonNode retry = TestFolders.read(folders.retryFile(item.key()));
         assertTrue(Instant.parse(retry.get("age_from").asText()).isAfter(Instant.now().minusSeconds(60)), retry.toString());
+
+        // Its retries (every second at most here) would go on into the other tests of the class: it goes now.
+        postpress.stubFor(PostpressStub.forAttendee("old-1").willReturn(PostpressStub.created()));
+        await().atMost(Duration.ofSeconds(15)).until(() -> ledger.state(item.key()) == Ledger.State.SENT);
+    }
+
+    private List<LoggedRequest> requestsOfThisFile() {
+        return PostpressStub.chatRequests(postpress).stream()
+                .filter(r -> PostpressStub.attendee(r).matches("[po]-\\d+")).toList();
     }
 
     private AccountPaces.Pace pace(String account) {
