@@ -24,10 +24,16 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code webhook-load deliveries=N seconds=S started_at=<epoch ms> p50_ms p99_ms max_ms statuses=202:N,...}.
  *
  * java bench/WebhookLoad.java URL SECRET DELIVERIES CONNECTIONS [FIRST_INDEX]
+ * java bench/WebhookLoad.java --write FILE SECRET DELIVERIES [FIRST_INDEX]   (signed ahead, for wrk: see write)
  */
 public class WebhookLoad {
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("--write")) {
+            write(args[1], args[2].getBytes(StandardCharsets.UTF_8), Integer.parseInt(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : 0);
+            return;
+        }
         URI url = URI.create(args[0]);
         byte[] secret = args[1].getBytes(StandardCharsets.UTF_8);
         int deliveries = Integer.parseInt(args[2]);
@@ -47,13 +53,9 @@ public class WebhookLoad {
                 mac.init(new SecretKeySpec(secret, "HmacSHA256"));
                 for (int i = next.getAndIncrement(); i < deliveries; i = next.getAndIncrement()) {
                     int n = first + i;
-                    String body = "{\"external_id\":\"wh-" + n + "\",\"account_id\":\"acc_wh_" + (n % 50)
-                            + "\",\"attendees_ids\":[\"ACoA-wh-" + n + "\"],\"text\":\"Hi, webhook record " + n + ".\"}";
-                    long t = System.currentTimeMillis() / 1000;
-                    String signature = "t=" + t + ",v1=" + HexFormat.of().formatHex(
-                            mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+                    String body = body(n);
                     HttpRequest request = HttpRequest.newBuilder(url).header("Content-Type", "application/json")
-                            .header("X-Outreach-Signature", signature).header("X-Outreach-Delivery-Id", "bench-" + n)
+                            .header("X-Outreach-Signature", signature(mac, body)).header("X-Outreach-Delivery-Id", "bench-" + n)
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build();
                     long sent = System.nanoTime();
                     int status;
@@ -79,5 +81,32 @@ public class WebhookLoad {
         System.out.printf("webhook-load deliveries=%d seconds=%.3f started_at=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f"
                 + " statuses=%s%n", deliveries, seconds, started, latencies[deliveries / 2] / 1e6,
                 latencies[(int) (deliveries * 0.99)] / 1e6, latencies[deliveries - 1] / 1e6, answers);
+    }
+
+    /** The body of delivery n: one record of its own. */
+    static String body(int n) {
+        return "{\"external_id\":\"wh-" + n + "\",\"account_id\":\"acc_wh_" + (n % 50) + "\",\"attendees_ids\":[\"ACoA-wh-"
+                + n + "\"],\"text\":\"Hi, webhook record " + n + ".\"}";
+    }
+
+    /** X-Outreach-Signature of a body, signed now. */
+    static String signature(Mac mac, String body) {
+        long t = System.currentTimeMillis() / 1000;
+        return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * For a load tool that cannot sign (wrk, bench/webhook-load.lua): N deliveries signed ahead, a line each: delivery
+     * id, signature and body, separated by tabs. Signed now, they are good for outreach.webhook.tolerance (5 min).
+     */
+    static void write(String file, byte[] secret, int deliveries, int first) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+        StringBuilder lines = new StringBuilder();
+        for (int n = first; n < first + deliveries; n++) {
+            String body = body(n);
+            lines.append("bench-").append(n).append('\t').append(signature(mac, body)).append('\t').append(body).append('\n');
+        }
+        java.nio.file.Files.writeString(java.nio.file.Path.of(file), lines);
     }
 }

@@ -1,0 +1,72 @@
+-- wrk script of bench/webhooks (LOAD=wrk): sends deliveries signed ahead (bench/WebhookLoad.java --write), each
+-- once: wrk's threads take every T-th line of the file. A thread that has sent all of its lines stops; the run is
+-- sized so that none does (bench/webhooks signs more than the app can take in the time). done() prints one line:
+--   webhook-load deliveries=N seconds=S p50_ms= p99_ms= max_ms= statuses=202:N,... exhausted=K
+--
+-- wrk -t T -c C -d D --timeout 10s -s bench/webhook-load.lua URL -- FILE T
+local threads = {}
+local created = 0
+
+function setup(thread)
+  created = created + 1
+  thread:set("number", created)
+  table.insert(threads, thread)
+end
+
+local requests = {}
+local position = 1
+statuses = {}
+exhausted = 0
+
+function init(args)
+  local file, count = args[1], tonumber(args[2])
+  local index = 0
+  for line in io.lines(file) do
+    if index % count == number - 1 then
+      local id, signature, body = line:match("^([^\t]+)\t([^\t]+)\t(.*)$")
+      requests[#requests + 1] = wrk.format("POST", nil, {
+        ["Content-Type"] = "application/json",
+        ["X-Outreach-Signature"] = signature,
+        ["X-Outreach-Delivery-Id"] = id,
+      }, body)
+    end
+    index = index + 1
+  end
+end
+
+function request()
+  local next = requests[position]
+  if next == nil then
+    exhausted = 1
+    wrk.thread:stop()
+    return requests[#requests] -- never sent: the thread has stopped
+  end
+  position = position + 1
+  return next
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local counts, all, ran_out = {}, {}, 0
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do
+      counts[status] = (counts[status] or 0) + count
+    end
+    ran_out = ran_out + thread:get("exhausted")
+  end
+  for status, count in pairs(counts) do
+    all[#all + 1] = status .. ":" .. count
+  end
+  table.sort(all)
+  local answered = 0
+  for _, count in pairs(counts) do
+    answered = answered + count
+  end
+  io.write(string.format("webhook-load deliveries=%d seconds=%.3f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f statuses=%s"
+    .. " exhausted=%d errors=%d\n", answered, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, table.concat(all, ","), ran_out,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
