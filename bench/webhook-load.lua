@@ -1,6 +1,7 @@
 -- wrk script of bench/webhooks (LOAD=wrk): sends deliveries signed ahead (bench/WebhookLoad.java --write), each
 -- once: wrk's threads take every T-th line of the file. A thread that has sent all of its lines stops; the run is
--- sized so that none does (bench/webhooks signs more than the app can take in the time). done() prints one line:
+-- sized so that none does (bench/webhooks signs more than the app can take in the time). done() prints one line
+-- (p50/p99 as wrk 4 gives them: corrected for coordinated omission, so higher than the raw answers' when some are slow):
 --   webhook-load deliveries=N seconds=S p50_ms= p99_ms= max_ms= statuses=202:N,... exhausted=K
 --
 -- wrk -t T -c C -d D --timeout 10s -s bench/webhook-load.lua URL -- FILE T
@@ -32,14 +33,19 @@ function init(args)
     end
     index = index + 1
   end
+  if #requests == 0 then
+    error("no signed deliveries for thread " .. number .. " in " .. file .. ": sign at least one per thread")
+  end
 end
 
 function request()
   local next = requests[position]
   if next == nil then
+    -- The thread stops at the end of its loop's pass: the connections writable in that pass send this last
+    -- delivery again (the app answers a delivery id it has seen with its stored answer; those answers are not read).
     exhausted = 1
     wrk.thread:stop()
-    return requests[#requests] -- never sent: the thread has stopped
+    return requests[#requests]
   end
   position = position + 1
   return next

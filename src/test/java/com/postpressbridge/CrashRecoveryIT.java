@@ -24,6 +24,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 
 /**
@@ -100,8 +102,13 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
         assertSecretNowhere(work);
     }
 
-    @Test
-    void killedRightAfterA202TheAcceptedRecordsAreStillSentOnce() throws Exception {
+    /**
+     * Restarted by the run-once job (which dispatches what waits once), or as a service whose scans are 10 min apart:
+     * what was queued goes at its start, not a scan interval later.
+     */
+    @ParameterizedTest(name = "restarted {0}")
+    @ValueSource(strings = { "run-once", "as a service" })
+    void killedRightAfterA202TheAcceptedRecordsAreStillSentOnce(String restart) throws Exception {
         postpress.stubFor(post("/api/v1/chats").willReturn(aResponse().withStatus(201).withFixedDelay(3000)
                 .withHeader("Content-Type", "application/json").withBody("{\"chat_id\":\"c\",\"message_id\":\"m\"}")));
         Path dir = work.resolve("outreach");
@@ -133,12 +140,16 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
 
         postpress.stubFor(post("/api/v1/chats").willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody("{\"chat_id\":\"c\",\"message_id\":\"m\"}")));
-        // As a service whose scans are far apart: what was queued goes at the start, not a scan interval later.
         Map<String, String> again = new HashMap<>(env);
-        again.put("OUTREACH_RETRY_SCAN_INTERVAL", "10m");
+        again.put(restart.equals("run-once") ? "OUTREACH_RUN_ONCE" : "OUTREACH_RETRY_SCAN_INTERVAL",
+                restart.equals("run-once") ? "true" : "10m");
         try (PackagedApp second = PackagedApp.start(dir, again, "webhook-second")) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> documents(dir.resolve("quarantine")).size()
-                    + successLines(dir) == 5);
+            if (restart.equals("run-once")) {
+                assertEquals(0, second.awaitExit(120), second.log());
+            } else {
+                await().atMost(Duration.ofSeconds(60)).until(() -> documents(dir.resolve("quarantine")).size()
+                        + successLines(dir) == 5);
+            }
         }
         Map<String, Integer> posts = new HashMap<>();
         requests().forEach(r -> posts.merge(PostpressStub.attendee(r), 1, Integer::sum));

@@ -21,7 +21,8 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * Issue 11: more webhook records accepted at once than one dispatch takes (500) all go out right away, not one batch
- * per scan of the ledger. The scan here comes once an hour: only the wake-ups after the deliveries can send them.
+ * per scan of the ledger. The scans here come once an hour (the first at the start, before any delivery): only the
+ * wake-ups after the deliveries can send them.
  */
 @QuarkusTest
 @TestProfile(WebhookBurstTest.HourlyScan.class)
