@@ -75,7 +75,7 @@ function response(status, headers, body)
   end
 end
 
-function done(summary, latency, requests)
+function done(summary)
   local counts, all, ran_out, times = {}, {}, 0, {}
   for _, thread in ipairs(threads) do
     for status, count in pairs(thread:get("statuses")) do
@@ -90,14 +90,12 @@ function done(summary, latency, requests)
   local function percentile(p)
     return #times == 0 and 0 or times[math.max(1, math.ceil(#times * p / 100))]
   end
+  local answered = 0
   for status, count in pairs(counts) do
     all[#all + 1] = status .. ":" .. count
-  end
-  table.sort(all)
-  local answered = 0
-  for _, count in pairs(counts) do
     answered = answered + count
   end
+  table.sort(all)
   io.write(string.format("webhook-load deliveries=%d seconds=%.3f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f statuses=%s"
     .. " exhausted=%d errors=%d\n", answered, summary.duration / 1e6, percentile(50), percentile(99),
     percentile(100), table.concat(all, ","), ran_out,

@@ -147,8 +147,7 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
             if (restart.equals("run-once")) {
                 assertEquals(0, second.awaitExit(120), second.log());
             } else {
-                await().atMost(Duration.ofSeconds(60)).until(() -> documents(dir.resolve("quarantine")).size()
-                        + successLines(dir) == 5);
+                await().atMost(Duration.ofSeconds(60)).until(() -> RepeatedKillIT.outcomes(dir).size() == 5);
             }
         }
         Map<String, Integer> posts = new HashMap<>();
@@ -186,22 +185,6 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
 
     private List<LoggedRequest> requests() {
         return PostpressStub.chatRequests(postpress);
-    }
-
-    /** How many success lines (whole ones) the success folder of an outreach folder holds. */
-    private static long successLines(Path dir) throws IOException {
-        if (!Files.isDirectory(dir.resolve("success"))) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(dir.resolve("success"))) {
-            long lines = 0;
-            for (Path file : files.toList()) {
-                for (byte b : Files.readAllBytes(file)) {
-                    lines += b == '\n' ? 1 : 0;
-                }
-            }
-            return lines;
-        }
     }
 
     /** The JSON documents of a folder (record quarantine or retry files; files' .error.json are JSON too). */
