@@ -27,8 +27,7 @@ class LedgerQueriesTest {
 
     @BeforeEach
     void migrate() {
-        database = TestLedger.dataSource("queries");
-        TestLedger.migrations().dataSource(database).load().migrate();
+        database = TestLedger.migrated("queries");
         ledger = new Ledger(database, new DiskFault(List.of(), 0), "queries-test");
     }
 

@@ -63,6 +63,13 @@ final class TestLedger {
         return database;
     }
 
+    /** As {@link #dataSource(String)}, migrated to the app's schema. */
+    static DataSource migrated(String name) {
+        DataSource database = dataSource(name);
+        migrations().dataSource(database).load().migrate();
+        return database;
+    }
+
     /** The configuration of Flyway the app runs on this ledger's database. */
     static FluentConfiguration migrations() {
         return postgresql() ? LedgerMigrations.postgresql() : LedgerMigrations.h2();

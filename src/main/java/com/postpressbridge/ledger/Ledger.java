@@ -249,14 +249,6 @@ public class Ledger {
         try {
             StringBuilder lines = journalLines();
             return transaction("store delivery " + (deliveryId == null ? "" : deliveryId), true, lines, db -> {
-                if (deliveryId != null) {
-                    String earlier = deliveryAnswer(db, source, deliveryId);
-                    if (earlier != null) {
-                        return new DeliveryAnswer(earlier, true);
-                    }
-                    update(db, "INSERT INTO webhook_delivery (source, delivery_id, received_at, answer) VALUES (?, ?,"
-                            + " ?, '')", source, deliveryId, System.currentTimeMillis());
-                }
                 List<Claim> claims = new ArrayList<>();
                 for (Queued record : records) {
                     claims.add(claimIn(db, record.key(), record.contentHash(), record.item(), record.place(), false,
@@ -264,8 +256,10 @@ public class Ledger {
                 }
                 String body = answer.apply(claims);
                 if (deliveryId != null) {
-                    update(db, "UPDATE webhook_delivery SET answer = ? WHERE source = ? AND delivery_id = ?", body,
-                            source, deliveryId);
+                    // Last, and no read before it: a delivery stored before (or by a copy at once, which this insert
+                    // waits for) fails it, which takes back this transaction's claims; that answer is given below.
+                    update(db, "INSERT INTO webhook_delivery (source, delivery_id, received_at, answer) VALUES (?, ?,"
+                            + " ?, ?)", source, deliveryId, System.currentTimeMillis(), body);
                     if (lines != null) { // after its records: a delivery cut short is delivered again
                         lines.append(JSON.createObjectNode().put("delivery", deliveryId).put("source", source)
                                 .put("at", System.currentTimeMillis()).put("answer", body).toString()).append('\n');
@@ -277,7 +271,7 @@ public class Ledger {
             if (deliveryId != null && e.getCause() instanceof SQLException sql
                     && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
                 String earlier = deliveryAnswer(source, deliveryId);
-                if (earlier != null && !earlier.isEmpty()) {
+                if (earlier != null) {
                     return new DeliveryAnswer(earlier, true);
                 }
             }
