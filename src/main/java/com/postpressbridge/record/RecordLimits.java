@@ -105,8 +105,9 @@ public final class RecordLimits {
         if (path.startsWith("variable ")) {
             return MAX_VARIABLE;
         }
-        // An element of a list (attendees_ids[2]) has its list's limit.
-        return ChatField.ofColumn(LIST_INDEX.matcher(path).replaceFirst("")).map(ChatField::limit).orElse(MAX_VALUE);
+        // An element of a list (attendees_ids[2]) has its list's limit (no pattern for the rest: it runs per value).
+        String column = path.endsWith("]") ? LIST_INDEX.matcher(path).replaceFirst("") : path;
+        return ChatField.ofColumn(column).map(ChatField::limit).orElse(MAX_VALUE);
     }
 
     /**
