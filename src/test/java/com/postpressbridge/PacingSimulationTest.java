@@ -301,6 +301,48 @@ class PacingSimulationTest {
         }
     }
 
+    /**
+     * A file's records of one account are paced one after the other while the ones before them are still on their way
+     * to scheduled/ (the file sends several at a time): each says a time at least the least gap after the one before
+     * it, and the records past the day's cap say the next day. (Each said the time of the record before it when only
+     * the records already in scheduled/ were counted.)
+     */
+    @Test
+    void recordsPacedBeforeTheOnesAheadOfThemAreScheduledSayLaterTimesInOrder() throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        AtomicReference<Instant> clock = new AtomicReference<>(Instant.parse("2030-03-05T09:00:00Z")); // a Tuesday
+        Process process = new Process("estimates-" + run, clock);
+        try {
+            FileRun fileRun = new FileRun("estimates.csv", 13, () -> false);
+            List<Instant> estimates = new ArrayList<>();
+            for (int n = 0; n < 13; n++) {
+                OutreachItem item = OutreachItem.of(RecordSource.fileLine("estimates.csv", n + 2), JSON.readTree(
+                        "{\"account_id\":\"est-" + run + "\",\"attendees_ids\":[\"" + n + "\"],\"text\":\"Hi\"}"),
+                        fileRun);
+                item.key("est-" + run + "-" + n);
+                item.firstSeenAt(clock.get());
+                assertEquals(Ledger.Claim.CLAIMED, process.ledger.claim(item.key(), item.key(),
+                        OutcomeDocuments.item(item).toString(), RecordClaims.place(item), false, Ledger.State.SENDING));
+                try {
+                    process.pacing.admit(item); // the first goes; its request and the others' outcomes never end here
+                } catch (SendingPacedException paced) {
+                    estimates.add(paced.nextSlot());
+                }
+            }
+            assertEquals(12, estimates.size(), "the first went, the others wait");
+            for (int i = 1; i < estimates.size(); i++) {
+                assertTrue(!estimates.get(i).isBefore(estimates.get(i - 1).plus(MIN_INTERVAL)),
+                        "record " + (i + 2) + " says " + estimates.get(i) + ", the one before it " + estimates.get(i - 1));
+            }
+            // 10 a day: the first and the next 9 today, the rest tomorrow
+            assertEquals(LocalDate.parse("2030-03-05"), LocalDate.ofInstant(estimates.get(8), ZoneOffset.UTC));
+            assertEquals(LocalDate.parse("2030-03-06"), LocalDate.ofInstant(estimates.get(9), ZoneOffset.UTC));
+        } finally {
+            process.senders.shutdownNow();
+            process.ledger.leave();
+        }
+    }
+
     /** The settings of the simulation: 10 a day, 30 a week, 20 minutes apart (up to 30), Mon-Fri 08:30-18:30 UTC. */
     static final class Settings implements OutreachConfig.Pacing {
         public Optional<Boolean> enabled() {

@@ -52,8 +52,15 @@ public class AccountPaces {
         }
     }
 
-    /** What a rule makes of an account's pace: the pace to keep, and the answer for the caller. */
-    public record Paced<R>(Pace pace, R answer) {
+    /**
+     * What a rule makes of an account's pace: the pace to keep, the answer for the caller, and when the caller's record
+     * is told to wait for a later slot, until when (epoch ms; null: it is not).
+     */
+    public record Paced<R>(Pace pace, R answer, Long waitsUntil) {
+
+        public Paced(Pace pace, R answer) {
+            this(pace, answer, null);
+        }
     }
 
     /**
@@ -93,6 +100,14 @@ public class AccountPaces {
      * @param order the caller's place in the account's order (its read order), or {@link #ANY_ORDER}
      */
     public <R> R pace(String account, long order, Rule<R> rule) {
+        return pace(account, order, null, rule);
+    }
+
+    /**
+     * As {@link #pace(String, long, Rule)}, for the record of {@code key}, being sent: told to wait, it counts from
+     * this commit as scheduled for the account's records paced after it, though its outcome is not written yet.
+     */
+    public <R> R pace(String account, long order, String key, Rule<R> rule) {
         return ledger.transaction("pace account " + account, true, db -> {
             Pace pace = lock(db, account);
             if (pace == null) {
@@ -118,25 +133,33 @@ public class AccountPaces {
                         next.day(), next.sentToday(), next.week(), next.sentThisWeek(), next.nextSlotAt(),
                         next.blockedUntil(), next.sendingUntil(), next.allowance(), account);
             }
+            if (key != null && paced.waitsUntil() != null) {
+                Ledger.update(db, "UPDATE outreach_record SET paced_until = ? WHERE record_key = ? AND state = 'SENDING'",
+                        paced.waitsUntil(), key);
+            }
             return paced.answer();
         });
     }
 
-    /** A record of the account read before the caller's, not gone yet: its state, when it is due (0: not known). */
-    private record Before(String state, long dueAt) {
+    /**
+     * A record of the account read before the caller's, not gone yet: its state, when it is due (0: not known), and
+     * when it was told to wait while being sent (0: it was not).
+     */
+    private record Before(String state, long dueAt, long pacedUntil) {
     }
 
     private static Ahead ahead(Connection db, String account, long order) throws SQLException {
-        List<Before> rows = Ledger.rows(db, "SELECT state, next_attempt_at FROM outreach_record WHERE state IN"
-                + " ('SCHEDULED', 'QUEUED', 'SENDING') AND account_id = ? AND pace_order < ?", AHEAD_COUNTED,
-                row -> new Before(row.getString(1), row.getLong(2)), account, order);
+        List<Before> rows = Ledger.rows(db, "SELECT state, next_attempt_at, paced_until FROM outreach_record WHERE state"
+                + " IN ('SCHEDULED', 'QUEUED', 'SENDING') AND account_id = ? AND pace_order < ?", AHEAD_COUNTED,
+                row -> new Before(row.getString(1), row.getLong(2), row.getLong(3)), account, order);
         int sending = 0;
         long lastDueAt = 0;
         for (Before row : rows) {
-            if ("SENDING".equals(row.state())) {
+            if ("SENDING".equals(row.state()) && row.pacedUntil() == 0) {
                 sending++;
-            } else if ("SCHEDULED".equals(row.state())) {
-                lastDueAt = Math.max(lastDueAt, row.dueAt());
+            } else if ("SCHEDULED".equals(row.state()) || "SENDING".equals(row.state())) {
+                // a record told to wait, on its way to scheduled/, is scheduled already
+                lastDueAt = Math.max(lastDueAt, "SENDING".equals(row.state()) ? row.pacedUntil() : row.dueAt());
             }
         }
         return new Ahead(rows.size() - sending, sending > 0, lastDueAt);

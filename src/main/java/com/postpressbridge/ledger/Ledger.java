@@ -200,9 +200,9 @@ public class Ledger {
             db.rollback(before); // only the insert: a delivery's earlier records stay in its transaction
         }
         if (update(db, "UPDATE outreach_record SET state = ?, attempts = 0, first_seen_at = ?, updated_at = ?,"
-                + " next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?, held_by = ?, account_id = ?,"
-                + " pace_order = ? WHERE record_key = ? AND " + CLAIMED_AGAIN, as.name(), now, now, contentHash,
-                holder(as), account, order, key, redropped, contentHash) == 1) {
+                + " paced_until = NULL, next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?, held_by = ?,"
+                + " account_id = ?, pace_order = ? WHERE record_key = ? AND " + CLAIMED_AGAIN, as.name(), now, now,
+                contentHash, holder(as), account, order, key, redropped, contentHash) == 1) {
             journalClaim(lines, key, as, now, work(db, key, item), contentHash, place, true, item);
             return Claim.CLAIMED;
         }
@@ -294,8 +294,9 @@ public class Ledger {
             StringBuilder lines = journalLines();
             return transaction("claim waiting record " + key, true, lines, db -> {
                 // A retry only when it is due: another scan may have sent it and scheduled it later meanwhile.
-                if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ?, held_by = ? WHERE"
-                        + " record_key = ? AND state = ? AND (state NOT IN ('RETRY', 'SCHEDULED') OR next_attempt_at <= ?)",
+                if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ?, held_by = ?,"
+                        + " paced_until = NULL WHERE record_key = ? AND state = ? AND (state NOT IN ('RETRY',"
+                        + " 'SCHEDULED') OR next_attempt_at <= ?)",
                         now, instance,
                         key, waiting.name(), now) != 1) {
                     return false;
@@ -478,9 +479,9 @@ public class Ledger {
             insertClaim(db, key, state, at, hash == null ? "" : hash, account, order);
         } else {
             update(db, "UPDATE outreach_record SET state = ?, updated_at = ?, in_doubt = FALSE, held_by = ?,"
-                    + " content_hash = COALESCE(?, content_hash), account_id = COALESCE(?, account_id), pace_order ="
-                    + " COALESCE(?, pace_order) WHERE record_key = ?", state.name(), at, holder(state), hash, account,
-                    order, key);
+                    + " paced_until = NULL, content_hash = COALESCE(?, content_hash), account_id = COALESCE(?,"
+                    + " account_id), pace_order = COALESCE(?, pace_order) WHERE record_key = ?", state.name(), at,
+                    holder(state), hash, account, order, key);
             if (line.path("fresh").asBoolean()) {
                 update(db, "UPDATE outreach_record SET attempts = 0, first_seen_at = ?, next_attempt_at = NULL WHERE"
                         + " record_key = ?", at, key);
@@ -601,10 +602,10 @@ public class Ledger {
         Long order = waiting == null ? null : waiting.order();
         boolean kept = transaction("finish " + key, db -> {
             if (update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
-                    + " chat_id = ?, message_id = ?, updated_at = ?, account_id = COALESCE(?, account_id), pace_order ="
-                    + " COALESCE(?, pace_order) WHERE record_key = ? AND (held_by = ? OR held_by IS NULL)", state.name(),
-                    attempts, nextAttemptAt, inDoubt, chatId, messageId, System.currentTimeMillis(), account, order, key,
-                    instance) != 1) {
+                    + " paced_until = NULL, chat_id = ?, message_id = ?, updated_at = ?, account_id = COALESCE(?,"
+                    + " account_id), pace_order = COALESCE(?, pace_order) WHERE record_key = ? AND (held_by = ? OR"
+                    + " held_by IS NULL)", state.name(), attempts, nextAttemptAt, inDoubt, chatId, messageId,
+                    System.currentTimeMillis(), account, order, key, instance) != 1) {
                 if (heldByAnother(db, key)) {
                     return false;
                 }
@@ -676,8 +677,8 @@ public class Ledger {
     private static int outcome(Connection db, String key, State state, int attempts, Long nextAttemptAt,
             boolean inDoubt, String chatId, String messageId) throws SQLException {
         return update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
-                + " chat_id = ?, message_id = ?, updated_at = ? WHERE record_key = ?", state.name(), attempts,
-                nextAttemptAt, inDoubt, chatId, messageId, System.currentTimeMillis(), key);
+                + " paced_until = NULL, chat_id = ?, message_id = ?, updated_at = ? WHERE record_key = ?", state.name(),
+                attempts, nextAttemptAt, inDoubt, chatId, messageId, System.currentTimeMillis(), key);
     }
 
     /**
@@ -809,8 +810,8 @@ public class Ledger {
                     return update(db, "DELETE FROM outreach_record WHERE record_key = ? AND state = 'SENDING' AND"
                             + " held_by = ?", key, instance);
                 }
-                return update(db, "UPDATE outreach_record SET state = ?, held_by = NULL WHERE record_key = ? AND state ="
-                        + " 'SENDING' AND held_by = ?", waiting.name(), key, instance);
+                return update(db, "UPDATE outreach_record SET state = ?, held_by = NULL, paced_until = NULL WHERE"
+                        + " record_key = ? AND state = 'SENDING' AND held_by = ?", waiting.name(), key, instance);
             });
             unsentClaims.remove(key, waiting);
         }

@@ -115,7 +115,7 @@ public class Pacing {
             double random = ThreadLocalRandom.current().nextDouble();
             Taken taken;
             try {
-                taken = paces.pace(account, item.order(), (pace, ahead) -> {
+                taken = paces.pace(account, item.order(), item.key(), (pace, ahead) -> {
                     // Records of its file read before it and not paced yet (several are sent at once) go first. Read
                     // and passed under the account's lock, as is the time: the next record of the account sees this
                     // one as paced, and its decision as made.
@@ -124,8 +124,9 @@ public class Pacing {
                     PacingPolicy.Verdict verdict = policy.take(pace, new AccountPaces.Ahead(ahead.waiting()
                             + aheadInFile, ahead.sending() || aheadInFile > 0, ahead.lastDueAt()), now, random);
                     item.paced();
-                    return new Paced<>(verdict instanceof PacingPolicy.Go go ? go.pace()
-                            : ((PacingPolicy.Wait) verdict).pace(), new Taken(verdict, now));
+                    return verdict instanceof PacingPolicy.Wait wait
+                            ? new Paced<>(wait.pace(), new Taken(verdict, now), wait.at().toEpochMilli())
+                            : new Paced<>(((PacingPolicy.Go) verdict).pace(), new Taken(verdict, now));
                 });
             } catch (Ledger.LedgerException e) {
                 // Claimed, and the account's pace unknown: it must not go, and must not stay claimed either.

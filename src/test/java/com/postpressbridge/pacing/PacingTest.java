@@ -103,7 +103,7 @@ class PacingTest {
     void aRecordWhoseAccountsPaceCannotBeReadWaitsAndDoesNotGo() throws Exception {
         AccountPaces down = new AccountPaces(null) {
             @Override
-            public <R> R pace(String account, long order, Rule<R> rule) {
+            public <R> R pace(String account, long order, String key, Rule<R> rule) {
                 throw new Ledger.LedgerException("cannot pace account " + account, new java.sql.SQLException("down"));
             }
         };
