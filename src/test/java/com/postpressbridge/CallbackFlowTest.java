@@ -83,8 +83,10 @@ class CallbackFlowTest {
     void everyEventTypeArrivesWithItsBodyAndASignatureThatVerifies() throws Exception {
         postpress.stubFor(PostpressStub.forAttendee("cb-already").willReturn(PostpressStub.error(422,
                 "errors/action_already_performed")));
-        postpress.stubFor(PostpressStub.forAttendee("cb-refused").willReturn(PostpressStub.error(400,
-                "errors/invalid_parameters")));
+        // postpress (or a proxy before it) echoes the API key in its error: it goes into no event and no file
+        postpress.stubFor(PostpressStub.forAttendee("cb-refused").willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json").withBody("{\"status\":400,\"type\":"
+                        + "\"errors/invalid_parameters\",\"title\":\"t\",\"detail\":\"bad key " + API_KEY + "\"}")));
         postpress.stubFor(PostpressStub.forAttendee("cb-exhausted").willReturn(PostpressStub.error(500,
                 "errors/provider_error")));
         postpress.stubFor(PostpressStub.forAttendee("cb-doubt").willReturn(aResponse().withFault(
@@ -131,6 +133,10 @@ class CallbackFlowTest {
         assertEquals(1, sent.path("attempt").asInt());
         assertTrue(sent.path("error").isNull());
         assertEquals("errors/invalid_parameters", last.get("ext-refused").at("/error/type").asText());
+        assertEquals("bad key [redacted]", last.get("ext-refused").at("/error/detail").asText());
+        for (JsonNode quarantined : TestFolders.all(TestFolders.QUARANTINE)) {
+            assertFalse(quarantined.toString().contains(API_KEY), quarantined.toString());
+        }
         assertEquals("errors/provider_error", last.get("ext-exhausted").at("/error/type").asText());
         assertEquals(2, last.get("ext-exhausted").path("attempt").asInt(), "outreach.retry.max-attempts");
         assertEquals("local/in_doubt", last.get("ext-doubt").at("/error/type").asText());

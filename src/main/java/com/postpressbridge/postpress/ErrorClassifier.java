@@ -11,6 +11,7 @@ import java.util.Map;
 import javax.net.ssl.SSLHandshakeException;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 
+import com.postpressbridge.config.PostpressConfig;
 import com.postpressbridge.record.InvalidRecordException;
 import com.postpressbridge.record.OutreachError;
 
@@ -37,10 +39,21 @@ public class ErrorClassifier {
     static final Duration BLIP = Duration.ofSeconds(5);
     private static final int MAX_DETAIL = 500;
 
-    private final ObjectMapper json;
+    /** What stands in an error's text where the API key was. */
+    static final String REDACTED = "[redacted]";
 
-    public ErrorClassifier(ObjectMapper json) {
+    private final ObjectMapper json;
+    private final String apiKey;
+
+    @Inject
+    public ErrorClassifier(ObjectMapper json, PostpressConfig postpress) {
+        this(json, postpress.apiKey().filter(key -> !key.isBlank()).orElse(null));
+    }
+
+    /** @param apiKey the key sent to postpress, taken out of its answers' texts (null: none) */
+    public ErrorClassifier(ObjectMapper json, String apiKey) {
         this.json = json;
+        this.apiKey = apiKey;
     }
 
     /** {@code onWhen} of the {@code blip} clause: a 503 or a connection that never opened, without a long Retry-After. */
@@ -91,7 +104,8 @@ public class ErrorClassifier {
         if (io != null) {
             return noAnswer(io);
         }
-        String what = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String what = cause == null ? "unknown error"
+                : redacted(cause.getClass().getSimpleName() + ": " + cause.getMessage());
         return SendFailure.unexpected(OutreachError.local("internal_error", "Unexpected error in postpress-bridge",
                 clip(what)));
     }
@@ -108,10 +122,10 @@ public class ErrorClassifier {
             title = text(envelope, "title");
             detail = text(envelope, "detail");
         } else if (body != null && !body.isBlank()) {
-            detail = clip("unreadable error body: " + body.strip());
+            detail = clip(redacted("unreadable error body: " + body.strip()));
         }
         if (title == null) {
-            title = answer.getStatusText();
+            title = redacted(answer.getStatusText());
         }
         return SendFailure.answered(new OutreachError(status, type, title, detail),
                 header(answer.getResponseHeaders(), "Retry-After"));
@@ -157,9 +171,17 @@ public class ErrorClassifier {
         }
     }
 
-    private static String text(JsonNode envelope, String field) {
+    private String text(JsonNode envelope, String field) {
         JsonNode value = envelope.get(field);
-        return value == null || value.isNull() || value.isContainerNode() ? null : clip(value.asText());
+        return value == null || value.isNull() || value.isContainerNode() ? null : clip(redacted(value.asText()));
+    }
+
+    /**
+     * The text without the API key: a postpress (or a proxy before it) that echoes the request's headers in its error
+     * must not put the key in outcome files, logs, the ledger or CRM events, which all take their error from here.
+     */
+    private String redacted(String text) {
+        return apiKey == null || text == null ? text : text.replace(apiKey, REDACTED);
     }
 
     private static String header(Map<String, String> headers, String name) {

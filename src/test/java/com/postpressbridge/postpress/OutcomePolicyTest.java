@@ -65,7 +65,7 @@ public class OutcomePolicyTest {
     static final double ALMOST_ONE = Math.nextDown(1.0);
     /** A record read just now and tried once in this pass, claimed, its account not paused. */
     static final RecordFacts FRESH = new RecordFacts(0, 1, NOW, true, null);
-    static final ErrorClassifier CLASSIFIER = new ErrorClassifier(new ObjectMapper());
+    static final ErrorClassifier CLASSIFIER = new ErrorClassifier(new ObjectMapper(), (String) null);
 
     enum Body {
         ENVELOPE,
@@ -386,6 +386,21 @@ public class OutcomePolicyTest {
         assertEquals(new InDoubt(bug.error(), 2), POLICY.decide(new RecordFacts(2, 1, NOW, true, null), bug, NOW, HALF));
         assertEquals(new Quarantine(bug.error(), 2, false),
                 POLICY.decide(new RecordFacts(2, 1, NOW, false, null), bug, NOW, HALF), "before the claim, nothing left");
+    }
+
+    /** A postpress (or a proxy before it) that echoes the request's API key in its error: the key goes nowhere. */
+    @Test
+    void anApiKeyEchoedInAnErrorIsTakenOutOfItsText() {
+        ErrorClassifier classifier = new ErrorClassifier(new ObjectMapper(), "pp_live_K3Y");
+        OutreachError json = classifier.classify(answer(401, "{\"type\":\"errors/missing_credentials\",\"title\":"
+                + "\"bad pp_live_K3Y\",\"detail\":\"X-API-KEY: pp_live_K3Y was refused\"}", null)).error();
+        assertEquals("errors/missing_credentials", json.type());
+        assertEquals("bad [redacted]", json.title());
+        assertEquals("X-API-KEY: [redacted] was refused", json.detail());
+        OutreachError text = classifier.classify(answer(500, "upstream said: key=pp_live_K3Y", null)).error();
+        assertEquals("unreadable error body: upstream said: key=[redacted]", text.detail());
+        assertEquals("X-API-KEY: pp_live_K3Y was refused", CLASSIFIER.classify(answer(401, "{\"detail\":"
+                + "\"X-API-KEY: pp_live_K3Y was refused\"}", null)).error().detail(), "only the key it sends");
     }
 
     private static HttpOperationFailedException answer(int status, String body, String retryAfter) {
