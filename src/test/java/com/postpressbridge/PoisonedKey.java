@@ -14,13 +14,17 @@ import org.h2.api.Trigger;
 public class PoisonedKey implements Trigger {
 
     static final String KEY = "poisoned-key";
+    /** A key whose insert fails as a lost connection does (SQL state 08006): a storage failure for the ledger. */
+    static final String LOST_CONNECTION_KEY = "lost-connection-key";
 
     static void create(Connection db) throws SQLException {
         try (Statement statement = db.createStatement()) {
             if (TestLedger.postgresql()) {
                 statement.execute("CREATE FUNCTION poisoned_key() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
                         + " IF NEW.record_key = '" + KEY + "' THEN RAISE EXCEPTION 'the ledger failed at " + KEY
-                        + "' USING ERRCODE = '58030'; END IF; RETURN NEW; END $$");
+                        + "' USING ERRCODE = '58030'; END IF; IF NEW.record_key = '" + LOST_CONNECTION_KEY + "' THEN"
+                        + " RAISE EXCEPTION 'connection lost at " + LOST_CONNECTION_KEY + "' USING ERRCODE = '08006';"
+                        + " END IF; RETURN NEW; END $$");
                 statement.execute("CREATE TRIGGER poisoned_key BEFORE INSERT ON outreach_record FOR EACH ROW"
                         + " EXECUTE FUNCTION poisoned_key()");
             } else {
@@ -45,6 +49,9 @@ public class PoisonedKey implements Trigger {
     public void fire(Connection db, Object[] oldRow, Object[] newRow) throws SQLException {
         if (KEY.equals(newRow[0])) {
             throw new SQLException("the ledger failed at " + KEY, "58030");
+        }
+        if (LOST_CONNECTION_KEY.equals(newRow[0])) {
+            throw new SQLException("connection lost at " + LOST_CONNECTION_KEY, "08006");
         }
     }
 }

@@ -1463,15 +1463,14 @@ public class Ledger {
      * commit that met a full disk), holding the connection so that the pool cannot close it. That connection is
      * abandoned instead: the pool destroys it without using it again.
      */
+    /**
+     * Ends a failed transaction. A connection the failure broke (H2 closed its database after a write the disk refused,
+     * PostgreSQL went away) goes back to the pool all the same: it fails again at once if taken, and the pool drops it
+     * when the ledger is opened again ({@link #reopen}) or at its validation. Never {@code abort()}: Agroal 2.8 does not
+     * give an aborted connection back to the pool (agroal commit a20370b fixes it later), so each storage failure kept
+     * one of the pool's connections for good, and a full disk during a burst of webhooks left none.
+     */
     private static void end(Connection db, Exception cause) {
-        if (isStorage(cause)) {
-            try {
-                db.abort(Runnable::run);
-            } catch (SQLException abandoned) {
-                // Agroal marks the connection to be destroyed, and says so
-            }
-            return;
-        }
         try {
             db.rollback();
             db.setAutoCommit(true);
