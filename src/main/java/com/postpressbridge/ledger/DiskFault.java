@@ -67,13 +67,18 @@ public class DiskFault {
     }
 
     /** A write failed, or the disk is short of room: sending stops until {@link #clear} is called. */
+    /** Whether two reasons differ in their numbers only (how many MB are free as the disk fills): no new line then. */
+    static boolean sameBut(String before, String reason) {
+        return before.replaceAll("[0-9]+", "#").equals(reason.replaceAll("[0-9]+", "#"));
+    }
+
     public void raise(String reason) {
         Fault before = current.getAndUpdate(old -> new Fault(reason, old == null ? Instant.now() : old.since()));
         if (before == null) {
             LOG.errorf("sending stops: %s. Files wait in the inbox and retries in the ledger; the outcomes of records"
                     + " already sent are kept and written as soon as the disk takes writes again, and sending resumes"
                     + " by itself then.", reason);
-        } else if (!before.reason().equals(reason)) {
+        } else if (!sameBut(before.reason(), reason)) {
             LOG.warnf("sending is still stopped: %s", reason);
         }
     }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,6 +49,7 @@ import com.postpressbridge.record.Stopping;
 public class WebhookIntake {
 
     private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
+    private static final long UNAVAILABLE_LOG_EVERY = 10_000;
     static final String SOURCE = "webhookSource";
     static final String BODY = "webhookBody";
     static final String RECEIVED_AT = "webhookReceivedAt";
@@ -67,6 +70,9 @@ public class WebhookIntake {
     private final ObjectMapper json;
     private final Stopping stopping;
     private final boolean dryRun;
+    /** When a delivery refused for the ledger was last logged with its cause (epoch ms), and how many since. */
+    private final AtomicLong unavailableLogged = new AtomicLong();
+    private final AtomicInteger unavailableSince = new AtomicInteger();
 
     public WebhookIntake(WebhookSources sources, OutreachConfig config, ChatRequestMapper mapper, Ledger ledger,
             Outcomes outcomes, ObjectMapper json, Stopping stopping) {
@@ -266,8 +272,17 @@ public class WebhookIntake {
         if (answeredAgain(exchange)) {
             return;
         }
-        LOG.errorf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class),
-                "webhook delivery not stored: the ledger is unavailable");
+        // A full disk or a database away refuses every delivery of a burst: the cause once every 10 s, not each time.
+        long now = System.currentTimeMillis();
+        long logged = unavailableLogged.get();
+        if (now - logged >= UNAVAILABLE_LOG_EVERY && unavailableLogged.compareAndSet(logged, now)) {
+            int more = unavailableSince.getAndSet(0);
+            LOG.errorf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), "webhook delivery not stored:"
+                    + " the ledger is unavailable, answered 503%s", more == 0 ? ""
+                            : " (as were " + more + " deliveries since the last such line)");
+        } else {
+            unavailableSince.incrementAndGet();
+        }
         respond(exchange, 503, json.createObjectNode().put("error", "unavailable")
                 .put("detail", "the records cannot be stored right now; deliver again later").toString(), 30);
     }
