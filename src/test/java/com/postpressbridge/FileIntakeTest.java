@@ -285,6 +285,44 @@ class FileIntakeTest {
         return requests;
     }
 
+    /**
+     * A file cut short in the inbox while its records are sent (an export job that rewrites it, a {@code cp} onto its
+     * name, {@code : > file}): the records go as the file was when its reading began, each once and whole, and that is
+     * what is archived; the file as it is now is read again as a new file (here empty: quarantined). Before the copy,
+     * the records after the cut had no outcome at all, and one cut in the middle went with half its text.
+     */
+    @Test
+    void aFileCutShortWhileItsRecordsAreSentIsSentAsItWasWhenItsReadingBegan() throws Exception {
+        postpress.stubFor(post("/api/v1/chats").atPriority(5).willReturn(PostpressStub.created().withFixedDelay(20)));
+        // larger than what a reader buffers (about 200 KB): most records are read after the cut
+        String padding = " and more".repeat(100);
+        StringBuilder csv = new StringBuilder("account_id,attendees_ids,text,external_id\n");
+        for (int i = 0; i < 200; i++) {
+            csv.append("acc_cut,cut-").append(i).append(",This is the complete message number ").append(i)
+                    .append(padding).append(",cut-ext-").append(i).append('\n');
+        }
+        TestFolders.drop("cut.csv", csv.toString());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats"))).size() >= 4);
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(
+                TestFolders.INBOX.resolve("cut.csv"), java.nio.file.StandardOpenOption.WRITE)) {
+            file.truncate(0); // in place: the same file, emptied
+        }
+
+        JsonNode summary = TestFolders.awaitSummary("cut.csv");
+        assertEquals(200, summary.get("records").asInt(), summary.toString());
+        assertEquals(200, summary.get("sent").asInt(), summary.toString());
+        Map<String, LoggedRequest> sent = requestsByFirstAttendee();
+        assertEquals(200, sent.size());
+        sent.forEach((attendee, request) -> assertEquals("This is the complete message number "
+                + attendee.substring("cut-".length()) + padding, values(request, "text").get(0)));
+        assertEquals(csv.toString(), Files.readString(TestFolders.find(TestFolders.ARCHIVE, "cut.csv")),
+                "what was sent is archived");
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestFolders.find(TestFolders.QUARANTINE,
+                "cut.csv.error.json") != null); // the file as it is now: empty
+        assertEquals(200, TestFolders.successLines("cut.csv").size());
+    }
+
     static List<String> values(LoggedRequest request, String name) {
         assertNotNull(request, "no request");
         return request.getParts().stream().filter(p -> p.getName().equals(name)).map(Request.Part::getBody)

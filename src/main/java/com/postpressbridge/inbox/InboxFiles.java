@@ -52,6 +52,8 @@ public class InboxFiles {
     private static final Pattern IN_PROGRESS = Pattern.compile(".*\\.(tmp|part|partial|crdownload|swp)$|.*~$");
     /** Exchange property with the {@link FileRun} of the file being processed. */
     public static final String RUN = "outreachFileRun";
+    /** Exchange property with the {@link Snapshot} its records are read from. */
+    static final String SNAPSHOT = "outreachFileSnapshot";
 
     private final OutcomeFolders folders;
     private final ObjectMapper json;
@@ -94,10 +96,25 @@ public class InboxFiles {
         return false;
     }
 
-    /** Step of {@code file-intake}: the file is checked ({@link #check}) and its run begins. */
-    public void open(Exchange exchange) {
+    /**
+     * Step of {@code file-intake}: the file is copied aside ({@link Snapshot}), the copy is checked ({@link #check})
+     * and the run begins. Its records are read from the copy: a file overwritten, cut short or written on in the inbox
+     * while its records are sent (an export job, a {@code cp} onto the same name, a copy that stalled) changes nothing
+     * of what is sent, and is read again as a new file once this one is done ({@link #finish}).
+     */
+    public void open(Exchange exchange) throws IOException {
         Path file = file(exchange);
-        long records = check(file);
+        refuseNonFile(file);
+        Snapshot snapshot = Snapshot.take(file, folders.root().resolve(Snapshot.FOLDER)
+                .resolve(ledger.instance().replaceAll("[^A-Za-z0-9._-]", "_") + "." + file.getFileName()));
+        exchange.setProperty(SNAPSHOT, snapshot);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                snapshot.delete(); // archived by now, or its file is read again
+            }
+        });
+        long records = checkContent(file, snapshot.copy());
         FileRun run = new FileRun(file.getFileName().toString(), records, progressEvery, stopping::stopping);
         exchange.setProperty(RUN, run);
         running.put(run.fileName(), run);
@@ -108,6 +125,14 @@ public class InboxFiles {
                 running.remove(run.fileName(), run);
             }
         });
+    }
+
+    /** Error step: the file changed while it was copied: it stays in the inbox, and is read once it stops changing. */
+    public void leave(Exchange exchange) {
+        Path file = file(exchange);
+        ledger.releaseFile(file.getFileName().toString());
+        LOG.infof("%s changed while it was being copied for reading: it is read once it stops changing",
+                FileRun.quoted(file.getFileName().toString()));
     }
 
     /**
@@ -149,6 +174,12 @@ public class InboxFiles {
      * @return how many records the file holds
      */
     public long check(Path file) {
+        refuseNonFile(file);
+        return checkContent(file, file);
+    }
+
+    /** Refuses what is not a file to read: a name this process cannot read, a symbolic link, an unknown format. */
+    private void refuseNonFile(Path file) {
         if (!FileNames.readable(file)) { // as the sweep will quarantine it (only a preview lists such a file)
             throw new UnreadableFileException("unreadable_name", FileNames.why(FileNames.escaped(file),
                     FileNames.nameEncoding()), null, null);
@@ -157,18 +188,23 @@ public class InboxFiles {
             throw new UnreadableFileException("not_a_file", "this is a symbolic link, and the inbox takes files only:"
                     + " copy or move the file itself into the inbox", null, null);
         }
+        reader(file);
+    }
+
+    /** Reads {@code content} (the file, or its copy) through as the format of {@code file}'s name says. */
+    private long checkContent(Path file, Path content) {
         RecordReader reader = reader(file);
         try {
-            Utf8Check.check(file);
+            Utf8Check.check(content);
         } catch (IOException e) {
             throw new UnreadableFileException("unreadable_file", ReadProblems.plain(e), null, null);
         }
-        return reader.check(file);
+        return reader.check(content);
     }
 
-    /** The records of the file, one at a time (the split streams them). */
+    /** The records of the file as it was copied, one at a time (the split streams them). */
     public RecordReader.Records records(Exchange exchange, @ExchangeProperty(RUN) FileRun run) throws IOException {
-        return records(file(exchange), run);
+        return reader(file(exchange)).records(exchange.getProperty(SNAPSHOT, Snapshot.class).copy(), run);
     }
 
     /** The records of a checked file, one at a time. */
@@ -199,11 +235,22 @@ public class InboxFiles {
         Path day = folders.archive().resolve(LocalDate.now().toString());
         Files.createDirectories(day);
         Path archived = OutcomeFolders.freeName(day, file.getFileName().toString());
-        Files.move(file, archived, StandardCopyOption.ATOMIC_MOVE);
+        Snapshot snapshot = exchange.getProperty(SNAPSHOT, Snapshot.class);
+        // What was sent is archived: the file itself if it is still as it was copied, else the copy, and the file as
+        // it is now stays in the inbox for the next poll (its records already sent are duplicates then).
+        boolean unchanged = snapshot.unchanged();
+        Files.move(unchanged ? file : snapshot.copy(), archived, StandardCopyOption.ATOMIC_MOVE);
         String archivedAs = folders.root().relativize(archived).toString();
         folders.writeWhole(archived.resolveSibling(archived.getFileName() + ".summary.json"), run.summary(archivedAs));
         ledger.releaseFile(file.getFileName().toString()); // after the move: no other process finds it half-done
         LOG.info(run.logLine(archivedAs));
+        if (!unchanged) {
+            LOG.warnf("%s changed in the inbox while its records were sent: what was sent (the file as it was when"
+                    + " its reading began) is archived as %s; the file as it is now %s", FileRun.quoted(
+                    file.getFileName().toString()), archivedAs, Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                    ? "stays in the inbox and is read as a new file (its records already sent are not sent again)"
+                    : "was removed");
+        }
     }
 
     /** The files this process is sending now, in the order they were started. */
