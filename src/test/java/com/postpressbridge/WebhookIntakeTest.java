@@ -244,6 +244,12 @@ class WebhookIntakeTest {
                         broken))
                 .body(broken).post("/webhooks/outreach").then().statusCode(202).extract().asString();
         assertEquals(first, third, "the answer given before, not a 400 the sender would take as final");
+        // Another delivery under the same id (other records) is no copy: refused, not answered for the first one's
+        String other = "[" + record("again-other") + "]";
+        given().contentType("application/json").header("X-Outreach-Delivery-Id", "delivery-77")
+                .header("X-Outreach-Signature", signature(WebhookProfile.NEW_SECRET, Instant.now().getEpochSecond(),
+                        other))
+                .body(other).post("/webhooks/outreach").then().statusCode(409).body("error", equalTo("delivery_id_reused"));
         // And while the disk is full (nothing new is stored; the ledger still reads): the answer, not a 503.
         scheduler.pause(DiskRecovery.JOB); // it would end the fault within a second
         disk.raise("the disk is full (test)");

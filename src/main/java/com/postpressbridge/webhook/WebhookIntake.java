@@ -234,6 +234,17 @@ public class WebhookIntake {
             good.forEach(item -> keys.add(item.key()));
             return body.toString();
         });
+        if (answer.replayed() && !sameRecords(answer.body(), good)) {
+            // Not a copy: another delivery under an id stored before. Taking the first one's answer for it would lose
+            // its records without a word.
+            LOG.warnf("webhook %s delivery %s: this id was stored before for other records; nothing of this one is"
+                    + " stored (409)", source.name(), deliveryId);
+            respond(exchange, 409, json.createObjectNode().put("error", "delivery_id_reused").put("detail", "delivery"
+                    + " id " + deliveryId + " was stored before for other records; nothing of this delivery was stored."
+                    + " Give each delivery an id of its own (a copy delivered again must carry the same records)")
+                    .toString(), null);
+            return;
+        }
         if (answer.replayed()) {
             LOG.debugf("webhook %s delivery %s: answered before, the same answer given again", source.name(), deliveryId);
         } else {
@@ -246,6 +257,17 @@ public class WebhookIntake {
                     counts[0], counts[1], refused.size());
         }
         respond(exchange, 202, answer.body(), null);
+    }
+
+    /** Whether a stored answer was given for these records (its {@code keys}, in order): a copy of that delivery. */
+    private boolean sameRecords(String storedAnswer, List<OutreachItem> good) {
+        try {
+            List<String> stored = new ArrayList<>();
+            json.readTree(storedAnswer).path("keys").forEach(key -> stored.add(key.asText()));
+            return stored.equals(good.stream().map(OutreachItem::key).toList());
+        } catch (JsonProcessingException unreadable) {
+            return true; // an answer of an older version: given again, as before
+        }
     }
 
     /**
