@@ -1022,6 +1022,23 @@ public class Ledger {
         transaction("forget probes", db -> update(db, "UPDATE sending_hold SET probe_key = NULL"));
     }
 
+    /**
+     * Lifts the pause of all sending, and makes the records that wait for its end (in retry until exactly then) due
+     * now: the pause was for the API key, which a restart may have fixed. Records that wait longer (their account is
+     * paused too) keep their time.
+     *
+     * @return how many records were made due
+     */
+    public int liftStopAll(long now) {
+        return transaction("lift the stop of all sending", db -> {
+            List<Long> until = rows(db, "SELECT until_at FROM sending_hold WHERE scope = ?", 1, row -> row.getLong(1),
+                    ALL_SENDING);
+            update(db, "DELETE FROM sending_hold WHERE scope = ?", ALL_SENDING);
+            return until.isEmpty() || until.get(0) <= now ? 0 : update(db, "UPDATE outreach_record SET next_attempt_at"
+                    + " = ? WHERE state = 'RETRY' AND next_attempt_at = ?", now, until.get(0));
+        });
+    }
+
     /** Lifts a pause, or every pause with {@code null}. */
     public void lift(String scope) {
         transaction("lift pauses", db -> scope == null ? update(db, "DELETE FROM sending_hold")

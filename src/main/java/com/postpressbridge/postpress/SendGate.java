@@ -161,7 +161,11 @@ public class SendGate {
      * tells); the pauses of accounts stay, without the probes the stopped process had let through.
      */
     public void restarted() {
-        ledger.lift(ALL);
+        int due = ledger.liftStopAll(System.currentTimeMillis());
+        if (due > 0) {
+            LOG.infof("all sending was stopped for the API key before this start: %d records that waited for that are"
+                    + " due now (the first answer tells whether the key works)", due);
+        }
         ledger.unprobeAll(); // a probe of the process that stopped will never be answered
         refresh();
     }
