@@ -767,7 +767,10 @@ public class Ledger {
             return false;
         }
         if (dataSource instanceof AgroalDataSource pool) {
-            pool.flush(AgroalDataSource.FlushMode.GRACEFUL);
+            // On H2, every connection: those abandoned after its failure too, which Agroal 2.8 counts as in use for
+            // good (a fault probe's full disk during a webhook burst took all 16 so, and nothing recovered).
+            pool.flush(Boolean.TRUE.equals(embedded) ? AgroalDataSource.FlushMode.ALL
+                    : AgroalDataSource.FlushMode.GRACEFUL);
         }
         broken = false;
         journalDue = true;
@@ -1475,19 +1478,23 @@ public class Ledger {
     }
 
     /**
-     * Ends a failed transaction: rolled back, the connection back in auto-commit. Not when the database failed: the
-     * next statement on an H2 store whose write failed can spin forever (MVStore.registerVersionUsage, seen after a
-     * commit that met a full disk), holding the connection so that the pool cannot close it. That connection is
-     * abandoned instead: the pool destroys it without using it again.
+     * Ends a failed transaction: rolled back, the connection back in auto-commit. Not when embedded H2 failed on its
+     * storage: the next statement on an H2 store whose write failed can spin forever (MVStore.registerVersionUsage, seen
+     * after a commit that met a full disk), holding the connection so that the pool cannot close it. Such a connection
+     * is abandoned instead ({@code abort()}), never used again. Agroal 2.8 does not give an aborted connection back to
+     * the pool (agroal commit a20370b, in a later release, does): {@link #reopen} takes them back. On PostgreSQL a
+     * connection the failure broke goes back to the pool all the same: it fails again at once if taken, and the pool
+     * drops it at the reopen or at its validation.
      */
-    /**
-     * Ends a failed transaction. A connection the failure broke (H2 closed its database after a write the disk refused,
-     * PostgreSQL went away) goes back to the pool all the same: it fails again at once if taken, and the pool drops it
-     * when the ledger is opened again ({@link #reopen}) or at its validation. Never {@code abort()}: Agroal 2.8 does not
-     * give an aborted connection back to the pool (agroal commit a20370b fixes it later), so each storage failure kept
-     * one of the pool's connections for good, and a full disk during a burst of webhooks left none.
-     */
-    private static void end(Connection db, Exception cause) {
+    private void end(Connection db, Exception cause) {
+        try {
+            if (isStorage(cause) && embedded(db)) {
+                db.abort(Runnable::run);
+                return;
+            }
+        } catch (SQLException abandoned) {
+            return; // abandoned all the same
+        }
         try {
             db.rollback();
             db.setAutoCommit(true);
