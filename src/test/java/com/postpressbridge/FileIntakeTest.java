@@ -293,8 +293,8 @@ class FileIntakeTest {
      */
     @Test
     void aFileCutShortWhileItsRecordsAreSentIsSentAsItWasWhenItsReadingBegan() throws Exception {
-        postpress.stubFor(post("/api/v1/chats").atPriority(5).willReturn(PostpressStub.created().withFixedDelay(20)));
-        // larger than what a reader buffers (about 200 KB): most records are read after the cut
+        postpress.stubFor(post("/api/v1/chats").atPriority(5).willReturn(PostpressStub.created().withFixedDelay(50)));
+        // far larger than what a reader buffers (about 190 KB): most records are read after the cut
         String padding = " and more".repeat(100);
         StringBuilder csv = new StringBuilder("account_id,attendees_ids,text,external_id\n");
         for (int i = 0; i < 200; i++) {

@@ -105,8 +105,7 @@ public class InboxFiles {
     public void open(Exchange exchange) throws IOException {
         Path file = file(exchange);
         refuseNonFile(file);
-        Snapshot snapshot = Snapshot.take(file, folders.root().resolve(Snapshot.FOLDER)
-                .resolve(ledger.instance().replaceAll("[^A-Za-z0-9._-]", "_") + "." + file.getFileName()));
+        Snapshot snapshot = Snapshot.take(file, folders.root().resolve(Snapshot.FOLDER), ledger.instance());
         exchange.setProperty(SNAPSHOT, snapshot);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -127,12 +126,12 @@ public class InboxFiles {
         });
     }
 
-    /** Error step: the file changed while it was copied: it stays in the inbox, and is read once it stops changing. */
+    /** Error step: the file was not copied for reading (it changed meanwhile, the copy failed): it stays in the inbox. */
     public void leave(Exchange exchange) {
         Path file = file(exchange);
         ledger.releaseFile(file.getFileName().toString());
-        LOG.infof("%s changed while it was being copied for reading: it is read once it stops changing",
-                FileRun.quoted(file.getFileName().toString()));
+        LOG.warnf("%s: %s", FileRun.quoted(file.getFileName().toString()),
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class).getMessage());
     }
 
     /**
@@ -235,11 +234,9 @@ public class InboxFiles {
         Path day = folders.archive().resolve(LocalDate.now().toString());
         Files.createDirectories(day);
         Path archived = OutcomeFolders.freeName(day, file.getFileName().toString());
-        Snapshot snapshot = exchange.getProperty(SNAPSHOT, Snapshot.class);
-        // What was sent is archived: the file itself if it is still as it was copied, else the copy, and the file as
-        // it is now stays in the inbox for the next poll (its records already sent are duplicates then).
-        boolean unchanged = snapshot.unchanged();
-        Files.move(unchanged ? file : snapshot.copy(), archived, StandardCopyOption.ATOMIC_MOVE);
+        // What was sent is archived (the copy); the file as it is now, if it changed, stays in the inbox for the next
+        // poll (its records already sent are duplicates then).
+        boolean unchanged = exchange.getProperty(SNAPSHOT, Snapshot.class).archive(archived);
         String archivedAs = folders.root().relativize(archived).toString();
         folders.writeWhole(archived.resolveSibling(archived.getFileName() + ".summary.json"), run.summary(archivedAs));
         ledger.releaseFile(file.getFileName().toString()); // after the move: no other process finds it half-done

@@ -2,14 +2,21 @@ package com.postpressbridge.inbox;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 
 import org.jboss.logging.Logger;
+
+import com.postpressbridge.outcome.OutcomeFolders;
+import com.postpressbridge.record.RecordKeys;
 
 /**
  * A copy of an inbox file made when its reading begins, and the file's size, modification time and identity then:
@@ -20,6 +27,8 @@ final class Snapshot {
 
     /** The folder of the copies, beside the inbox (in {@code outreach.dir}, so a copy can be moved to the archive). */
     static final String FOLDER = ".reading";
+    /** A copy older than this is left over from a process that died while it sent the file: removed. */
+    private static final Duration LEFT_OVER = Duration.ofDays(1);
 
     private static final Logger LOG = Logger.getLogger(Snapshot.class);
 
@@ -43,13 +52,16 @@ final class Snapshot {
     }
 
     /**
-     * Copies the file to {@code copy}.
+     * Copies the file into {@code folder}, for this process ({@code instance}).
      *
      * @throws UnreadableFileException the file cannot be opened for reading (it goes to quarantine)
-     * @throws FileChangingException   the file changed while it was copied (it is read later)
-     * @throws IOException             the copy cannot be written (the file stays in the inbox)
+     * @throws NotCopiedException     the file changed while it was copied, or the copy failed (it is read later)
      */
-    static Snapshot take(Path file, Path copy) throws IOException {
+    static Snapshot take(Path file, Path folder, String instance) throws IOException {
+        // Named by a hash of the process and the file (a name of 255 bytes stays one), in the file's extension.
+        String name = file.getFileName().toString();
+        Path copy = folder.resolve(RecordKeys.tag(instance + "/" + name) + RecordKeys.tag(name + "/" + instance)
+                + (name.lastIndexOf('.') < 0 ? "" : name.substring(name.lastIndexOf('.'))));
         Stamp before = Stamp.of(file);
         InputStream in;
         try {
@@ -57,18 +69,34 @@ final class Snapshot {
         } catch (IOException e) {
             throw new UnreadableFileException("unreadable_file", ReadProblems.plain(e), null, null);
         }
-        Files.createDirectories(copy.getParent());
+        Files.createDirectories(folder);
+        removeLeftOvers(folder);
         try (in) {
             Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             Files.deleteIfExists(copy);
-            throw e;
+            throw new NotCopiedException("it cannot be copied for reading (" + ReadProblems.plain(e) + "): it stays in"
+                    + " the inbox and is tried again");
         }
         if (!before.equals(Stamp.of(file))) {
             Files.deleteIfExists(copy);
-            throw new FileChangingException();
+            throw new NotCopiedException("it changed while it was being copied for reading: it is read once it stops"
+                    + " changing");
         }
         return new Snapshot(file, copy, before);
+    }
+
+    private static void removeLeftOvers(Path folder) {
+        Instant before = Instant.now().minus(LEFT_OVER);
+        try (DirectoryStream<Path> copies = Files.newDirectoryStream(folder)) {
+            for (Path copy : copies) {
+                if (Files.getLastModifiedTime(copy, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+                    Files.deleteIfExists(copy);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debugf("copies left over in %s not removed: %s", folder, e.getMessage());
+        }
     }
 
     /** What the records are read from. */
@@ -76,13 +104,29 @@ final class Snapshot {
         return copy;
     }
 
-    /** Whether the file in the inbox is still as it was copied (not written to, replaced, or removed). */
-    boolean unchanged() {
+    /**
+     * The file's records are all sent: the copy (what was sent) goes to {@code archived}, and the file in the inbox is
+     * removed if it is still as it was copied. It is first moved aside, then compared, so that nothing written to it
+     * meanwhile is lost: a file that changed goes back to the inbox, to be read as a new file.
+     *
+     * @return whether the file was still as it was copied
+     */
+    boolean archive(Path archived) throws IOException {
+        Files.move(copy, archived, StandardCopyOption.ATOMIC_MOVE);
+        Path aside = copy.resolveSibling(copy.getFileName() + ".done");
         try {
-            return taken.equals(Stamp.of(file));
-        } catch (IOException gone) {
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException removed) {
             return false;
         }
+        if (taken.equals(Stamp.of(aside))) {
+            Files.delete(aside);
+            return true;
+        }
+        Files.move(aside, Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                ? OutcomeFolders.freeName(file.getParent(), file.getFileName().toString()) : file,
+                StandardCopyOption.ATOMIC_MOVE);
+        return false;
     }
 
     /** Removes the copy, unless it was archived. */
@@ -94,11 +138,11 @@ final class Snapshot {
         }
     }
 
-    /** The file was written to while it was copied: still being written, it is read once it stops changing. */
-    static final class FileChangingException extends RuntimeException {
+    /** The file was not copied (written to meanwhile, or the copy failed): it stays in the inbox for a later poll. */
+    static final class NotCopiedException extends RuntimeException {
 
-        FileChangingException() {
-            super("the file changed while it was copied for reading", null, false, false);
+        NotCopiedException(String why) {
+            super(why, null, false, false);
         }
     }
 }

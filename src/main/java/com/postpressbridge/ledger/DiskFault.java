@@ -27,6 +27,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 @Named("diskFault")
 public class DiskFault {
 
+    private static final java.util.regex.Pattern FIGURES = java.util.regex.Pattern.compile("[0-9]+");
     private static final Logger LOG = Logger.getLogger(DiskFault.class);
     private static final long MB = 1024 * 1024;
 
@@ -66,12 +67,12 @@ public class DiskFault {
         return Optional.ofNullable(current.get());
     }
 
-    /** A write failed, or the disk is short of room: sending stops until {@link #clear} is called. */
-    /** Whether two reasons differ in their numbers only (how many MB are free as the disk fills): no new line then. */
+    /** Whether two reasons differ in their figures only (how many MB are free as the disk fills): no new line then. */
     static boolean sameBut(String before, String reason) {
-        return before.replaceAll("[0-9]+", "#").equals(reason.replaceAll("[0-9]+", "#"));
+        return FIGURES.matcher(before).replaceAll("#").equals(FIGURES.matcher(reason).replaceAll("#"));
     }
 
+    /** A write failed, or the disk is short of room: sending stops until {@link #clear} is called. */
     public void raise(String reason) {
         Fault before = current.getAndUpdate(old -> new Fault(reason, old == null ? Instant.now() : old.since()));
         if (before == null) {
