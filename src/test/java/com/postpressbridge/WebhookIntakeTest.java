@@ -259,6 +259,10 @@ class WebhookIntakeTest {
                             body))
                     .body(body).post("/webhooks/outreach").then().statusCode(202).extract().asString();
             assertEquals(first, fourth, "the answer given before, while new deliveries get 503");
+            given().contentType("application/json").header("X-Outreach-Delivery-Id", "delivery-77")
+                    .header("X-Outreach-Signature", signature(WebhookProfile.NEW_SECRET, Instant.now().getEpochSecond(),
+                            other))
+                    .body(other).post("/webhooks/outreach").then().statusCode(503); // other records: not that answer
         } finally {
             disk.clear(disk.fault().orElseThrow());
             scheduler.resume(DiskRecovery.JOB);

@@ -50,6 +50,8 @@ public class WebhookIntake {
 
     private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
     private static final long UNAVAILABLE_LOG_EVERY = 10_000;
+    /** Exchange property: the keys of the delivery's records that would be stored. */
+    private static final String KEYS = "webhookKeys";
     static final String SOURCE = "webhookSource";
     static final String BODY = "webhookBody";
     static final String RECEIVED_AT = "webhookReceivedAt";
@@ -221,6 +223,8 @@ public class WebhookIntake {
             queued.add(new Ledger.Queued(item.key(), item.contentHash(), OutcomeDocuments.item(item).toString(),
                     RecordClaims.place(item)));
         }
+        List<String> keys = good.stream().map(OutreachItem::key).toList();
+        exchange.setProperty(KEYS, keys); // an error storing them compares them with an answer given before
         int[] counts = new int[2];
         Ledger.DeliveryAnswer answer = ledger.acceptDelivery(source.name(), deliveryId, queued, claims -> {
             ObjectNode body = json.createObjectNode();
@@ -230,11 +234,10 @@ public class WebhookIntake {
             ArrayNode rejected = body.putArray("rejected");
             refused.forEach((index, error) -> rejected.addObject().put("index", index).putObject("error")
                     .put("type", error.type()).put("detail", error.detail()));
-            ArrayNode keys = body.putArray("keys");
-            good.forEach(item -> keys.add(item.key()));
+            keys.forEach(body.putArray("keys")::add);
             return body.toString();
         });
-        if (answer.replayed() && !sameRecords(answer.body(), good)) {
+        if (answer.replayed() && !sameRecords(answer.body(), keys)) {
             // Not a copy: another delivery under an id stored before. Taking the first one's answer for it would lose
             // its records without a word.
             LOG.warnf("webhook %s delivery %s: this id was stored before for other records; nothing of this one is"
@@ -259,12 +262,15 @@ public class WebhookIntake {
         respond(exchange, 202, answer.body(), null);
     }
 
-    /** Whether a stored answer was given for these records (its {@code keys}, in order): a copy of that delivery. */
-    private boolean sameRecords(String storedAnswer, List<OutreachItem> good) {
+    /**
+     * Whether a stored answer was given for these records: a copy of that delivery carries no record it did not (in
+     * any order; one refused now, a limit lowered since, is missing from the keys of a copy).
+     */
+    private boolean sameRecords(String storedAnswer, List<String> keys) {
         try {
-            List<String> stored = new ArrayList<>();
+            java.util.Set<String> stored = new java.util.HashSet<>();
             json.readTree(storedAnswer).path("keys").forEach(key -> stored.add(key.asText()));
-            return stored.equals(good.stream().map(OutreachItem::key).toList());
+            return stored.containsAll(keys);
         } catch (JsonProcessingException unreadable) {
             return true; // an answer of an older version: given again, as before
         }
@@ -315,9 +321,17 @@ public class WebhookIntake {
         respond(exchange, 500, json.createObjectNode().put("error", "internal_error").toString(), null);
     }
 
-    /** Gives a delivery answered before that answer again; false when it was not (or the ledger cannot say). */
+    /**
+     * Gives a delivery answered before that answer again; false when it was not (or the ledger cannot say), or when
+     * its records, if they were read, are not that delivery's (another delivery under its id: refused as it is).
+     */
+    @SuppressWarnings("unchecked")
     private boolean answeredAgain(Exchange exchange) {
         String before = answeredBefore(exchange);
+        List<String> keys = exchange.getProperty(KEYS, List.class);
+        if (before != null && keys != null && !sameRecords(before, keys)) {
+            return false;
+        }
         if (before != null) {
             respond(exchange, 202, before, null);
         }
