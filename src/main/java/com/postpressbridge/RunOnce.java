@@ -10,10 +10,14 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+
 import io.quarkus.runtime.Quarkus;
 
 import com.postpressbridge.callback.CallbackDelivery;
 import com.postpressbridge.inbox.InboxFiles;
+import com.postpressbridge.record.FileRun;
 import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.outcome.WaitingRecords;
 
@@ -40,6 +44,21 @@ public class RunOnce {
         this.camel = camel;
         this.inbox = inbox;
         this.disk = disk;
+    }
+
+    /** What this run did with its records, by outcome: the counters of {@code /q/metrics}, from zero in this process. */
+    static String outcomes() {
+        StringBuilder line = new StringBuilder();
+        for (FileRun.Outcome outcome : FileRun.Outcome.values()) {
+            line.append(line.isEmpty() ? "" : ", ").append(outcome.name().replace('_', ' ')).append(' ')
+                    .append(count(outcome));
+        }
+        return line.toString();
+    }
+
+    private static long count(FileRun.Outcome outcome) {
+        return (long) Metrics.globalRegistry.find("outreach.records").tag("outcome", outcome.name()).counters()
+                .stream().mapToDouble(Counter::count).sum();
     }
 
     /** Step of {@code file-intake}: a poll found the inbox empty (sent only in run-once mode). */
@@ -79,8 +98,14 @@ public class RunOnce {
             }
             callbacks.awaitFirstAttempts();
             code = inbox.unreadableFiles() > 0 ? UNREADABLE_FILES : 0;
-            LOG.infof("run-once done: inbox drained, %d waiting records taken (sent, or waiting again), %d unreadable files; exiting with %d",
-                    sent, inbox.unreadableFiles(), code);
+            LOG.infof("run-once done: %s; inbox drained, %d waiting records taken (sent, or waiting again), %d"
+                    + " unreadable files; exiting with %d", outcomes(), sent, inbox.unreadableFiles(), code);
+            long waiting = count(FileRun.Outcome.retry);
+            if (waiting > 0) {
+                LOG.warnf("%d records of this run wait in retry/ (each file there says why: postpress unreachable or"
+                        + " busy, an account paused, the API key refused): the next run sends those that are due then",
+                        waiting);
+            }
         } catch (Exception e) {
             LOG.error("run-once failed", e);
             code = 1;

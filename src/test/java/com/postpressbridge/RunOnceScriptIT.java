@@ -50,6 +50,8 @@ class RunOnceScriptIT {
         // as cron runs it: no locale at all, which would make Java read every name as ASCII
         Result run = runOnce(work.resolve("outreach"), "LANG", "LC_ALL", "LC_CTYPE");
         assertEquals(2, run.code, "a file went whole to quarantine: " + run.output);
+        assertTrue(run.output.contains("run-once done: sent 1, already performed 0, retry 0, scheduled 0, quarantined 0,"
+                + " duplicates 0;"), "what the run did, by outcome: " + run.output);
         assertTrue(TestFolders.find(work.resolve("outreach/archive"), "café.csv.summary.json") != null, run.output);
         Path quarantined = work.resolve("outreach/quarantine/latin1-caf%E9.csv");
         assertTrue(Files.exists(quarantined), run.output);
