@@ -147,7 +147,11 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
             if (restart.equals("run-once")) {
                 assertEquals(0, second.awaitExit(120), second.log());
             } else {
-                await().atMost(Duration.ofSeconds(60)).until(() -> RepeatedKillIT.outcomes(dir).size() == 5);
+                try {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> RepeatedKillIT.outcomes(dir).size() == 5);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("outcomes " + RepeatedKillIT.outcomes(dir) + "; log: " + second.log(), e);
+                }
             }
         }
         Map<String, Integer> posts = new HashMap<>();
