@@ -1026,26 +1026,19 @@ public class Ledger {
     }
 
     /**
-     * Ends the pause of all sending now, and makes the records that wait for its end (in retry until exactly then) due
-     * now: the pause was for the API key, which a restart may have fixed. The pause stays, ended, until a probe is
-     * answered: the first record let through probes the key, the others wait for its answer, so that a key still
-     * refused costs one request, not one per request in flight. Without a record waiting for it the pause goes: none
-     * would probe it. Records that wait longer (their account is paused too) keep their time.
+     * Lifts the pause of all sending, and makes the records that wait for its end (in retry until exactly then) due
+     * now: the pause was for the API key, which a restart may have fixed. Records that wait longer (their account is
+     * paused too) keep their time.
      *
      * @return how many records were made due
      */
-    public int endStopAll(long now) {
-        return transaction("end the stop of all sending", db -> {
+    public int liftStopAll(long now) {
+        return transaction("lift the stop of all sending", db -> {
             List<Long> until = rows(db, "SELECT until_at FROM sending_hold WHERE scope = ?", 1, row -> row.getLong(1),
                     ALL_SENDING);
-            int due = until.isEmpty() || until.get(0) <= now ? 0 : update(db, "UPDATE outreach_record SET"
-                    + " next_attempt_at = ? WHERE state = 'RETRY' AND next_attempt_at = ?", now, until.get(0));
-            if (due > 0) {
-                update(db, "UPDATE sending_hold SET until_at = ?, probe_key = NULL WHERE scope = ?", now, ALL_SENDING);
-            } else {
-                update(db, "DELETE FROM sending_hold WHERE scope = ?", ALL_SENDING);
-            }
-            return due;
+            update(db, "DELETE FROM sending_hold WHERE scope = ?", ALL_SENDING);
+            return until.isEmpty() || until.get(0) <= now ? 0 : update(db, "UPDATE outreach_record SET next_attempt_at"
+                    + " = ? WHERE state = 'RETRY' AND next_attempt_at = ?", now, until.get(0));
         });
     }
 

@@ -157,15 +157,14 @@ public class SendGate {
     }
 
     /**
-     * At start-up: a stop-all pause ends now, since the API key may have been fixed with the restart: one of the records
-     * that waited for it probes the key, and its answer tells ({@link Ledger#endStopAll}). The pauses of accounts stay,
-     * without the probes the stopped process had let through.
+     * At start-up: a stop-all pause goes, since the API key may have been fixed with the restart (the first answer
+     * tells); the pauses of accounts stay, without the probes the stopped process had let through.
      */
     public void restarted() {
-        int due = ledger.endStopAll(System.currentTimeMillis());
+        int due = ledger.liftStopAll(System.currentTimeMillis());
         if (due > 0) {
             LOG.infof("all sending was stopped for the API key before this start: %d records that waited for that are"
-                    + " due now; the first one probes the key, the others go once postpress has answered it", due);
+                    + " due now (the first answer tells whether the key works)", due);
         }
         ledger.unprobeAll(); // a probe of the process that stopped will never be answered
         refresh();
