@@ -1026,19 +1026,22 @@ public class Ledger {
     }
 
     /**
-     * Lifts the pause of all sending, and makes the records that wait for its end (in retry until exactly then) due
-     * now: the pause was for the API key, which a restart may have fixed. Records that wait longer (their account is
-     * paused too) keep their time.
+     * Lifts the pause of all sending, and makes the records that wait for its end due now: the pause was for the API
+     * key, which a restart may have fixed. Those are the records in retry until its end, or up to {@code answersWithin}
+     * before it: each request in flight that the key was refused to set an end of its own (its answer's time plus the
+     * pause), the pause keeps the latest, and the answers come within a request's timeout of each other. Records that
+     * wait longer (their account is paused too) keep their time; so do retries due well before the end.
      *
      * @return how many records were made due
      */
-    public int liftStopAll(long now) {
+    public int liftStopAll(long now, long answersWithin) {
         return transaction("lift the stop of all sending", db -> {
             List<Long> until = rows(db, "SELECT until_at FROM sending_hold WHERE scope = ?", 1, row -> row.getLong(1),
                     ALL_SENDING);
             update(db, "DELETE FROM sending_hold WHERE scope = ?", ALL_SENDING);
             return until.isEmpty() || until.get(0) <= now ? 0 : update(db, "UPDATE outreach_record SET next_attempt_at"
-                    + " = ? WHERE state = 'RETRY' AND next_attempt_at = ?", now, until.get(0));
+                    + " = ? WHERE state = 'RETRY' AND next_attempt_at BETWEEN ? AND ?", now,
+                    Math.max(now, until.get(0) - answersWithin), until.get(0));
         });
     }
 

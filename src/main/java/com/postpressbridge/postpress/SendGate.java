@@ -1,12 +1,14 @@
 package com.postpressbridge.postpress;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.ExchangeProperty;
 import org.jboss.logging.Logger;
 
+import com.postpressbridge.config.PostpressConfig;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
@@ -45,9 +48,18 @@ public class SendGate {
     private final ObjectMapper json;
     private volatile Map<String, Pause> pauses = Map.of();
 
-    public SendGate(Ledger ledger, ObjectMapper json) {
+    private final Duration requestTimeout;
+
+    @Inject
+    public SendGate(Ledger ledger, ObjectMapper json, PostpressConfig postpress) {
+        this(ledger, json, postpress.timeout());
+    }
+
+    /** @param requestTimeout how long a request to postpress may take ({@code postpress.timeout}) */
+    public SendGate(Ledger ledger, ObjectMapper json, Duration requestTimeout) {
         this.ledger = ledger;
         this.json = json;
+        this.requestTimeout = requestTimeout;
     }
 
     /** Step of {@code send-chat}: lets the record through, or holds it with a {@link SendingHeldException}. */
@@ -161,7 +173,9 @@ public class SendGate {
      * tells); the pauses of accounts stay, without the probes the stopped process had let through.
      */
     public void restarted() {
-        int due = ledger.liftStopAll(System.currentTimeMillis());
+        // the requests in flight refused with the key set ends up to a request's timeout apart (one more second for
+        // the time an answer takes to reach the ledger)
+        int due = ledger.liftStopAll(System.currentTimeMillis(), requestTimeout.plusSeconds(1).toMillis());
         if (due > 0) {
             LOG.infof("all sending was stopped for the API key before this start: %d records that waited for that are"
                     + " due now (the first answer tells whether the key works)", due);

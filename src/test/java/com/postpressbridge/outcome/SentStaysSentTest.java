@@ -97,7 +97,7 @@ class SentStaysSentTest {
         folders = new OutcomeFolders(root, JSON);
         folders.create();
         held = new HeldOutcomes(ledger, folders, disk, new CallbackOutbox(ledger));
-        outcomes = new Outcomes(ledger, folders, new ErrorClassifier(JSON, (String) null), new SendGate(ledger, JSON),
+        outcomes = new Outcomes(ledger, folders, new ErrorClassifier(JSON, (String) null), new SendGate(ledger, JSON, java.time.Duration.ofSeconds(30)),
                 new OutcomePolicy(OutcomePolicyTest.DEFAULTS), held, JSON, CallbackEvents.off(), Pacing.off());
         item = OutreachItem.of(RecordSource.fileLine("sent.csv", 2),
                 JSON.readTree("{\"account_id\": \"acc\", \"attendees_ids\": [\"att\"], \"text\": \"Hi\"}"), null);
