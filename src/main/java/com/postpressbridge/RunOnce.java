@@ -20,11 +20,13 @@ import com.postpressbridge.inbox.InboxFiles;
 import com.postpressbridge.record.FileRun;
 import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.outcome.WaitingRecords;
+import com.postpressbridge.postpress.SendGate;
 
 /**
  * {@code outreach.run-once}: once the inbox is drained, send what waits (webhook records accepted before, retries
  * already due; records rescheduled meanwhile wait for the next run), give the callback events of the run their first
- * attempt, then exit: 0, or 2 when a file could not be read.
+ * attempt, then exit: 0, 2 when a file could not be read, or 4 when postpress refused the API key (all sending stopped:
+ * a cron job must not take that for a run that went well).
  */
 @ApplicationScoped
 @Named("runOnce")
@@ -32,15 +34,18 @@ public class RunOnce {
 
     private static final Logger LOG = Logger.getLogger(RunOnce.class);
     static final int UNREADABLE_FILES = 2;
+    static final int API_KEY_REFUSED = 4;
 
     private final CamelContext camel;
     private final InboxFiles inbox;
     private final DiskFault disk;
     private final CallbackDelivery callbacks;
+    private final SendGate gate;
     private volatile boolean started;
 
-    public RunOnce(CamelContext camel, InboxFiles inbox, DiskFault disk, CallbackDelivery callbacks) {
+    public RunOnce(CamelContext camel, InboxFiles inbox, DiskFault disk, CallbackDelivery callbacks, SendGate gate) {
         this.callbacks = callbacks;
+        this.gate = gate;
         this.camel = camel;
         this.inbox = inbox;
         this.disk = disk;
@@ -97,7 +102,7 @@ public class RunOnce {
                 }
             }
             callbacks.awaitFirstAttempts();
-            code = inbox.unreadableFiles() > 0 ? UNREADABLE_FILES : 0;
+            code = gate.stopped().isPresent() ? API_KEY_REFUSED : inbox.unreadableFiles() > 0 ? UNREADABLE_FILES : 0;
             LOG.infof("run-once done: %s; inbox drained, %d waiting records taken (sent, or waiting again), %d"
                     + " unreadable files; exiting with %d", outcomes(), sent, inbox.unreadableFiles(), code);
             long waiting = count(FileRun.Outcome.retry);
@@ -106,6 +111,9 @@ public class RunOnce {
                         + " busy, an account paused, the API key refused): the next run sends those that are due then",
                         waiting);
             }
+            gate.stopped().ifPresent(stop -> LOG.errorf("postpress refused the API key (%s): nothing more is sent until"
+                    + " it is fixed (POSTPRESS_API_KEY); the records wait in retry/ and the next run after the fix sends"
+                    + " them. Exiting with %d", stop.reason(), API_KEY_REFUSED));
         } catch (Exception e) {
             LOG.error("run-once failed", e);
             code = 1;

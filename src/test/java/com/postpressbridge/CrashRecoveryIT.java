@@ -175,6 +175,28 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
         assertSecretNowhere(work);
     }
 
+    /**
+     * Run-once against a postpress that refuses the API key: every record waits in retry/, none is quarantined, and the
+     * run exits with 4 and an ERROR line that says what to fix, not 0 as a run that went well (a fault probe: a cron job
+     * could not tell).
+     */
+    @Test
+    void runOnceWithTheApiKeyRefusedExitsWith4AndSaysWhatToFix() throws Exception {
+        postpress.stubFor(post("/api/v1/chats").willReturn(PostpressStub.error(401, "errors/missing_credentials")));
+        Path dir = work.resolve("outreach");
+        Files.createDirectories(dir.resolve("inbox"));
+        Files.writeString(dir.resolve("inbox/leads.csv"), "account_id,attendees_ids,text\nacc_1,refused-1,Hi\n"
+                + "acc_2,refused-2,Hi\nacc_3,refused-3,Hi\n");
+        try (PackagedApp app = PackagedApp.start(dir, env("OUTREACH_RUN_ONCE", "true"), "key-refused")) {
+            assertEquals(4, app.awaitExit(120), app.log());
+            assertTrue(app.log().contains("postpress refused the API key"), app.log());
+            assertTrue(app.log().contains("Exiting with 4"), app.log());
+        }
+        assertEquals(3, documents(dir.resolve("retry")).size(), "every record waits in retry/");
+        assertEquals(List.of(), documents(dir.resolve("quarantine")), "none is quarantined for the key");
+        assertSecretNowhere(work);
+    }
+
     @Test
     void withoutAnApiKeyTheAppRefusesToStartAndSaysWhatToSet() throws Exception {
         Path dir = work.resolve("outreach");
