@@ -114,6 +114,62 @@ class SendingHoldsTest {
         });
     }
 
+    /**
+     * The requests in flight when the key is refused each stop all sending; the stop is said once (a fault probe saw an
+     * identical ERROR for each of the four), and again when a probe after its end is refused too.
+     */
+    @Test
+    void aStopIsSaidOnceForTheRequestsInFlightAndAgainWhenItComesBack() throws Exception {
+        List<java.util.logging.LogRecord> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler watch = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()
+                        && SendGate.class.getName().equals(record.getLoggerName())) {
+                    errors.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger.getLogger("").addHandler(watch);
+        OutreachError refused = new OutreachError(401, "errors/missing_credentials", "t", "d");
+        try {
+            java.util.concurrent.ExecutorService inFlight = java.util.concurrent.Executors.newFixedThreadPool(4);
+            java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> refusals = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Instant until = Instant.now().plusSeconds(1800 + i);
+                refusals.add(inFlight.submit(() -> {
+                    answered.await();
+                    gate.stopAll(until, refused);
+                    return null;
+                }));
+            }
+            answered.countDown();
+            for (var refusal : refusals) {
+                refusal.get();
+            }
+            inFlight.shutdown();
+            assertEquals(1, errors.size(), "one line for the stop");
+
+            // the stop ended (its probe went), and the probe is refused too: the stop is back, and said again
+            ledger.lift(Ledger.ALL_SENDING);
+            ledger.hold(Ledger.ALL_SENDING, Instant.now().minusSeconds(1).toEpochMilli(), refused.toJson().toString());
+            gate.refresh();
+            gate.stopAll(Instant.now().plusSeconds(1800), refused);
+            assertEquals(2, errors.size());
+        } finally {
+            java.util.logging.Logger.getLogger("").removeHandler(watch);
+        }
+    }
+
     private void waitingUntil(String key, Instant until) {
         ledger.claim(key, key, "{}", false, Ledger.State.SENDING);
         ledger.finish(key, Ledger.State.RETRY, 0, until.toEpochMilli(), false, null, null, Ledger.Waiting.retry("{}"),

@@ -87,9 +87,18 @@ public class SendGate {
         item.probing().add(scope);
     }
 
-    /** postpress refused the API key: nothing is sent until the pause ends and a probe is answered. */
-    public void stopAll(Instant until, OutreachError reason) {
+    /**
+     * postpress refused the API key: nothing is sent until the pause ends and a probe is answered. Said once a stop:
+     * the other requests in flight, refused too, extend it without a line each.
+     */
+    public synchronized void stopAll(Instant until, OutreachError reason) {
+        Pause running = pauses.get(ALL);
         pause(ALL, until, reason);
+        if (running != null && running.until().isAfter(Instant.now())) {
+            LOG.debugf("postpress refused the API key again (%s): all sending stays stopped until %s", reason,
+                    pauses.get(ALL).until());
+            return;
+        }
         LOG.errorf("postpress refused the API key (%s): all sending stops until %s; records wait in the retry folder."
                 + " Check POSTPRESS_API_KEY and its scopes.", reason, pauses.get(ALL).until());
     }
