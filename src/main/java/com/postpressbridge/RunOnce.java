@@ -1,6 +1,7 @@
 package com.postpressbridge;
 
 import java.time.Instant;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -102,7 +103,8 @@ public class RunOnce {
                 }
             }
             callbacks.awaitFirstAttempts();
-            code = gate.stopped().isPresent() ? API_KEY_REFUSED : inbox.unreadableFiles() > 0 ? UNREADABLE_FILES : 0;
+            Optional<SendGate.Pause> stopped = gate.stopped();
+            code = stopped.isPresent() ? API_KEY_REFUSED : inbox.unreadableFiles() > 0 ? UNREADABLE_FILES : 0;
             LOG.infof("run-once done: %s; inbox drained, %d waiting records taken (sent, or waiting again), %d"
                     + " unreadable files; exiting with %d", outcomes(), sent, inbox.unreadableFiles(), code);
             long waiting = count(FileRun.Outcome.retry);
@@ -111,7 +113,7 @@ public class RunOnce {
                         + " busy, an account paused, the API key refused): the next run sends those that are due then",
                         waiting);
             }
-            gate.stopped().ifPresent(stop -> LOG.errorf("postpress refused the API key (%s): nothing more is sent until"
+            stopped.ifPresent(stop -> LOG.errorf("postpress refused the API key (%s): nothing more is sent until"
                     + " it is fixed (POSTPRESS_API_KEY); the records wait in retry/ and the next run after the fix sends"
                     + " them. Exiting with %d", stop.reason(), API_KEY_REFUSED));
         } catch (Exception e) {

@@ -959,29 +959,39 @@ public class Ledger {
                 row -> new Hold(row.getString(1), row.getLong(2), row.getString(3), row.getString(4)));
     }
 
-    /** Pauses a scope until a time; a pause that already lasts longer keeps its end. Nobody probes it yet. */
-    public void hold(String scope, long until, String reason) {
+    /**
+     * Pauses a scope until a time; a pause that already lasts longer keeps its end. Nobody probes it yet.
+     *
+     * @return the end of the scope's pause before this one (epoch ms), or null when it had none
+     */
+    public Long hold(String scope, long until, String reason) {
         long now = System.currentTimeMillis();
-        transaction("pause " + scope, db -> {
-            if (update(db, "UPDATE sending_hold SET until_at = CASE WHEN until_at > ? THEN until_at ELSE ? END,"
-                    + " reason = ?, probe_key = NULL, updated_at = ? WHERE scope = ?", until, until, reason, now,
-                    scope) == 1) {
-                return null;
+        return transaction("pause " + scope, db -> {
+            List<Long> before = rows(db, "SELECT until_at FROM sending_hold WHERE scope = ? FOR UPDATE", 1,
+                    row -> row.getLong(1), scope);
+            if (!before.isEmpty()) {
+                update(db, "UPDATE sending_hold SET until_at = CASE WHEN until_at > ? THEN until_at ELSE ? END,"
+                        + " reason = ?, probe_key = NULL, updated_at = ? WHERE scope = ?", until, until, reason, now,
+                        scope);
+                return before.get(0);
             }
-            Savepoint before = db.setSavepoint();
+            Savepoint inserting = db.setSavepoint();
             try {
                 update(db, "INSERT INTO sending_hold (scope, until_at, reason, probe_key, updated_at) VALUES (?, ?, ?,"
                         + " NULL, ?)", scope, until, reason, now);
+                return null;
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
                 }
-                db.rollback(before); // paused meanwhile by another: pause again over it
+                db.rollback(inserting); // paused meanwhile by another: pause again over it
+                List<Long> other = rows(db, "SELECT until_at FROM sending_hold WHERE scope = ? FOR UPDATE", 1,
+                        row -> row.getLong(1), scope);
                 update(db, "UPDATE sending_hold SET until_at = CASE WHEN until_at > ? THEN until_at ELSE ? END,"
                         + " reason = ?, probe_key = NULL, updated_at = ? WHERE scope = ?", until, until, reason, now,
                         scope);
+                return other.isEmpty() ? null : other.get(0);
             }
-            return null;
         });
     }
 

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.ExchangeProperty;
 import org.jboss.logging.Logger;
 
+import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.record.OutreachError;
@@ -48,18 +49,31 @@ public class SendGate {
     private final ObjectMapper json;
     private volatile Map<String, Pause> pauses = Map.of();
 
-    private final Duration requestTimeout;
+    private final Duration answersWithin;
 
     @Inject
-    public SendGate(Ledger ledger, ObjectMapper json, PostpressConfig postpress) {
-        this(ledger, json, postpress.timeout());
+    public SendGate(Ledger ledger, ObjectMapper json, PostpressConfig postpress, OutreachConfig outreach) {
+        this(ledger, json, answersWithin(postpress, outreach));
     }
 
-    /** @param requestTimeout how long a request to postpress may take ({@code postpress.timeout}) */
-    public SendGate(Ledger ledger, ObjectMapper json, Duration requestTimeout) {
+    /**
+     * @param answersWithin how far apart the answers of the requests in flight can come: a stop-all's records refused
+     *     while in flight wait until up to that long before its end ({@link #restarted})
+     */
+    public SendGate(Ledger ledger, ObjectMapper json, Duration answersWithin) {
         this.ledger = ledger;
         this.json = json;
-        this.requestTimeout = requestTimeout;
+        this.answersWithin = answersWithin;
+    }
+
+    /**
+     * The longest a record's pass can take (each try's connect and answer both up to {@code postpress.timeout}, and
+     * the quick re-sends of a blip between them), plus the second another replica's copy of the pauses can be old,
+     * and a margin.
+     */
+    static Duration answersWithin(PostpressConfig postpress, OutreachConfig outreach) {
+        return BlipRedelivery.longestPass(postpress.timeout().multipliedBy(2), outreach.retry().blipRedeliveries(),
+                outreach.retry().blipDelay()).plusSeconds(1 + 5);
     }
 
     /** Step of {@code send-chat}: lets the record through, or holds it with a {@link SendingHeldException}. */
@@ -88,19 +102,20 @@ public class SendGate {
     }
 
     /**
-     * postpress refused the API key: nothing is sent until the pause ends and a probe is answered. Said once a stop:
-     * the other requests in flight, refused too, extend it without a line each.
+     * postpress refused the API key: nothing is sent until the pause ends and a probe is answered. Said once a stop,
+     * as the ledger tells (no stop running before this one, in any replica): the other requests in flight, refused
+     * too, extend it without a line each.
      */
-    public synchronized void stopAll(Instant until, OutreachError reason) {
-        Pause running = pauses.get(ALL);
-        pause(ALL, until, reason);
-        if (running != null && running.until().isAfter(Instant.now())) {
-            LOG.debugf("postpress refused the API key again (%s): all sending stays stopped until %s", reason,
-                    pauses.get(ALL).until());
+    public void stopAll(Instant until, OutreachError reason) {
+        Long before = ledger.hold(ALL, until.toEpochMilli(), reason.toJson().toString());
+        refresh();
+        Instant end = Optional.ofNullable(pauses.get(ALL)).map(Pause::until).orElse(until);
+        if (before != null && before > System.currentTimeMillis()) {
+            LOG.debugf("postpress refused the API key again (%s): all sending stays stopped until %s", reason, end);
             return;
         }
         LOG.errorf("postpress refused the API key (%s): all sending stops until %s; records wait in the retry folder."
-                + " Check POSTPRESS_API_KEY and its scopes.", reason, pauses.get(ALL).until());
+                + " Check POSTPRESS_API_KEY and its scopes.", reason, end);
     }
 
     /** Pauses the account until a given time; a pause that already lasts longer keeps its end. Nobody probes it yet. */
@@ -182,9 +197,7 @@ public class SendGate {
      * tells); the pauses of accounts stay, without the probes the stopped process had let through.
      */
     public void restarted() {
-        // the requests in flight refused with the key set ends up to a request's timeout apart (one more second for
-        // the time an answer takes to reach the ledger)
-        int due = ledger.liftStopAll(System.currentTimeMillis(), requestTimeout.plusSeconds(1).toMillis());
+        int due = ledger.liftStopAll(System.currentTimeMillis(), answersWithin.toMillis());
         if (due > 0) {
             LOG.infof("all sending was stopped for the API key before this start: %d records that waited for that are"
                     + " due now (the first answer tells whether the key works)", due);
