@@ -212,37 +212,17 @@ class CallbackFlowTest {
 
     @Test
     void aLedgerThatCannotBeReadLeavesTheDeliveryQuiet() throws Exception {
-        List<java.util.logging.LogRecord> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler watch = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-                    errors.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(watch);
-        try (java.sql.Connection db = database.dataSource().getConnection();
+        try (LogWatch errors = LogWatch.of(LogWatch.atLeast(java.util.logging.Level.WARNING));
+                java.sql.Connection db = database.dataSource().getConnection();
                 java.sql.Statement sql = db.createStatement()) {
             sql.execute("ALTER TABLE callback_event RENAME TO callback_event_away");
             try {
                 // several polls (every 100 ms) that cannot read the table
                 await("no warning or error logged while the ledger cannot be read").during(Duration.ofMillis(1500))
-                        .atMost(Duration.ofSeconds(3)).until(errors::isEmpty);
+                        .atMost(Duration.ofSeconds(3)).until(() -> errors.lines().isEmpty());
             } finally {
                 sql.execute("ALTER TABLE callback_event_away RENAME TO callback_event");
             }
-        } finally {
-            root.removeHandler(watch);
         }
         // and it goes on once the ledger reads again
         TestFolders.drop("quiet.csv", "account_id,attendees_ids,text\nacc_quiet,cb-quiet,Hi\n");

@@ -59,25 +59,8 @@ class LedgerDownTest {
 
         // A burst while the ledger is away: each delivery gets 503, the log gets the cause once (not a stack trace
         // a delivery: a fault probe's full disk made 27,540 lines of them in 10 s)
-        List<java.util.logging.LogRecord> unstored = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler watch = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (String.valueOf(record.getMessage()).contains("webhook delivery not stored")) {
-                    unstored.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger.getLogger("").addHandler(watch);
-        try {
+        try (LogWatch unstored = LogWatch.of(line -> String.valueOf(line.getMessage())
+                .contains("webhook delivery not stored"))) {
             for (int i = 0; i < 5; i++) {
                 String body = WebhookIntakeTest.record("while-down-" + i);
                 given().contentType("application/json")
@@ -86,10 +69,8 @@ class LedgerDownTest {
                         .body(body).post("/webhooks/outreach").then().statusCode(503)
                         .header("Retry-After", equalTo("30")).body("error", equalTo("unavailable"));
             }
-        } finally {
-            java.util.logging.Logger.getLogger("").removeHandler(watch);
+            assertEquals(1, unstored.lines().size(), "one line for 5 deliveries refused within 10 s");
         }
-        assertEquals(1, unstored.size(), "one line for 5 deliveries refused within 10 s");
 
         TestFolders.drop("waiting.csv", "account_id,attendees_ids,text\nacc_down,down-1,Hello\n");
         Thread.sleep(Duration.ofSeconds(2).toMillis());

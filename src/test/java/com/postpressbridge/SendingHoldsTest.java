@@ -129,27 +129,9 @@ class SendingHoldsTest {
      */
     @Test
     void aStopIsSaidOnceForTheRequestsInFlightAndAgainWhenItComesBack() throws Exception {
-        List<java.util.logging.LogRecord> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler watch = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (record.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()
-                        && SendGate.class.getName().equals(record.getLoggerName())) {
-                    errors.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger.getLogger("").addHandler(watch);
         OutreachError refused = new OutreachError(401, "errors/missing_credentials", "t", "d");
-        try {
+        try (LogWatch errors = LogWatch.of(line -> SendGate.class.getName().equals(line.getLoggerName())
+                && LogWatch.atLeast(java.util.logging.Level.SEVERE).test(line))) {
             java.util.concurrent.ExecutorService inFlight = java.util.concurrent.Executors.newFixedThreadPool(4);
             java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
             List<java.util.concurrent.Future<?>> refusals = new java.util.ArrayList<>();
@@ -166,16 +148,14 @@ class SendingHoldsTest {
                 refusal.get();
             }
             inFlight.shutdown();
-            assertEquals(1, errors.size(), "one line for the stop");
+            assertEquals(1, errors.lines().size(), "one line for the stop");
 
             // the stop ended (its probe went), and the probe is refused too: the stop is back, and said again
             ledger.lift(Ledger.ALL_SENDING);
             ledger.hold(Ledger.ALL_SENDING, Instant.now().minusSeconds(1).toEpochMilli(), refused.toJson().toString());
             gate.refresh();
             gate.stopAll(Instant.now().plusSeconds(1800), refused);
-            assertEquals(2, errors.size());
-        } finally {
-            java.util.logging.Logger.getLogger("").removeHandler(watch);
+            assertEquals(2, errors.lines().size());
         }
     }
 

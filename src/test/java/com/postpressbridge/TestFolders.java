@@ -132,11 +132,22 @@ public final class TestFolders {
         }
     }
 
+    /**
+     * The file of that name under a folder, or null. A file the app renames meanwhile (its outcome written aside, then
+     * moved in place) can vanish while the folder is walked: the walk starts again.
+     */
     static Path find(Path folder, String name) {
-        try (Stream<Path> files = Files.walk(folder)) {
-            return files.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElse(null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int walk = 1; ; walk++) {
+            try (Stream<Path> files = Files.walk(folder)) {
+                return files.filter(p -> p.getFileName().toString().equals(name)).findFirst().orElse(null);
+            } catch (IOException | UncheckedIOException e) {
+                boolean vanished = e instanceof java.nio.file.NoSuchFileException
+                        || e.getCause() instanceof java.nio.file.NoSuchFileException;
+                if (!vanished || walk == 10) {
+                    throw e instanceof UncheckedIOException unchecked ? unchecked
+                            : new UncheckedIOException((IOException) e);
+                }
+            }
         }
     }
 
