@@ -1039,8 +1039,8 @@ public class Ledger {
      * Lifts the pause of all sending, and makes the records that wait for its end due now: the pause was for the API
      * key, which a restart may have fixed. Those are the records in retry until its end, or up to {@code answersWithin}
      * before it: each request in flight that the key was refused to set an end of its own (its answer's time plus the
-     * pause), the pause keeps the latest, and the answers come within a request's timeout of each other. Records that
-     * wait longer (their account is paused too) keep their time; so do retries due well before the end.
+     * pause), the pause keeps the latest, and the answers come within a request's longest pass of each other.
+     * Records that wait longer (their account is paused too) keep their time; so do retries due well before the end.
      *
      * @return how many records were made due
      */
