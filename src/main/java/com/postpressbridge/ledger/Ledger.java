@@ -967,12 +967,8 @@ public class Ledger {
     public Long hold(String scope, long until, String reason) {
         long now = System.currentTimeMillis();
         return transaction("pause " + scope, db -> {
-            List<Long> before = rows(db, "SELECT until_at FROM sending_hold WHERE scope = ? FOR UPDATE", 1,
-                    row -> row.getLong(1), scope);
+            List<Long> before = extendHold(db, scope, until, reason, now);
             if (!before.isEmpty()) {
-                update(db, "UPDATE sending_hold SET until_at = CASE WHEN until_at > ? THEN until_at ELSE ? END,"
-                        + " reason = ?, probe_key = NULL, updated_at = ? WHERE scope = ?", until, until, reason, now,
-                        scope);
                 return before.get(0);
             }
             Savepoint inserting = db.setSavepoint();
@@ -985,14 +981,22 @@ public class Ledger {
                     throw e;
                 }
                 db.rollback(inserting); // paused meanwhile by another: pause again over it
-                List<Long> other = rows(db, "SELECT until_at FROM sending_hold WHERE scope = ? FOR UPDATE", 1,
-                        row -> row.getLong(1), scope);
-                update(db, "UPDATE sending_hold SET until_at = CASE WHEN until_at > ? THEN until_at ELSE ? END,"
-                        + " reason = ?, probe_key = NULL, updated_at = ? WHERE scope = ?", until, until, reason, now,
-                        scope);
-                return other.isEmpty() ? null : other.get(0);
+                before = extendHold(db, scope, until, reason, now);
+                return before.isEmpty() ? null : before.get(0);
             }
         });
+    }
+
+    /** Extends a scope's pause, if it has one (a longer one keeps its end): its end before, or nothing. */
+    private static List<Long> extendHold(Connection db, String scope, long until, String reason, long now)
+            throws SQLException {
+        List<Long> before = rows(db, "SELECT until_at FROM sending_hold WHERE scope = ? FOR UPDATE", 1,
+                row -> row.getLong(1), scope);
+        if (!before.isEmpty()) {
+            update(db, "UPDATE sending_hold SET until_at = CASE WHEN until_at > ? THEN until_at ELSE ? END,"
+                    + " reason = ?, probe_key = NULL, updated_at = ? WHERE scope = ?", until, until, reason, now, scope);
+        }
+        return before;
     }
 
     /**

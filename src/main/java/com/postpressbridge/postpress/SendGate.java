@@ -107,8 +107,7 @@ public class SendGate {
      * too, extend it without a line each.
      */
     public void stopAll(Instant until, OutreachError reason) {
-        Long before = ledger.hold(ALL, until.toEpochMilli(), reason.toJson().toString());
-        refresh();
+        Long before = hold(ALL, until, reason);
         Instant end = Optional.ofNullable(pauses.get(ALL)).map(Pause::until).orElse(until);
         if (before != null && before > System.currentTimeMillis()) {
             LOG.debugf("postpress refused the API key again (%s): all sending stays stopped until %s", reason, end);
@@ -123,11 +122,17 @@ public class SendGate {
         if (accountId == null) {
             return;
         }
-        ledger.hold(accountId, until.toEpochMilli(), reason.toJson().toString());
-        refresh();
+        hold(accountId, until, reason);
         if (!accountId.equals(ALL)) {
             LOG.warnf("account %s paused until %s: %s", accountId, until, reason);
         }
+    }
+
+    /** The pause in the ledger, and this process's copy of the pauses read again: the end it replaced, or null. */
+    private Long hold(String scope, Instant until, OutreachError reason) {
+        Long before = ledger.hold(scope, until.toEpochMilli(), reason.toJson().toString());
+        refresh();
+        return before;
     }
 
     /** postpress answered this record's request, so the API key works: the stop-all pause it probed is over. */

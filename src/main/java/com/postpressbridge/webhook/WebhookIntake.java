@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.Locale;
@@ -268,7 +270,7 @@ public class WebhookIntake {
      */
     private boolean sameRecords(String storedAnswer, List<String> keys) {
         try {
-            java.util.Set<String> stored = new java.util.HashSet<>();
+            Set<String> stored = new HashSet<>();
             json.readTree(storedAnswer).path("keys").forEach(key -> stored.add(key.asText()));
             return stored.containsAll(keys);
         } catch (JsonProcessingException unreadable) {
