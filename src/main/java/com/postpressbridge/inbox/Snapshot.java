@@ -29,6 +29,8 @@ final class Snapshot {
     static final String FOLDER = ".reading";
     /** A copy older than this is left over from a process that died while it sent the file: removed. */
     private static final Duration LEFT_OVER = Duration.ofDays(1);
+    /** The ending of the inbox file moved aside beside its copy, to be compared once its records are sent. */
+    private static final String ASIDE = ".done";
 
     private static final Logger LOG = Logger.getLogger(Snapshot.class);
 
@@ -86,11 +88,17 @@ final class Snapshot {
         return new Snapshot(file, copy, before);
     }
 
+    /**
+     * Removes copies left over by a process that died while it sent their file. Never a file moved aside to be compared
+     * ({@link #ASIDE}): that is the inbox file itself, whose time of change the move keeps (an old one, for a file
+     * copied in with its times), and another process may be comparing it right now.
+     */
     private static void removeLeftOvers(Path folder) {
         Instant before = Instant.now().minus(LEFT_OVER);
         try (DirectoryStream<Path> copies = Files.newDirectoryStream(folder)) {
             for (Path copy : copies) {
-                if (Files.getLastModifiedTime(copy, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+                if (!copy.getFileName().toString().endsWith(ASIDE)
+                        && Files.getLastModifiedTime(copy, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
                     Files.deleteIfExists(copy);
                 }
             }
@@ -113,7 +121,7 @@ final class Snapshot {
      */
     boolean archive(Path archived) throws IOException {
         Files.move(copy, archived, StandardCopyOption.ATOMIC_MOVE);
-        Path aside = copy.resolveSibling(copy.getFileName() + ".done");
+        Path aside = copy.resolveSibling(copy.getFileName() + ASIDE);
         try {
             Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException removed) {

@@ -55,6 +55,26 @@ class SnapshotTest {
         assertEquals("a,b\n1,2\n", Files.readString(root.resolve("leads.csv")));
     }
 
+    /**
+     * A copy left over for a day by a process that died goes; an inbox file moved aside to be compared does not, though
+     * its time of change is old (the move keeps it; a file copied in with its times has an old one): another process
+     * may be comparing it, and it is the only copy of what was written to it.
+     */
+    @Test
+    void leftOverCopiesGoButNeverAFileMovedAsideToBeCompared() throws Exception {
+        Path folder = Files.createDirectories(root.resolve(Snapshot.FOLDER));
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(3)));
+        Path leftOver = Files.setLastModifiedTime(Files.writeString(folder.resolve("0123abcd4567ef89.csv"), "a\n"), old);
+        Path aside = Files.setLastModifiedTime(Files.writeString(folder.resolve("89abcdef01234567.csv.done"), "b\n"),
+                old);
+
+        Snapshot.take(Files.writeString(inbox().resolve("next.csv"), "a,b\n"), folder, "host-1");
+
+        assertFalse(Files.exists(leftOver), "a copy left over goes");
+        assertEquals("b\n", Files.readString(aside), "the file aside stays");
+    }
+
     @Test
     void aNameAsLongAsAFileNameMayBeIsCopied() throws Exception {
         String name = "x".repeat(251) + ".csv"; // 255 bytes: the longest name most file systems take
