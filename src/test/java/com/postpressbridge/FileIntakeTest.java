@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -258,6 +259,38 @@ class FileIntakeTest {
         assertEquals("fixme.csv", line.at("/source/file").asText(), "the original source is kept");
         assertEquals(2, line.at("/source/line").asInt());
         postpress.verify(2, postRequestedFor(urlPathEqualTo("/api/v1/chats")));
+    }
+
+    /**
+     * A record postpress refused, fixed in another file (same external_id): once it is sent, the quarantine file of
+     * its first try is gone, wherever it came from; the record has one outcome. It stayed before: only a quarantine
+     * file of the new record's own name was removed.
+     */
+    @Test
+    void aRecordFixedInAnotherFileLeavesNoQuarantineFileBehind() throws Exception {
+        postpress.stubFor(post("/api/v1/chats")
+                .withMultipartRequestBody(aMultipart().withName("attendees_ids[]").withBody(equalTo("bad-id")))
+                .willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/json")
+                        .withBody("{\"status\":422,\"type\":\"errors/invalid_recipient\",\"title\":\"No.\"}")));
+        TestFolders.drop("first.csv", "account_id,attendees_ids,text,external_id\nacc_f,bad-id,Hello,crm-77\n"
+                + "acc_f,other-id,Hello,crm-78\n");
+        assertEquals(1, TestFolders.awaitSummary("first.csv").get("quarantined").asInt());
+        assertEquals(List.of("crm-77"), quarantinedKeys());
+
+        TestFolders.drop("second.csv", "account_id,attendees_ids,text,external_id\nacc_f,good-id,Hello,crm-79\n"
+                + "acc_f,good-id-2,Hello,crm-77\n");
+        assertEquals(2, TestFolders.awaitSummary("second.csv").get("sent").asInt());
+        assertEquals(List.of(), quarantinedKeys(), "the fixed record's earlier quarantine file");
+        assertEquals(List.of("crm-77", "crm-79"),
+                TestFolders.successLines("second.csv").stream().map(line -> line.get("key").asText()).sorted().toList());
+    }
+
+    /** The keys of the record quarantine files (not the reports of whole files). */
+    private static List<String> quarantinedKeys() throws IOException {
+        try (var files = Files.list(TestFolders.QUARANTINE)) {
+            return files.filter(file -> !file.getFileName().toString().endsWith(".error.json"))
+                    .map(file -> TestFolders.read(file).get("key").asText()).sorted().toList();
+        }
     }
 
     private JsonNode awaitFileQuarantined(String name) {

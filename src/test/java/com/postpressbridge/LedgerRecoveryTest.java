@@ -162,7 +162,7 @@ class LedgerRecoveryTest {
         assertEquals(Ledger.State.QUARANTINED, ledger.state(item.key()));
         assertEquals(Ledger.Claim.IN_DOUBT, ledger.claim(item.key(), item.key(), "{}", false, Ledger.State.SENDING),
                 "the same record read again is not sent");
-        assertEquals(Ledger.Claim.CLAIMED, ledger.claim(item.key(), item.key(), OutcomeDocuments.item(item).toString(),
+        assertEquals(Ledger.Claim.CLAIMED_AGAIN, ledger.claim(item.key(), item.key(), OutcomeDocuments.item(item).toString(),
                 true, Ledger.State.SENDING), "its quarantine file dropped back by a person is");
     }
 }

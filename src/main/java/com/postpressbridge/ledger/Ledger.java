@@ -69,6 +69,11 @@ public class Ledger {
     public enum Claim {
         /** This caller sends the record. */
         CLAIMED,
+        /**
+         * This caller sends a record the ledger had quarantined: it came back changed (fixed) or as its quarantine file
+         * dropped back. Its earlier quarantine file goes once its new outcome is in its folder.
+         */
+        CLAIMED_AGAIN,
         ALREADY_SENT,
         /** Another thread, file or delivery is sending it right now. */
         IN_FLIGHT,
@@ -80,7 +85,7 @@ public class Ledger {
         IN_DOUBT;
 
         public boolean isDuplicate() {
-            return this != CLAIMED;
+            return this != CLAIMED && this != CLAIMED_AGAIN;
         }
     }
 
@@ -204,7 +209,7 @@ public class Ledger {
                 + " account_id = ?, pace_order = ? WHERE record_key = ? AND " + CLAIMED_AGAIN, as.name(), now, now,
                 contentHash, holder(as), account, order, key, redropped, contentHash) == 1) {
             journalClaim(lines, key, as, now, work(db, key, item), contentHash, place, true, item);
-            return Claim.CLAIMED;
+            return Claim.CLAIMED_AGAIN;
         }
         return duplicate(db, key);
     }

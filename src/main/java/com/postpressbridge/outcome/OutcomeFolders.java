@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +40,8 @@ import com.postpressbridge.record.RecordKeys;
  */
 @ApplicationScoped
 public class OutcomeFolders {
+
+    private static final Logger LOG = Logger.getLogger(OutcomeFolders.class);
 
     private final Path root;
     private final ObjectMapper json;
@@ -125,7 +130,10 @@ public class OutcomeFolders {
      */
     public void write(OutcomeFile outcome, boolean again) {
         try {
-            writeOnly(outcome, again);
+            Path written = writeOnly(outcome, again);
+            if (outcome.claimedAgain()) {
+                deleteOtherQuarantineFiles(outcome.key(), written);
+            }
             if (outcome.folder() != OutcomeFile.Folder.retry) {
                 Files.deleteIfExists(retryFile(outcome.key()));
             }
@@ -157,13 +165,47 @@ public class OutcomeFolders {
         }
     }
 
-    private void writeOnly(OutcomeFile outcome, boolean again) throws IOException {
-        switch (outcome.folder()) {
-            case success -> appendSuccess(outcome, again);
-            case retry -> writeWhole(retry().resolve(outcome.fileName()), outcome.document());
-            case scheduled -> writeWhole(scheduled().resolve(outcome.fileName()), outcome.document());
-            case quarantine -> writeWhole(ownName(quarantine().resolve(outcome.fileName()), outcome.key()),
-                    outcome.document());
+    /** Writes the document; returns the file it is now in. */
+    private Path writeOnly(OutcomeFile outcome, boolean again) throws IOException {
+        Path target = switch (outcome.folder()) {
+            case success -> success().resolve(outcome.fileName());
+            case retry -> retry().resolve(outcome.fileName());
+            case scheduled -> scheduled().resolve(outcome.fileName());
+            case quarantine -> ownName(quarantine().resolve(outcome.fileName()), outcome.key());
+        };
+        if (outcome.folder() == OutcomeFile.Folder.success) {
+            appendSuccess(outcome, again);
+        } else {
+            writeWhole(target, outcome.document());
+        }
+        return target;
+    }
+
+    /**
+     * A record claimed again after the ledger quarantined it (fixed in another file, or its quarantine file dropped
+     * back): the quarantine files of the key, whatever record and file they came from, are stale once its new outcome
+     * is written, and go (all but {@code kept}, the file just written). Only files whose name carries the key or its
+     * tag are read, as every record quarantine file's name does ({@link #quarantineName}), so that a quarantine folder
+     * of thousands of files is not read whole for each record; a person's own files there are never touched.
+     */
+    private void deleteOtherQuarantineFiles(String key, Path kept) {
+        String tag = "." + RecordKeys.tag(key);
+        String named = RecordKeys.fileName(key);
+        String cleaned = key.replaceAll("[^A-Za-z0-9._-]", "_");
+        String cleanedStart = cleaned.substring(0, Math.min(cleaned.length(), 40));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(quarantine(), "*.json")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (!file.equals(kept) && !name.endsWith(".error.json")
+                        && (name.contains(tag) || name.contains(named) || name.contains(cleanedStart))
+                        && key.equals(keyOf(file))) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            // the new outcome is written: a stale file left behind is untidy, not a lost record
+            LOG.warnf("the earlier quarantine files of record %s could not all be removed (%s): delete those whose"
+                    + " \"key\" is %s from quarantine/ by hand", key, e.getMessage(), key);
         }
     }
 

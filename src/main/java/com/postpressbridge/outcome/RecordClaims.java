@@ -50,6 +50,7 @@ public class RecordClaims {
         if (claim.isDuplicate()) {
             exchange.setProperty(DUPLICATE, claim);
         } else {
+            item.claimedAgain(claim == Ledger.Claim.CLAIMED_AGAIN);
             exchange.setProperty(CLAIMED, true);
         }
     }
