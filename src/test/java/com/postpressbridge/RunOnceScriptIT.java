@@ -40,6 +40,9 @@ class RunOnceScriptIT {
         Result run = runOnce(dir);
         assertEquals(0, run.code, run.output);
         assertTrue(run.output.matches("(?s).*quarantine/ +1 records or files +local/not_a_file ×1\n.*"), run.output);
+        // a run where nothing went wrong warns of nothing but the sandbox (it took no webhooks: none were set up)
+        assertEquals(List.of(), run.output.lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                .filter(line -> !line.contains("SANDBOX MODE")).toList(), run.output);
     }
 
     @Test
