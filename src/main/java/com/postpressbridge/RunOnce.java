@@ -1,5 +1,6 @@
 package com.postpressbridge;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -9,17 +10,22 @@ import jakarta.inject.Named;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.scheduler.Scheduled;
 
 import com.postpressbridge.callback.CallbackDelivery;
 import com.postpressbridge.inbox.InboxFiles;
 import com.postpressbridge.record.FileRun;
+import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.ledger.DiskFault;
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.outcome.HeldOutcomes;
 import com.postpressbridge.outcome.WaitingRecords;
 import com.postpressbridge.postpress.SendGate;
 
@@ -27,7 +33,9 @@ import com.postpressbridge.postpress.SendGate;
  * {@code outreach.run-once}: once the inbox is drained, send what waits (webhook records accepted before, retries
  * already due; records rescheduled meanwhile wait for the next run), give the callback events of the run their first
  * attempt, then exit: 0, 2 when a file could not be read, or 4 when postpress refused the API key (all sending stopped:
- * a cron job must not take that for a run that went well).
+ * a cron job must not take that for a run that went well). A disk that stays full (or a folder not writable) for
+ * {@code outreach.disk.run-once-wait} ends the run with 6 once nothing it did would be lost by the exit: no outcome of a
+ * sent record held for the disk, no claim whose storing failed, no request on its way.
  */
 @ApplicationScoped
 @Named("runOnce")
@@ -36,15 +44,29 @@ public class RunOnce {
     private static final Logger LOG = Logger.getLogger(RunOnce.class);
     static final int UNREADABLE_FILES = 2;
     static final int API_KEY_REFUSED = 4;
+    static final int DISK_FULL = 6;
+    /** How often a run that waits for the disk says so. */
+    private static final Duration REMINDER = Duration.ofMinutes(1);
 
     private final CamelContext camel;
     private final InboxFiles inbox;
     private final DiskFault disk;
     private final CallbackDelivery callbacks;
     private final SendGate gate;
+    private final HeldOutcomes held;
+    private final Ledger ledger;
+    private final boolean runOnce;
+    private final Duration diskWait;
     private volatile boolean started;
+    private Instant remindedAt = Instant.MIN;
 
-    public RunOnce(CamelContext camel, InboxFiles inbox, DiskFault disk, CallbackDelivery callbacks, SendGate gate) {
+    public RunOnce(CamelContext camel, InboxFiles inbox, DiskFault disk, CallbackDelivery callbacks, SendGate gate,
+            HeldOutcomes held, Ledger ledger, OutreachConfig config,
+            @ConfigProperty(name = "outreach.disk.run-once-wait") Duration diskWait) {
+        this.held = held;
+        this.ledger = ledger;
+        this.runOnce = config.runOnce();
+        this.diskWait = diskWait;
         this.callbacks = callbacks;
         this.gate = gate;
         this.camel = camel;
@@ -65,6 +87,53 @@ public class RunOnce {
     private static long count(FileRun.Outcome outcome) {
         return (long) Metrics.globalRegistry.find("outreach.records").tag("outcome", outcome.name()).counters()
                 .stream().mapToDouble(Counter::count).sum();
+    }
+
+    /**
+     * While the inbox waits for the disk (a file is not started then, so the inbox is never found drained): gives up
+     * once the disk has refused writes for {@code outreach.disk.run-once-wait}, or says every minute why it waits on.
+     */
+    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void watchTheDisk() {
+        if (!runOnce || started || !disk.raised()) {
+            return;
+        }
+        synchronized (this) {
+            if (started || !givesUpOnTheDisk()) {
+                return;
+            }
+            started = true;
+        }
+        Quarkus.asyncExit(DISK_FULL);
+    }
+
+    /**
+     * Whether the run ends for the disk now (it says why): it has refused writes for {@code outreach.disk.run-once-wait}
+     * and the exit loses nothing. While an outcome of a sent record is held for the disk (or a claim whose storing
+     * failed is not yet released) it waits on, whatever the time: stopped then, those records would be in doubt at
+     * the next start.
+     */
+    private boolean givesUpOnTheDisk() {
+        DiskFault.Fault fault = disk.fault().orElse(null);
+        Instant now = Instant.now();
+        if (fault == null || fault.since().plus(diskWait).isAfter(now)) {
+            return false;
+        }
+        int outcomes = held.size();
+        if (outcomes == 0 && !ledger.hasUnsentClaims() && camel.getInflightRepository().size("send-chat") == 0) {
+            LOG.errorf("run-once gives up after %d s without a usable disk: %s. Nothing more was sent; files wait in"
+                    + " the inbox and retries in the ledger, and no outcome is lost. Free space (or make the folder"
+                    + " writable) and run again. Exiting with %d", Duration.between(fault.since(), now).toSeconds(),
+                    fault.reason(), DISK_FULL);
+            return true;
+        }
+        if (!remindedAt.plus(REMINDER).isAfter(now)) {
+            remindedAt = now;
+            LOG.warnf("run-once waits for the disk (%s): the outcomes of %d records already sent are held until they"
+                    + " can be written. Free space (or make the folder writable) and it finishes by itself; stopped"
+                    + " before, those records would be in doubt.", fault.reason(), outcomes);
+        }
+        return false;
     }
 
     /** Step of {@code file-intake}: a poll found the inbox empty (sent only in run-once mode). */
@@ -89,6 +158,10 @@ public class RunOnce {
                 // A full disk holds what waits (and outcomes to write) back: the run waits for it, as the inbox does.
                 for (int taken = -1; taken != 0 || disk.raised();) {
                     if (disk.raised()) {
+                        if (givesUpOnTheDisk()) {
+                            Quarkus.asyncExit(DISK_FULL);
+                            return;
+                        }
                         Thread.sleep(1000);
                         taken = -1;
                         continue;

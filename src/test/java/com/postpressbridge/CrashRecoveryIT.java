@@ -197,6 +197,32 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
         assertSecretNowhere(work);
     }
 
+    /**
+     * A run-once job on a disk without room (less free than {@code outreach.disk.min-free}, the same check as a disk
+     * that filled up) exits with 6 after {@code outreach.disk.run-once-wait}, says what to do, sends nothing and keeps
+     * the file in the inbox. It waited forever before: the file never started, so the inbox was never found drained,
+     * and a cron job stacked up behind it.
+     */
+    @Test
+    void runOnceOnAFullDiskExitsWith6AndKeepsTheFile() throws Exception {
+        Path dir = work.resolve("outreach");
+        Files.createDirectories(dir.resolve("inbox"));
+        Files.writeString(dir.resolve("inbox/leads.csv"), "account_id,attendees_ids,text\nacc_1,disk-1,Hi\n");
+        try (PackagedApp app = PackagedApp.start(dir, env("OUTREACH_RUN_ONCE", "true", "OUTREACH_DISK_MIN_FREE",
+                "1000000T", "OUTREACH_DISK_RUN_ONCE_WAIT", "3s"), "disk-full")) {
+            assertEquals(6, app.awaitExit(120), app.log());
+            assertTrue(app.log().contains("Nothing more was sent; files wait in the inbox and retries in the ledger, and"
+                    + " no outcome is lost. Free space (or make the folder writable) and run again. Exiting with 6"),
+                    app.log());
+            assertTrue(app.log().contains("\"leads.csv\" stays in the inbox: cannot claim record "), app.log());
+            // said by the bridge in its own words, not by a dump of the exchange and its stack
+            assertFalse(app.log().contains("DefaultErrorHandler"), app.log());
+            assertFalse(app.log().contains("Rollback file strategy"), app.log());
+        }
+        assertTrue(Files.exists(dir.resolve("inbox/leads.csv")), "the file waits in the inbox");
+        assertEquals(List.of(), requests(), "nothing was sent");
+    }
+
     @Test
     void withoutAnApiKeyTheAppRefusesToStartAndSaysWhatToSet() throws Exception {
         Path dir = work.resolve("outreach");

@@ -211,10 +211,16 @@ public class InboxFiles {
         return reader(file).records(file, run);
     }
 
-    /** Error step: a record hit a failure that every record would hit; the file stays in the inbox for later. */
-    public void stopReading(@ExchangeProperty(SendChat.ITEM) OutreachItem item) {
-        if (item.fileRun() != null) {
-            item.fileRun().stop();
+    /**
+     * Error step: a record hit a failure that every record would hit (the ledger takes no claim); the file stays in
+     * the inbox for later, which one line says (Camel's own dump of the failure is off for it).
+     */
+    public void stopReading(@ExchangeProperty(SendChat.ITEM) OutreachItem item,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
+        if (item.fileRun() != null && item.fileRun().stop()) {
+            LOG.warnf("%s stays in the inbox: %s. It is read again once the ledger takes claims, and its records"
+                    + " already decided are duplicates then", FileRun.quoted(item.fileRun().fileName()),
+                    failure == null ? "the ledger failed" : failure.getMessage());
         }
     }
 

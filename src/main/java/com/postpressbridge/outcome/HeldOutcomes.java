@@ -74,7 +74,8 @@ public class HeldOutcomes {
         return held.isEmpty();
     }
 
-    int size() {
+    /** How many outcomes wait for the disk. */
+    public int size() {
         return held.size();
     }
 

@@ -142,8 +142,11 @@ public final class FileRun {
     }
 
     /** No more records of this file are read: something they all need (the ledger) is down. */
-    public void stop() {
+    /** Stops reading the file's records; returns whether this call stopped it (false: it was stopped before). */
+    public synchronized boolean stop() {
+        boolean first = !stopped;
         stopped = true;
+        return first;
     }
 
     /** Whether no more records are read: the file is not finished, and stays in the inbox. */
