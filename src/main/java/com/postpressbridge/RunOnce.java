@@ -10,7 +10,6 @@ import jakarta.inject.Named;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
@@ -61,12 +60,11 @@ public class RunOnce {
     private Instant remindedAt = Instant.MIN;
 
     public RunOnce(CamelContext camel, InboxFiles inbox, DiskFault disk, CallbackDelivery callbacks, SendGate gate,
-            HeldOutcomes held, Ledger ledger, OutreachConfig config,
-            @ConfigProperty(name = "outreach.disk.run-once-wait") Duration diskWait) {
+            HeldOutcomes held, Ledger ledger, OutreachConfig config) {
         this.held = held;
         this.ledger = ledger;
         this.runOnce = config.runOnce();
-        this.diskWait = diskWait;
+        this.diskWait = config.disk().runOnceWait();
         this.callbacks = callbacks;
         this.gate = gate;
         this.camel = camel;

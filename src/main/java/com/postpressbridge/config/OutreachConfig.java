@@ -157,6 +157,12 @@ public interface OutreachConfig {
          * the outcomes of what is in flight still fit, and the ledger never has to write into a full disk.
          */
         MemorySize minFree();
+
+        /**
+         * How long a run-once job waits for a disk that refuses writes (full, or a folder not writable) before it exits
+         * with 6, once nothing it did would be lost by the exit.
+         */
+        Duration runOnceWait();
     }
 
     /** Where the ledger is (read by the datasources through {@link LedgerUrl}). */
