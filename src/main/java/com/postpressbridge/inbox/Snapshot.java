@@ -16,6 +16,7 @@ import java.time.Instant;
 import org.jboss.logging.Logger;
 
 import com.postpressbridge.outcome.OutcomeFolders;
+import com.postpressbridge.record.FileRun;
 import com.postpressbridge.record.RecordKeys;
 
 /**
@@ -31,6 +32,8 @@ final class Snapshot {
     private static final Duration LEFT_OVER = Duration.ofDays(1);
     /** The ending of the inbox file moved aside beside its copy, to be compared once its records are sent. */
     private static final String ASIDE = ".done";
+    /** A file moved aside this long ago is not being compared any more (a compare takes a moment). */
+    private static final Duration STRANDED = Duration.ofMinutes(10);
 
     private static final Logger LOG = Logger.getLogger(Snapshot.class);
 
@@ -72,7 +75,6 @@ final class Snapshot {
             throw new UnreadableFileException("unreadable_file", ReadProblems.plain(e), null, null);
         }
         Files.createDirectories(folder);
-        removeLeftOvers(folder);
         try (in) {
             Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
@@ -90,20 +92,45 @@ final class Snapshot {
 
     /**
      * Removes copies left over by a process that died while it sent their file. Never a file moved aside to be compared
-     * ({@link #ASIDE}): that is the inbox file itself, whose time of change the move keeps (an old one, for a file
-     * copied in with its times), and another process may be comparing it right now.
+     * ({@link #ASIDE}) while it may be compared: that is the inbox file itself, whose time of change the move keeps (an
+     * old one, for a file copied in with its times), and another process may be comparing it right now. One moved aside
+     * longer ago than a compare could take (the move's own time, its ctime) was left by a process that died between the
+     * move and the compare: it goes back to the inbox, as {@code recovered-<copy name>}, and is read again (its
+     * records already sent are duplicates; what was written to it meanwhile is sent). Without that it would be lost.
      */
-    private static void removeLeftOvers(Path folder) {
-        Instant before = Instant.now().minus(LEFT_OVER);
+    static void removeLeftOvers(Path folder, Path inbox, Instant now) {
+        Instant before = now.minus(LEFT_OVER);
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
         try (DirectoryStream<Path> copies = Files.newDirectoryStream(folder)) {
             for (Path copy : copies) {
-                if (!copy.getFileName().toString().endsWith(ASIDE)
-                        && Files.getLastModifiedTime(copy, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+                String name = copy.getFileName().toString();
+                if (name.endsWith(ASIDE)) {
+                    if (movedBefore(copy, now.minus(STRANDED))) {
+                        Path back = OutcomeFolders.freeName(inbox, "recovered-" + name.substring(0, name.length()
+                                - ASIDE.length()));
+                        Files.move(copy, back, StandardCopyOption.ATOMIC_MOVE);
+                        LOG.warnf("an inbox file was left aside in %s by a process that stopped while it compared it:"
+                                + " back in the inbox as %s, to be read again (its records already sent are"
+                                + " duplicates)", folder.getFileName(), FileRun.quoted(back.getFileName().toString()));
+                    }
+                } else if (Files.getLastModifiedTime(copy, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
                     Files.deleteIfExists(copy);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.debugf("copies left over in %s not removed: %s", folder, e.getMessage());
+        }
+    }
+
+    /** Whether a file was last moved (or changed) before {@code time}: its ctime, where the file system keeps one. */
+    private static boolean movedBefore(Path file, Instant time) throws IOException {
+        try {
+            return ((FileTime) Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS)).toInstant()
+                    .isBefore(time);
+        } catch (UnsupportedOperationException | IllegalArgumentException noCtime) {
+            return false; // kept: it cannot be told from one being compared now
         }
     }
 

@@ -69,10 +69,26 @@ class SnapshotTest {
         Path aside = Files.setLastModifiedTime(Files.writeString(folder.resolve("89abcdef01234567.csv.done"), "b\n"),
                 old);
 
-        Snapshot.take(Files.writeString(inbox().resolve("next.csv"), "a,b\n"), folder, "host-1");
+        Snapshot.removeLeftOvers(folder, inbox(), java.time.Instant.now());
 
         assertFalse(Files.exists(leftOver), "a copy left over goes");
         assertEquals("b\n", Files.readString(aside), "the file aside stays");
+    }
+
+    /**
+     * An inbox file moved aside to be compared, by a process that died before the compare: once that is long past
+     * (here: ten minutes and more since the move), it goes back to the inbox to be read again. It stayed aside for good
+     * before, and what had been written to it meanwhile was never sent.
+     */
+    @Test
+    void aFileLeftAsideByAProcessThatDiedGoesBackToTheInbox() throws Exception {
+        Path folder = Files.createDirectories(root.resolve(Snapshot.FOLDER));
+        Path aside = Files.writeString(folder.resolve("89abcdef01234567.csv.done"), "a,b\n1,2\n3,4\n");
+
+        Snapshot.removeLeftOvers(folder, inbox(), java.time.Instant.now().plus(java.time.Duration.ofMinutes(11)));
+
+        assertFalse(Files.exists(aside));
+        assertEquals("a,b\n1,2\n3,4\n", Files.readString(inbox().resolve("recovered-89abcdef01234567.csv")));
     }
 
     @Test
