@@ -12,9 +12,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
-
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.scheduler.Scheduled;
 
@@ -25,6 +22,7 @@ import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.outcome.HeldOutcomes;
+import com.postpressbridge.outcome.OutreachMetrics;
 import com.postpressbridge.outcome.WaitingRecords;
 import com.postpressbridge.postpress.SendGate;
 
@@ -77,14 +75,9 @@ public class RunOnce {
         StringBuilder line = new StringBuilder();
         for (FileRun.Outcome outcome : FileRun.Outcome.values()) {
             line.append(line.isEmpty() ? "" : ", ").append(outcome.name().replace('_', ' ')).append(' ')
-                    .append(count(outcome));
+                    .append(OutreachMetrics.records(outcome));
         }
         return line.toString();
-    }
-
-    private static long count(FileRun.Outcome outcome) {
-        return (long) Metrics.globalRegistry.find("outreach.records").tag("outcome", outcome.name()).counters()
-                .stream().mapToDouble(Counter::count).sum();
     }
 
     /**
@@ -178,7 +171,7 @@ public class RunOnce {
             code = stopped.isPresent() ? API_KEY_REFUSED : inbox.unreadableFiles() > 0 ? UNREADABLE_FILES : 0;
             LOG.infof("run-once done: %s; inbox drained, %d waiting records taken (sent, or waiting again), %d"
                     + " unreadable files; exiting with %d", outcomes(), sent, inbox.unreadableFiles(), code);
-            long waiting = count(FileRun.Outcome.retry);
+            long waiting = OutreachMetrics.records(FileRun.Outcome.retry);
             if (waiting > 0) {
                 LOG.warnf("%d records of this run wait in retry/ (each file there says why: postpress unreachable or"
                         + " busy, an account paused, the API key refused): the next run sends those that are due then",

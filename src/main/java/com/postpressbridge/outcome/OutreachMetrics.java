@@ -48,9 +48,16 @@ public class OutreachMetrics {
 
     /** Exchange property: when the request to postpress left ({@code send-chat} sets it just before). */
     public static final String REQUEST_STARTED = "postpressRequestStarted";
+    private static final String RECORDS = "outreach.records";
+
+    /** How many records this process gave an outcome, from every source: what {@link #recorded} counted. */
+    public static long records(FileRun.Outcome outcome) {
+        return (long) Metrics.globalRegistry.find(RECORDS).tag("outcome", outcome.name()).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
 
     static void recorded(OutreachItem item, FileRun.Outcome outcome) {
-        safely(() -> Metrics.counter("outreach.records", "outcome", outcome.name(), "source",
+        safely(() -> Metrics.counter(RECORDS, "outcome", outcome.name(), "source",
                 item.source() != null && item.source().isWebhook() ? "webhook" : "file").increment());
     }
 
