@@ -120,9 +120,11 @@ public class RunOnce {
         }
         if (!remindedAt.plus(REMINDER).isAfter(now)) {
             remindedAt = now;
-            LOG.warnf("run-once waits for the disk (%s): the outcomes of %d records already sent are held until they"
-                    + " can be written. Free space (or make the folder writable) and it finishes by itself; stopped"
-                    + " before, those records would be in doubt.", fault.reason(), outcomes);
+            LOG.warnf("run-once waits for the disk (%s): %s. Free space (or make the folder writable) and it"
+                    + " finishes by itself; stopped before, those records would be in doubt.", fault.reason(),
+                    outcomes > 0 ? "the outcomes of " + outcomes + " records already sent are held until they can be"
+                            + " written" : "records were on their way when it stopped taking writes, and their outcomes"
+                            + " come first");
         }
         return false;
     }
