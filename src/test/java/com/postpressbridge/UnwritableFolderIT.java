@@ -20,6 +20,24 @@ import org.junit.jupiter.api.Test;
  */
 class UnwritableFolderIT extends AgainstOwnPostpress {
 
+    /**
+     * A disk with less room than {@code outreach.disk.min-free} (here: a minimum far above any disk) makes readiness
+     * DOWN within seconds of the start, while nothing comes in. It said UP until the first record's claim met the
+     * shortage.
+     */
+    @Test
+    void aDiskShortOfRoomIsSaidByReadinessBeforeAnyRecordComes() throws Exception {
+        Path dir = work.resolve("outreach");
+        int port = PackagedApp.freePort();
+        try (PackagedApp app = PackagedApp.start(dir, env(port, "OUTREACH_DISK_MIN_FREE", "1000000T"), "short")) {
+            HttpResponse<String> down = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> PackagedApp.readiness(port), answer -> answer.statusCode() == 503);
+            String reason = PackagedApp.check(down, "disk").path("data").path("reason").asText();
+            assertTrue(reason.contains("the disk is full: "), down.body());
+            assertTrue(reason.contains("outreach.disk.min-free is"), down.body());
+        }
+    }
+
     @Test
     void aFolderTheAppMayNotWriteStopsSendingAndReadinessNamesIt() throws Exception {
         Path dir = work.resolve("outreach");

@@ -12,7 +12,8 @@ import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Ledger;
 
 /**
- * Raises a {@link DiskFault} when an outcome folder is not writable, before any write fails there; and ends a fault
+ * Raises a {@link DiskFault} when an outcome folder is not writable or the disk is short of room, before any write
+ * fails there (and before any claim meets it: readiness says so while the bridge is idle); and ends a fault
  * by itself once the disk takes writes again: room on the disk, the folders writable, the ledger opened again if H2
  * closed it, the held outcomes written, and, after a reopen (H2 loses the writes it had not made yet), the same repair
  * as at start-up once no record is being sent: claims of records that were never sent released, keys the ledger lost
@@ -60,8 +61,9 @@ public class DiskRecovery {
         }
         DiskFault.Fault fault = disk.fault().orElse(null);
         if (fault == null) {
-            // Found before a write fails: readiness says so, and nothing is taken that could not be kept.
-            folders.unwritable().ifPresent(disk::raise);
+            // Found before a write fails, and before a claim finds it: readiness says so at once, also while nothing
+            // comes in, and nothing is taken that could not be kept.
+            disk.shortage().or(folders::unwritable).ifPresent(disk::raise);
             return;
         }
         String problem = disk.shortage().or(folders::unwritable).orElse(null);
