@@ -2,6 +2,7 @@ package com.postpressbridge;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -35,6 +36,10 @@ class UnwritableFolderIT extends AgainstOwnPostpress {
             String reason = PackagedApp.check(down, "disk").path("data").path("reason").asText();
             assertTrue(reason.contains("the disk is full: "), down.body());
             assertTrue(reason.contains("outreach.disk.min-free is"), down.body());
+            assertEquals(503, PackagedApp.readiness(port).statusCode());
+            // said once by the bridge, not again with the whole health answer at each probe
+            assertEquals(1, app.log().split("sending stops: the disk is full", -1).length - 1, app.log());
+            assertFalse(app.log().contains("Reporting health down status"), app.log());
         }
     }
 
