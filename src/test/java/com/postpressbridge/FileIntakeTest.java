@@ -262,34 +262,40 @@ class FileIntakeTest {
     }
 
     /**
-     * A record postpress refused, fixed in another file (same external_id): once it is sent, the quarantine file of
-     * its first try is gone, wherever it came from; the record has one outcome. It stayed before: only a quarantine
-     * file of the new record's own name was removed.
+     * A record postpress refused (from a JSON file), fixed in another file (same external_id): once it is claimed
+     * again, the quarantine file of its refusal is gone, wherever it came from; the record has one outcome. A row of the
+     * same key refused before any claim (a template variable missing) keeps its file: it blocked nothing, and its file
+     * is what says why that row was not sent. The refusal's file stayed before: only a quarantine file of the new
+     * record's own name was removed.
      */
     @Test
-    void aRecordFixedInAnotherFileLeavesNoQuarantineFileBehind() throws Exception {
+    void aRecordFixedInAnotherFileLeavesNoQuarantineFileOfItsRefusalBehind() throws Exception {
         postpress.stubFor(post("/api/v1/chats")
                 .withMultipartRequestBody(aMultipart().withName("attendees_ids[]").withBody(equalTo("bad-id")))
                 .willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/json")
                         .withBody("{\"status\":422,\"type\":\"errors/invalid_recipient\",\"title\":\"No.\"}")));
-        TestFolders.drop("first.csv", "account_id,attendees_ids,text,external_id\nacc_f,bad-id,Hello,crm-77\n"
-                + "acc_f,other-id,Hello,crm-78\n");
-        assertEquals(1, TestFolders.awaitSummary("first.csv").get("quarantined").asInt());
-        assertEquals(List.of("crm-77"), quarantinedKeys());
+        TestFolders.drop("first.json", "[{\"account_id\":\"acc_f\",\"attendees_ids\":[\"bad-id\"],\"text\":\"Hello\","
+                + "\"external_id\":\"crm-77\"},{\"account_id\":\"acc_f\",\"attendees_ids\":[\"other-id\"],"
+                + "\"text\":\"Hello\",\"external_id\":\"crm-78\"}]");
+        assertEquals(1, TestFolders.awaitSummary("first.json").get("quarantined").asInt());
+        TestFolders.drop("unclaimed.csv", "account_id,attendees_ids,text,external_id\nacc_f,x-id,Hi {{first_name}},crm-77\n");
+        assertEquals(1, TestFolders.awaitSummary("unclaimed.csv").get("quarantined").asInt());
+        assertEquals(List.of("crm-77 claimed", "crm-77 refused before its claim"), quarantined());
 
         TestFolders.drop("second.csv", "account_id,attendees_ids,text,external_id\nacc_f,good-id,Hello,crm-79\n"
                 + "acc_f,good-id-2,Hello,crm-77\n");
         assertEquals(2, TestFolders.awaitSummary("second.csv").get("sent").asInt());
-        assertEquals(List.of(), quarantinedKeys(), "the fixed record's earlier quarantine file");
+        assertEquals(List.of("crm-77 refused before its claim"), quarantined(), "the refusal's file is gone");
         assertEquals(List.of("crm-77", "crm-79"),
                 TestFolders.successLines("second.csv").stream().map(line -> line.get("key").asText()).sorted().toList());
     }
 
-    /** The keys of the record quarantine files (not the reports of whole files). */
-    private static List<String> quarantinedKeys() throws IOException {
+    /** The record quarantine files (not the reports of whole files): their key, and whether the ledger claimed it. */
+    private static List<String> quarantined() throws IOException {
         try (var files = Files.list(TestFolders.QUARANTINE)) {
-            return files.filter(file -> !file.getFileName().toString().endsWith(".error.json"))
-                    .map(file -> TestFolders.read(file).get("key").asText()).sorted().toList();
+            return files.filter(file -> !file.getFileName().toString().endsWith(".error.json")).map(TestFolders::read)
+                    .map(file -> file.get("key").asText() + (file.get("claimed").asBoolean() ? " claimed"
+                            : " refused before its claim")).sorted().toList();
         }
     }
 

@@ -113,6 +113,35 @@ class WebhookIntakeTest {
         assertEquals(List.of("hook-1"), attendeesPosted());
     }
 
+    /**
+     * A record postpress refused (quarantined from a file) comes back fixed through a webhook, the same external_id:
+     * accepted, sent, and the quarantine file of its refusal is gone once the delivery is stored. It stayed before (the
+     * webhook's quarantine file would have another name), and the key was in success/ and quarantine/ at once.
+     */
+    @Test
+    void aRecordFixedThroughAWebhookLeavesNoQuarantineFileOfItsRefusalBehind() throws Exception {
+        postpress.stubFor(post("/api/v1/chats").withMultipartRequestBody(
+                com.github.tomakehurst.wiremock.client.WireMock.aMultipart().withName("attendees_ids[]")
+                        .withBody(com.github.tomakehurst.wiremock.client.WireMock.equalTo("refused-id")))
+                .willReturn(PostpressStub.error(422, "errors/invalid_recipient")));
+        TestFolders.drop("crm.csv", "account_id,attendees_ids,text,external_id\nacc_hook,refused-id,Hello,crm-501\n");
+        assertEquals(1, TestFolders.awaitSummary("crm.csv").get("quarantined").asInt());
+        assertEquals(1, quarantineFilesOf("crm-501"));
+
+        String fixed = "{\"account_id\": \"acc_hook\", \"attendees_ids\": [\"fixed-id\"], \"text\": \"Hello\","
+                + " \"external_id\": \"crm-501\"}";
+        signed(fixed).then().statusCode(202).body("accepted", equalTo(1));
+        assertEquals(0, quarantineFilesOf("crm-501"), "the refusal's file goes with the delivery stored");
+        assertEquals("crm-501", awaitSuccessLines(1).get(0).get("key").asText());
+    }
+
+    private static long quarantineFilesOf(String key) throws java.io.IOException {
+        try (var files = Files.list(TestFolders.QUARANTINE)) {
+            return files.filter(file -> !file.toString().endsWith(".error.json"))
+                    .filter(file -> key.equals(TestFolders.read(file).path("key").asText())).count();
+        }
+    }
+
     @Test
     void signaturesThatDoNotHoldAreRefusedWithoutSayingWhy() {
         long now = Instant.now().getEpochSecond();

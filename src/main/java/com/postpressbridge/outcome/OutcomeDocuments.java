@@ -75,9 +75,15 @@ public final class OutcomeDocuments {
     }
 
     /** {@code quarantine/<source>.<line-or-key>.json}. */
-    public static ObjectNode quarantine(OutreachItem item, int attempts, OutreachError error, boolean exhausted) {
+    /**
+     * {@code claimed}: the ledger claimed the record and keeps its key quarantined (dropping the file back releases
+     * it); false for a record refused before any claim, whose key blocks nothing.
+     */
+    public static ObjectNode quarantine(OutreachItem item, int attempts, OutreachError error, boolean exhausted,
+            boolean claimed) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("key", item.key());
+        json.put("claimed", claimed);
         if (item.contentHash() != null) {
             // What the record would send, hashed: a ledger rebuilt from this file still tells the same record dropped
             // again unchanged (refused again) from a fixed one (tried again).

@@ -9,15 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code quarantine/<file>}. Kept in the ledger until it is written, so a crash in between is repaired.
  *
  * @param quarantineName the name the record's quarantine file has (or had): an earlier one goes when it moves on
- * @param claimedAgain the record took over a key the ledger had quarantined (fixed, or its quarantine file dropped
- *        back): every other quarantine file of the key goes too, whatever its name
  */
-public record OutcomeFile(Folder folder, String fileName, String key, ObjectNode document, String quarantineName,
-        boolean claimedAgain) {
-
-    public OutcomeFile(Folder folder, String fileName, String key, ObjectNode document, String quarantineName) {
-        this(folder, fileName, key, document, quarantineName, false);
-    }
+public record OutcomeFile(Folder folder, String fileName, String key, ObjectNode document, String quarantineName) {
 
     public enum Folder {
         success,
@@ -33,14 +26,12 @@ public record OutcomeFile(Folder folder, String fileName, String key, ObjectNode
         json.put("file", fileName);
         json.put("key", key);
         json.put("quarantine_name", quarantineName);
-        json.put("claimed_again", claimedAgain);
         json.set("document", document);
         return json;
     }
 
     public static OutcomeFile fromJson(JsonNode json) {
         return new OutcomeFile(Folder.valueOf(json.get("folder").asText()), json.get("file").asText(),
-                json.get("key").asText(), (ObjectNode) json.get("document"), json.path("quarantine_name").asText(),
-                json.path("claimed_again").asBoolean());
+                json.get("key").asText(), (ObjectNode) json.get("document"), json.path("quarantine_name").asText());
     }
 }

@@ -130,10 +130,7 @@ public class OutcomeFolders {
      */
     public void write(OutcomeFile outcome, boolean again) {
         try {
-            Path written = writeOnly(outcome, again);
-            if (outcome.claimedAgain()) {
-                deleteOtherQuarantineFiles(outcome.key(), written);
-            }
+            writeOnly(outcome, again);
             if (outcome.folder() != OutcomeFile.Folder.retry) {
                 Files.deleteIfExists(retryFile(outcome.key()));
             }
@@ -165,30 +162,26 @@ public class OutcomeFolders {
         }
     }
 
-    /** Writes the document; returns the file it is now in. */
-    private Path writeOnly(OutcomeFile outcome, boolean again) throws IOException {
-        Path target = switch (outcome.folder()) {
-            case success -> success().resolve(outcome.fileName());
-            case retry -> retry().resolve(outcome.fileName());
-            case scheduled -> scheduled().resolve(outcome.fileName());
-            case quarantine -> ownName(quarantine().resolve(outcome.fileName()), outcome.key());
-        };
-        if (outcome.folder() == OutcomeFile.Folder.success) {
-            appendSuccess(outcome, again);
-        } else {
-            writeWhole(target, outcome.document());
+    private void writeOnly(OutcomeFile outcome, boolean again) throws IOException {
+        switch (outcome.folder()) {
+            case success -> appendSuccess(outcome, again);
+            case retry -> writeWhole(retry().resolve(outcome.fileName()), outcome.document());
+            case scheduled -> writeWhole(scheduled().resolve(outcome.fileName()), outcome.document());
+            case quarantine -> writeWhole(ownName(quarantine().resolve(outcome.fileName()), outcome.key()),
+                    outcome.document());
         }
-        return target;
     }
 
     /**
-     * A record claimed again after the ledger quarantined it (fixed in another file, or its quarantine file dropped
-     * back): the quarantine files of the key, whatever record and file they came from, are stale once its new outcome
-     * is written, and go (all but {@code kept}, the file just written). Only files whose name carries the key or its
-     * tag are read, as every record quarantine file's name does ({@link #quarantineName}), so that a quarantine folder
-     * of thousands of files is not read whole for each record; a person's own files there are never touched.
+     * Removes the quarantine files the ledger's quarantine wrote for a key ({@code "claimed": true}): the key is claimed
+     * again (a fixed record, its quarantine file dropped back, or a record in doubt after a crash whose new file says
+     * so), and those files describe a state it has left, whatever file or delivery they came from. Files of records
+     * refused before any claim (they blocked nothing) and a person's own files stay. Only files whose name carries the
+     * key or its tag are read, as every record quarantine file's name does ({@link #quarantineName}), so that a folder
+     * of thousands of files is not read whole for each such record. Best effort: the key's state is in the ledger, a
+     * stale file left behind (the folder could not be read) is said in the log.
      */
-    private void deleteOtherQuarantineFiles(String key, Path kept) {
+    public void removeQuarantineFiles(String key) {
         String tag = "." + RecordKeys.tag(key);
         String named = RecordKeys.fileName(key);
         String cleaned = key.replaceAll("[^A-Za-z0-9._-]", "_");
@@ -196,16 +189,26 @@ public class OutcomeFolders {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(quarantine(), "*.json")) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (!file.equals(kept) && !name.endsWith(".error.json")
+                if (!name.endsWith(".error.json")
                         && (name.contains(tag) || name.contains(named) || name.contains(cleanedStart))
-                        && key.equals(keyOf(file))) {
+                        && claimedQuarantineOf(file, key)) {
                     Files.deleteIfExists(file);
                 }
             }
         } catch (IOException | java.nio.file.DirectoryIteratorException e) {
-            // the new outcome is written: a stale file left behind is untidy, not a lost record
             LOG.warnf("the earlier quarantine files of record %s could not all be removed (%s): delete those whose"
                     + " \"key\" is %s from quarantine/ by hand", key, e.getMessage(), key);
+        }
+    }
+
+    /** Whether a file is a quarantine file the ledger's quarantine wrote for this key (an unreadable one is not). */
+    private boolean claimedQuarantineOf(Path file, String key) {
+        try {
+            JsonNode document = json.readTree(file.toFile());
+            return document != null && key.equals(document.path("key").asText(null))
+                    && document.path("claimed").asBoolean(false);
+        } catch (IOException | RuntimeException unreadable) {
+            return false;
         }
     }
 

@@ -204,8 +204,7 @@ public class Outcomes {
     private void succeed(boolean claimed, OutreachItem item, int attempts, String chatId, String messageId,
             boolean already) {
         OutcomeFile line = new OutcomeFile(Folder.success, item.source().successFileName(), item.key(),
-                OutcomeDocuments.success(item, chatId, messageId, already), OutcomeFolders.quarantineName(item),
-                item.claimedAgain());
+                OutcomeDocuments.success(item, chatId, messageId, already), OutcomeFolders.quarantineName(item));
         held.keep(item, new DecidedOutcome(claimed, State.SENT, attempts, null, false, chatId, messageId, null, line,
                 event(already ? Type.already_performed : Type.sent, item, attempts, chatId, messageId, null, line,
                         "sent_at")));
@@ -224,6 +223,9 @@ public class Outcomes {
         OutreachError error = OutreachError.local("in_doubt", "No answer from postpress",
                 "postpress-bridge stopped while this record was being sent: postpress may have started the chat."
                         + " Check the conversation before dropping this record back in the inbox.");
+        // Its new file is the only one of the key: a quarantine file of an earlier refusal (the record was claimed
+        // again, and the process died before it removed that file) dropped back would release it unchecked.
+        folders.removeQuarantineFiles(item.key());
         apply(item, true, decide(item, true, 1, SendFailure.maybeSent(error), null), null);
     }
 
@@ -255,7 +257,7 @@ public class Outcomes {
         String name = OutcomeFolders.quarantineName(item);
         OutreachMetrics.quarantined(error.type());
         OutcomeFile file = new OutcomeFile(Folder.quarantine, name, item.key(),
-                OutcomeDocuments.quarantine(item, attempts, error, exhausted), name, item.claimedAgain());
+                OutcomeDocuments.quarantine(item, attempts, error, exhausted, claimed), name);
         Type type = inDoubt ? Type.in_doubt : exhausted ? Type.retry_exhausted : Type.quarantined;
         record(claimed, item, State.QUARANTINED, attempts, null, inDoubt, file, event(type, item, attempts, null, null,
                 error, file, "quarantined_at"));
@@ -266,8 +268,7 @@ public class Outcomes {
     private void waitInRetry(boolean claimed, OutreachItem item, int attempts, Instant next, OutreachError error,
             boolean held) {
         OutcomeFile file = new OutcomeFile(Folder.retry, folders.retryFile(item.key()).getFileName().toString(),
-                item.key(), OutcomeDocuments.retry(item, attempts, next, error, held), OutcomeFolders.quarantineName(item),
-                item.claimedAgain());
+                item.key(), OutcomeDocuments.retry(item, attempts, next, error, held), OutcomeFolders.quarantineName(item));
         // "held" once, when the record starts waiting: not again each time a pass finds its account still paused
         boolean startsWaiting = item.waitingIn() != State.RETRY;
         record(claimed, item, State.RETRY, attempts, next.toEpochMilli(), false, file, held && startsWaiting
@@ -278,8 +279,7 @@ public class Outcomes {
     /** Waits in scheduled/ for its account's next free slot; sent from the ledger's copy, in its account's order. */
     private void waitForSlot(boolean claimed, OutreachItem item, int attempts, Instant at) {
         OutcomeFile file = new OutcomeFile(Folder.scheduled, folders.scheduledFile(item.key()).getFileName().toString(),
-                item.key(), OutcomeDocuments.scheduled(item, attempts, at), OutcomeFolders.quarantineName(item),
-                item.claimedAgain());
+                item.key(), OutcomeDocuments.scheduled(item, attempts, at), OutcomeFolders.quarantineName(item));
         held.keep(item, new DecidedOutcome(claimed, State.SCHEDULED, attempts, at.toEpochMilli(), false, null, null,
                 new Ledger.Waiting(file.document().toString(), item.accountId(), item.order()), file, null));
         if (item.waitingIn() != State.SCHEDULED) {

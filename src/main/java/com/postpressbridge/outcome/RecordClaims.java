@@ -28,9 +28,11 @@ public class RecordClaims {
 
     private final Ledger ledger;
     private final Stopping stopping;
+    private final OutcomeFolders folders;
 
-    public RecordClaims(Ledger ledger, Stopping stopping) {
+    public RecordClaims(Ledger ledger, Stopping stopping, OutcomeFolders folders) {
         this.ledger = ledger;
+        this.folders = folders;
         this.stopping = stopping;
     }
 
@@ -50,7 +52,9 @@ public class RecordClaims {
         if (claim.isDuplicate()) {
             exchange.setProperty(DUPLICATE, claim);
         } else {
-            item.claimedAgain(claim == Ledger.Claim.CLAIMED_AGAIN);
+            if (claim == Ledger.Claim.CLAIMED_AGAIN) {
+                folders.removeQuarantineFiles(item.key()); // it left the quarantine: the files of then are stale
+            }
             exchange.setProperty(CLAIMED, true);
         }
     }

@@ -25,7 +25,6 @@ public final class OutreachItem {
     /** When it left scheduled/, if it waited there: its age (outreach.retry.max-age) counts from then. */
     private Instant ageFrom;
     private Ledger.State waitingIn;
-    private boolean claimedAgain;
     private ChatRequest request;
     private String contentHash;
     /** Its place in the order records were read in ({@link ReadOrder}). */
@@ -174,18 +173,6 @@ public final class OutreachItem {
     /** {@code RETRY}, {@code SCHEDULED} or {@code QUEUED} for a record that waited to be sent; null for one read now. */
     public Ledger.State waitingIn() {
         return waitingIn;
-    }
-
-    /**
-     * Whether this record's claim took over a key the ledger had quarantined ({@link Ledger.Claim#CLAIMED_AGAIN}):
-     * the quarantine file of that earlier record is then stale, wherever it came from.
-     */
-    public boolean claimedAgain() {
-        return claimedAgain;
-    }
-
-    public void claimedAgain(boolean claimedAgain) {
-        this.claimedAgain = claimedAgain;
     }
 
     /** The CRM's own payload the record was mapped from, or null. */

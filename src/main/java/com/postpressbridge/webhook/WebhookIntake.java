@@ -32,6 +32,7 @@ import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.inbox.ReadProblems;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.outcome.OutcomeDocuments;
+import com.postpressbridge.outcome.OutcomeFolders;
 import com.postpressbridge.outcome.Outcomes;
 import com.postpressbridge.outcome.RecordClaims;
 import com.postpressbridge.outcome.OutreachMetrics;
@@ -71,6 +72,7 @@ public class WebhookIntake {
     private final ChatRequestMapper mapper;
     private final Ledger ledger;
     private final Outcomes outcomes;
+    private final OutcomeFolders folders;
     private final ObjectMapper json;
     private final Stopping stopping;
     private final boolean dryRun;
@@ -79,7 +81,8 @@ public class WebhookIntake {
     private final AtomicInteger unavailableSince = new AtomicInteger();
 
     public WebhookIntake(WebhookSources sources, OutreachConfig config, ChatRequestMapper mapper, Ledger ledger,
-            Outcomes outcomes, ObjectMapper json, Stopping stopping) {
+            Outcomes outcomes, OutcomeFolders folders, ObjectMapper json, Stopping stopping) {
+        this.folders = folders;
         this.stopping = stopping;
         this.dryRun = config.dryRun();
         this.sources = sources;
@@ -228,7 +231,14 @@ public class WebhookIntake {
         List<String> keys = good.stream().map(OutreachItem::key).toList();
         exchange.setProperty(KEYS, keys); // an error storing them compares them with an answer given before
         int[] counts = new int[2];
+        List<String> claimedAgain = new ArrayList<>();
         Ledger.DeliveryAnswer answer = ledger.acceptDelivery(source.name(), deliveryId, queued, claims -> {
+            claimedAgain.clear();
+            for (int i = 0; i < claims.size(); i++) {
+                if (claims.get(i) == Ledger.Claim.CLAIMED_AGAIN) {
+                    claimedAgain.add(keys.get(i));
+                }
+            }
             ObjectNode body = json.createObjectNode();
             counts[0] = (int) claims.stream().filter(claim -> !claim.isDuplicate()).count();
             counts[1] = claims.size() - counts[0];
@@ -255,6 +265,8 @@ public class WebhookIntake {
         } else {
             // Refused records are quarantined once their delivery is stored: a 503 leaves nothing behind.
             refused.forEach((index, error) -> outcomes.refused(delivered.get(index).item(), error));
+            // Records the ledger had quarantined are queued again: the quarantine files of then are stale.
+            claimedAgain.forEach(folders::removeQuarantineFiles);
             // A CRM's burst is thousands of deliveries a minute: a line each only when it rejected records (the
             // metrics count them all; DEBUG shows every delivery).
             LOG.logf(refused.isEmpty() ? Logger.Level.DEBUG : Logger.Level.INFO, "webhook %s%s: %d accepted,"

@@ -1,7 +1,6 @@
 package com.postpressbridge.outcome;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +11,7 @@ import com.postpressbridge.outcome.OutcomeFile.Folder;
 
 /**
  * An outcome not yet in its folder is kept in the ledger as JSON and written from it after a crash: what it says must
- * come back whole, or the repair writes something else (a fixed record's stale quarantine file would stay).
+ * come back whole, or the repair writes something else.
  */
 class OutcomeFileTest {
 
@@ -22,19 +21,10 @@ class OutcomeFileTest {
     void anOutcomeKeptInTheLedgerComesBackWhole() throws Exception {
         ObjectNode document = JSON.createObjectNode().put("key", "crm-77").put("chat_id", "chat_1");
         OutcomeFile line = new OutcomeFile(Folder.success, "second.csv.jsonl", "crm-77", document,
-                "second.csv.3.1a2b3c4d.json", true);
+                "second.csv.3.1a2b3c4d.json");
 
         OutcomeFile back = OutcomeFile.fromJson(JSON.readTree(line.toJson().toString()));
 
         assertEquals(line, back);
-    }
-
-    @Test
-    void oneKeptBeforeClaimsAgainWereToldApartIsNotAClaimAgain() throws Exception {
-        String older = "{\"folder\":\"retry\",\"file\":\"k.json\",\"key\":\"k\",\"quarantine_name\":\"a.csv.2.x.json\","
-                + "\"document\":{\"key\":\"k\"}}";
-        OutcomeFile back = OutcomeFile.fromJson(JSON.readTree(older));
-        assertEquals(Folder.retry, back.folder());
-        assertFalse(back.claimedAgain());
     }
 }
