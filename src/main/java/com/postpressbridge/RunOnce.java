@@ -17,7 +17,6 @@ import io.quarkus.scheduler.Scheduled;
 
 import com.postpressbridge.callback.CallbackDelivery;
 import com.postpressbridge.inbox.InboxFiles;
-import com.postpressbridge.record.FileRun;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Ledger;
@@ -25,6 +24,7 @@ import com.postpressbridge.outcome.HeldOutcomes;
 import com.postpressbridge.outcome.OutreachMetrics;
 import com.postpressbridge.outcome.WaitingRecords;
 import com.postpressbridge.postpress.SendGate;
+import com.postpressbridge.record.FileRun;
 
 /**
  * {@code outreach.run-once}: once the inbox is drained, send what waits (webhook records accepted before, retries
@@ -55,7 +55,7 @@ public class RunOnce {
     private final boolean runOnce;
     private final Duration diskWait;
     private volatile boolean started;
-    private Instant remindedAt = Instant.MIN;
+    private volatile Instant remindedAt = Instant.MIN;
 
     public RunOnce(CamelContext camel, InboxFiles inbox, DiskFault disk, CallbackDelivery callbacks, SendGate gate,
             HeldOutcomes held, Ledger ledger, OutreachConfig config) {
@@ -110,21 +110,25 @@ public class RunOnce {
         if (fault == null || fault.since().plus(diskWait).isAfter(now)) {
             return false;
         }
+        // In this order: a request that ends after its look takes its outcome to the held ones before it ends, and
+        // no new request starts while the fault lasts (no claim is taken).
+        boolean onTheirWay = camel.getInflightRepository().size("send-chat") > 0;
         int outcomes = held.size();
-        if (outcomes == 0 && !ledger.hasUnsentClaims() && camel.getInflightRepository().size("send-chat") == 0) {
-            LOG.errorf("run-once gives up after %d s without a usable disk: %s. Nothing more was sent; files wait in"
-                    + " the inbox and retries in the ledger, and no outcome is lost. Free space (or make the folder"
-                    + " writable) and run again. Exiting with %d", Duration.between(fault.since(), now).toSeconds(),
-                    fault.reason(), DISK_FULL);
+        boolean unsentClaims = ledger.hasUnsentClaims();
+        if (!onTheirWay && outcomes == 0 && !unsentClaims) {
+            LOG.errorf("run-once gives up after %d s: %s. Nothing more was sent; files wait in the inbox and retries in"
+                    + " the ledger, and no outcome is lost. Make room (or make the folder writable, or bring the"
+                    + " ledger's database back) and run again. Exiting with %d",
+                    Duration.between(fault.since(), now).toSeconds(), fault.reason(), DISK_FULL);
             return true;
         }
         if (!remindedAt.plus(REMINDER).isAfter(now)) {
             remindedAt = now;
-            LOG.warnf("run-once waits for the disk (%s): %s. Free space (or make the folder writable) and it"
-                    + " finishes by itself; stopped before, those records would be in doubt.", fault.reason(),
-                    outcomes > 0 ? "the outcomes of " + outcomes + " records already sent are held until they can be"
-                            + " written" : "records were on their way when it stopped taking writes, and their outcomes"
-                            + " come first");
+            LOG.warnf("run-once waits (%s): %s. It finishes by itself once writes are taken again; stopped before,"
+                    + " those records would be in doubt at the next start.", fault.reason(), outcomes > 0
+                            ? "the outcomes of " + outcomes + " records already sent are held until they can be written"
+                            : onTheirWay ? "records were on their way when writes stopped, and their outcomes come first"
+                            : "claims of records not sent could not be stored, and are not released yet");
         }
         return false;
     }
@@ -162,6 +166,10 @@ public class RunOnce {
                     Exchange done = producer.request("direct:dispatch-waiting",
                             exchange -> exchange.getMessage().setHeader(WaitingRecords.DUE_BEFORE, cutoff));
                     if (done.getException() != null) {
+                        if (disk.raised()) {
+                            taken = -1; // the disk filled while they were taken: the run waits for it, or gives up
+                            continue;
+                        }
                         throw done.getException();
                     }
                     taken = done.getProperty(WaitingRecords.TAKEN, 0, Integer.class);
@@ -173,11 +181,10 @@ public class RunOnce {
             code = stopped.isPresent() ? API_KEY_REFUSED : inbox.unreadableFiles() > 0 ? UNREADABLE_FILES : 0;
             LOG.infof("run-once done: %s; inbox drained, %d waiting records taken (sent, or waiting again), %d"
                     + " unreadable files; exiting with %d", outcomes(), sent, inbox.unreadableFiles(), code);
-            long waiting = OutreachMetrics.records(FileRun.Outcome.retry);
+            long waiting = OutreachMetrics.records(FileRun.Outcome.retry) > 0 ? ledger.count(Ledger.State.RETRY) : 0;
             if (waiting > 0) {
-                LOG.warnf("%d records of this run wait in retry/ (each file there says why: postpress unreachable or"
-                        + " busy, an account paused, the API key refused): the next run sends those that are due then",
-                        waiting);
+                LOG.warnf("%d records wait in retry/ (each file there says why: postpress unreachable or busy, an"
+                        + " account paused, the API key refused): the next run sends those that are due then", waiting);
             }
             stopped.ifPresent(stop -> LOG.errorf("postpress refused the API key (%s): nothing more is sent until"
                     + " it is fixed (POSTPRESS_API_KEY); the records wait in retry/ and the next run after the fix sends"

@@ -212,15 +212,43 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
                 "1000000T", "OUTREACH_DISK_RUN_ONCE_WAIT", "3s"), "disk-full")) {
             assertEquals(6, app.awaitExit(120), app.log());
             assertTrue(app.log().contains("Nothing more was sent; files wait in the inbox and retries in the ledger, and"
-                    + " no outcome is lost. Free space (or make the folder writable) and run again. Exiting with 6"),
-                    app.log());
-            assertTrue(app.log().contains("\"leads.csv\" stays in the inbox: cannot claim record "), app.log());
+                    + " no outcome is lost. Make room (or make the folder writable, or bring the ledger's database back)"
+                    + " and run again. Exiting with 6"), app.log());
             // said by the bridge in its own words, not by a dump of the exchange and its stack
             assertFalse(app.log().contains("DefaultErrorHandler"), app.log());
             assertFalse(app.log().contains("Rollback file strategy"), app.log());
         }
         assertTrue(Files.exists(dir.resolve("inbox/leads.csv")), "the file waits in the inbox");
         assertEquals(List.of(), requests(), "nothing was sent");
+    }
+
+    /**
+     * The same with nothing in the inbox but a retry that is due: the run exits with 6 as above, the record still
+     * waiting. It exited with 1 and a stack trace at once when the disk refused the retry's claim (a fault probe).
+     * Before that, a first run whose record failed twice (its retry was due within the run, and taken) says one record
+     * waits in retry/: it said two, counting outcomes, not records (the same probe).
+     */
+    @Test
+    void runOnceOnAFullDiskWithOnlyARetryDueExitsWith6AndKeepsTheRetry() throws Exception {
+        postpress.stubFor(post("/api/v1/chats").willReturn(PostpressStub.error(500, "errors/unexpected_error")));
+        Path dir = work.resolve("outreach");
+        Files.createDirectories(dir.resolve("inbox"));
+        Files.writeString(dir.resolve("inbox/leads.csv"), "account_id,attendees_ids,text\nacc_1,due-1,Hi\n");
+        try (PackagedApp app = PackagedApp.start(dir, env("OUTREACH_RUN_ONCE", "true", "OUTREACH_RETRY_INITIAL_DELAY",
+                "1ms"), "retry")) {
+            assertEquals(0, app.awaitExit(120), app.log());
+            assertTrue(app.log().contains("run-once done: sent 0, already performed 0, retry 2,"), app.log());
+            assertTrue(app.log().contains(" 1 records wait in retry/ (each file there says why"), app.log());
+        }
+        assertEquals(1, documents(dir.resolve("retry")).size(), "the record waits in retry/");
+        assertEquals(2, requests().size(), "its retry was due within the run");
+        try (PackagedApp app = PackagedApp.start(dir, env("OUTREACH_RUN_ONCE", "true", "OUTREACH_DISK_MIN_FREE",
+                "1000000T", "OUTREACH_DISK_RUN_ONCE_WAIT", "3s"), "retry-disk-full")) {
+            assertEquals(6, app.awaitExit(120), app.log());
+            assertFalse(app.log().contains("run-once failed"), app.log());
+        }
+        assertEquals(1, documents(dir.resolve("retry")).size(), "the record still waits in retry/");
+        assertEquals(2, requests().size(), "it was not sent again");
     }
 
     @Test
