@@ -19,6 +19,7 @@ import com.postpressbridge.config.LedgerUrl;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
 import com.postpressbridge.inbox.FileNames;
+import com.postpressbridge.inbox.InboxFiles;
 import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.ledger.Instance;
 import com.postpressbridge.ledger.Ledger;
@@ -52,10 +53,13 @@ public class OutreachStartup {
     private final CallbackEvents callbacks;
     private final CallbackOutbox outbox;
     private final Pacing pacing;
+    private final InboxFiles inbox;
 
     public OutreachStartup(PostpressConfig postpress, OutreachConfig outreach, OutcomeFolders folders,
             Ledger ledger, LedgerRebuild rebuild, LedgerRecovery recovery, WaitingRecords waitingRecords, SendGate gate,
-            Instance instance, Preview preview, CallbackEvents callbacks, CallbackOutbox outbox, Pacing pacing) {
+            Instance instance, Preview preview, CallbackEvents callbacks, CallbackOutbox outbox, Pacing pacing,
+            InboxFiles inbox) {
+        this.inbox = inbox;
         this.ledger = ledger;
         this.pacing = pacing;
         this.callbacks = callbacks;
@@ -102,6 +106,7 @@ public class OutreachStartup {
         gate.restarted();
         recovery.run();
         waitingRecords.reconcile();
+        inbox.tidyCopies();
         camel.getRouteController().startRoute("file-intake");
         camel.getRouteController().startRoute("inbox-sweep");
         if (!outreach.runOnce()) {

@@ -30,6 +30,7 @@ import org.apache.camel.support.SynchronizationAdapter;
 import org.jboss.logging.Logger;
 
 import com.postpressbridge.config.OutreachConfig;
+import com.postpressbridge.ledger.DiskFault;
 import com.postpressbridge.ledger.Ledger;
 import com.postpressbridge.outcome.OutcomeFolders;
 import com.postpressbridge.postpress.SendChat;
@@ -59,6 +60,7 @@ public class InboxFiles {
     private final ObjectMapper json;
     private final Stopping stopping;
     private final Ledger ledger;
+    private final DiskFault disk;
     private final CsvRecordReader csv = new CsvRecordReader();
     private final JsonRecordReader jsonFiles;
     private final JsonLinesRecordReader jsonLines;
@@ -68,7 +70,8 @@ public class InboxFiles {
     private final Duration progressEvery;
 
     public InboxFiles(OutcomeFolders folders, ObjectMapper json, Stopping stopping, Ledger ledger,
-            OutreachConfig config) {
+            OutreachConfig config, DiskFault disk) {
+        this.disk = disk;
         this.progressEvery = config.inbox().progressInterval();
         this.ledger = ledger;
         this.folders = folders;
@@ -161,6 +164,16 @@ public class InboxFiles {
         }
     }
 
+    /**
+     * At start-up, before {@code file-intake} reads anything: the copies files were read from are tidied, and an inbox
+     * file this process moved aside in an earlier life, to compare it, and left there when it died, goes back to the
+     * inbox, to be read in this run.
+     */
+    public void tidyCopies() {
+        Snapshot.removeLeftOvers(folders.root().resolve(Snapshot.FOLDER), folders.inbox(), Instant.now(),
+                ledger.instance());
+    }
+
     /** The names {@code file-intake} leaves alone: hidden files and files still being written. */
     public static boolean ignored(String name) {
         return name.startsWith(".") || IN_PROGRESS.matcher(name).matches();
@@ -213,15 +226,25 @@ public class InboxFiles {
     }
 
     /**
-     * Error step: a record hit a failure that every record would hit (the ledger takes no claim); the file stays in
-     * the inbox for later, which one line says (Camel's own dump of the failure is off for it).
+     * Error step: the ledger took no claim (or could not record what it must), a failure every record would meet. A
+     * file stays in the inbox for later, which one line a file says; a waiting record (retry, scheduled, webhook) stays
+     * waiting in the ledger. A fault of the disk or of the database was said once where it was found ({@code DiskFault});
+     * any other failure is said here for each record, with its stack at DEBUG (Camel's own dump of it is off).
      */
     public void stopReading(@ExchangeProperty(SendChat.ITEM) OutreachItem item,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
-        if (item.fileRun() != null && item.fileRun().stop()) {
-            LOG.warnf("%s stays in the inbox: %s. It is read again once the ledger takes claims, and its records"
-                    + " already decided are duplicates then", FileRun.quoted(item.fileRun().fileName()),
-                    failure == null ? "the ledger failed" : failure.getMessage());
+        String why = failure == null ? "the ledger failed" : failure.getMessage();
+        if (item.fileRun() != null) {
+            if (item.fileRun().stop()) {
+                LOG.warnf("%s stays in the inbox: %s. It is read again once the ledger takes claims, and its records"
+                        + " already decided are duplicates then", FileRun.quoted(item.fileRun().fileName()), why);
+            }
+        } else if (!disk.raised()) {
+            LOG.warnf("record %s waits on in the ledger (%s): %s; it is taken again at the next pass", item.key(),
+                    item.waitingIn(), why);
+        }
+        if (!disk.raised()) {
+            LOG.debug("the ledger's failure", failure);
         }
     }
 

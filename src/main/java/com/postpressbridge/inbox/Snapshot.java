@@ -32,6 +32,10 @@ final class Snapshot {
     private static final Duration LEFT_OVER = Duration.ofDays(1);
     /** The ending of the inbox file moved aside beside its copy, to be compared once its records are sent. */
     private static final String ASIDE = ".done";
+    /** The length of a copy's name before its extension: two tags of 8 hex digits. */
+    private static final int HASH_LENGTH = 16;
+    /** Between the hash and the file's own name in the name of a file moved aside. */
+    private static final char NAMED = '~';
     /** A file moved aside this long ago is not being compared any more (a compare takes a moment). */
     private static final Duration STRANDED = Duration.ofMinutes(10);
 
@@ -65,8 +69,8 @@ final class Snapshot {
     static Snapshot take(Path file, Path folder, String instance) throws IOException {
         // Named by a hash of the process and the file (a name of 255 bytes stays one), in the file's extension.
         String name = file.getFileName().toString();
-        Path copy = folder.resolve(RecordKeys.tag(instance + "/" + name) + RecordKeys.tag(name + "/" + instance)
-                + (name.lastIndexOf('.') < 0 ? "" : name.substring(name.lastIndexOf('.'))));
+        Path copy = folder.resolve(copyHash(name, instance) + (name.lastIndexOf('.') < 0 ? ""
+                : name.substring(name.lastIndexOf('.'))));
         Stamp before = Stamp.of(file);
         InputStream in;
         try {
@@ -95,32 +99,86 @@ final class Snapshot {
      * ({@link #ASIDE}) while it may be compared: that is the inbox file itself, whose time of change the move keeps (an
      * old one, for a file copied in with its times), and another process may be comparing it right now. One moved aside
      * longer ago than a compare could take (the move's own time, its ctime) was left by a process that died between the
-     * move and the compare: it goes back to the inbox, as {@code recovered-<copy name>}, and is read again (its
-     * records already sent are duplicates; what was written to it meanwhile is sent). Without that it would be lost.
+     * move and the compare: it goes back to the inbox under its own name, and is read again (its records already sent
+     * are duplicates; what was written to it meanwhile is sent). Without that it would be lost.
      */
     static void removeLeftOvers(Path folder, Path inbox, Instant now) {
+        removeLeftOvers(folder, inbox, now, null);
+    }
+
+    /**
+     * As {@link #removeLeftOvers(Path, Path, Instant)}; at the start of the process {@code starting} (its instance),
+     * before it reads any file: a file it moved aside itself in an earlier life (its name tells) is stranded whatever
+     * its age, and goes back at once.
+     */
+    static void removeLeftOvers(Path folder, Path inbox, Instant now, String starting) {
         Instant before = now.minus(LEFT_OVER);
         if (!Files.isDirectory(folder)) {
             return;
         }
         try (DirectoryStream<Path> copies = Files.newDirectoryStream(folder)) {
             for (Path copy : copies) {
-                String name = copy.getFileName().toString();
-                if (name.endsWith(ASIDE)) {
-                    if (movedBefore(copy, now.minus(STRANDED))) {
-                        Path back = OutcomeFolders.freeName(inbox, "recovered-" + name.substring(0, name.length()
-                                - ASIDE.length()));
-                        Files.move(copy, back, StandardCopyOption.ATOMIC_MOVE);
-                        LOG.warnf("an inbox file was left aside in %s by a process that stopped while it compared it:"
-                                + " back in the inbox as %s, to be read again (its records already sent are"
-                                + " duplicates)", folder.getFileName(), FileRun.quoted(back.getFileName().toString()));
+                try {
+                    String name = copy.getFileName().toString();
+                    if (name.endsWith(ASIDE)) {
+                        if (asideBy(name, starting) || movedBefore(copy, now.minus(STRANDED))) {
+                            moveBack(copy, inbox);
+                        }
+                    } else if (Files.getLastModifiedTime(copy, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+                        Files.deleteIfExists(copy);
                     }
-                } else if (Files.getLastModifiedTime(copy, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
-                    Files.deleteIfExists(copy);
+                } catch (IOException | RuntimeException e) { // gone meanwhile (another replica's sweep), or refused
+                    LOG.debugf("left over %s not tidied: %s", copy, e.getMessage());
                 }
             }
         } catch (IOException | RuntimeException e) {
             LOG.debugf("copies left over in %s not removed: %s", folder, e.getMessage());
+        }
+    }
+
+    /**
+     * The name of an inbox file moved aside beside its copy: the copy's hash, then the file's own name, so that it goes
+     * back under that name if it is ever stranded there.
+     */
+    private static String asideName(Path copy, String name) {
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 200) {
+            return copy.getFileName() + ASIDE; // a name this long would not fit beside the hash: recovered-<copy>
+        }
+        return copy.getFileName().toString().substring(0, HASH_LENGTH) + NAMED + name + ASIDE;
+    }
+
+    /** Whether a file aside was moved there by this process's instance (null: none asked). */
+    private static boolean asideBy(String name, String instance) {
+        String own = ownName(name);
+        return instance != null && own != null && name.startsWith(copyHash(own, instance));
+    }
+
+    /** The name of the inbox file a file aside is, or null when the name was not kept (a name over 200 bytes). */
+    private static String ownName(String aside) {
+        return aside.length() > HASH_LENGTH + 1 + ASIDE.length() && aside.charAt(HASH_LENGTH) == NAMED
+                ? aside.substring(HASH_LENGTH + 1, aside.length() - ASIDE.length()) : null;
+    }
+
+    /** The part of a copy's name that tells its file and process apart (a hash of both). */
+    private static String copyHash(String name, String instance) {
+        return RecordKeys.tag(instance + "/" + name) + RecordKeys.tag(name + "/" + instance);
+    }
+
+    /** Puts a stranded file aside back in the inbox under its own name (taken: the next free one), and says so. */
+    private static void moveBack(Path aside, Path inbox) {
+        String name = aside.getFileName().toString();
+        String own = ownName(name) != null ? ownName(name) : "recovered-" + name.substring(0, name.length()
+                - ASIDE.length()); // a name too long to be kept
+        try {
+            Path back = OutcomeFolders.freeName(inbox, own);
+            Files.move(aside, back, StandardCopyOption.ATOMIC_MOVE);
+            LOG.warnf("%s was left aside in %s by a process that stopped while it compared it with what it had sent:"
+                    + " back in the inbox as %s, to be read again (its records already sent are duplicates)",
+                    FileRun.quoted(own), aside.getParent().getFileName(), FileRun.quoted(back.getFileName().toString()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("%s, left aside in %s by a process that stopped while it compared it, could not be moved back to"
+                    + " the inbox (%s): move %s there by hand", FileRun.quoted(own), aside.getParent(), e.getMessage(),
+                    aside);
         }
     }
 
@@ -148,7 +206,7 @@ final class Snapshot {
      */
     boolean archive(Path archived) throws IOException {
         Files.move(copy, archived, StandardCopyOption.ATOMIC_MOVE);
-        Path aside = copy.resolveSibling(copy.getFileName() + ASIDE);
+        Path aside = copy.resolveSibling(asideName(copy, file.getFileName().toString()));
         try {
             Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException removed) {

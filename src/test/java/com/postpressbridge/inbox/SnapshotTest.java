@@ -81,14 +81,62 @@ class SnapshotTest {
      * before, and what had been written to it meanwhile was never sent.
      */
     @Test
-    void aFileLeftAsideByAProcessThatDiedGoesBackToTheInbox() throws Exception {
-        Path folder = Files.createDirectories(root.resolve(Snapshot.FOLDER));
-        Path aside = Files.writeString(folder.resolve("89abcdef01234567.csv.done"), "a,b\n1,2\n3,4\n");
+    void aFileLeftAsideByAProcessThatDiedGoesBackToTheInboxUnderItsName() throws Exception {
+        Path file = Files.writeString(inbox().resolve("leads.csv"), "a,b\n1,2\n");
+        Path folder = root.resolve(Snapshot.FOLDER);
+        Snapshot snapshot = Snapshot.take(file, folder, "host-1");
+        Files.writeString(file, "3,4\n", StandardOpenOption.APPEND);
+        // the process dies right after the file was moved aside, before the compare: what the move leaves
+        Path aside = folder.resolve(snapshot.copy().getFileName().toString().substring(0, 16) + "~leads.csv.done");
+        Files.move(file, aside);
+        Path older = Files.writeString(folder.resolve("89abcdef01234567.csv.done"), "c,d\n"); // a version before names
+
+        Snapshot.removeLeftOvers(folder, inbox(), java.time.Instant.now().plus(java.time.Duration.ofMinutes(9)));
+        assertTrue(Files.exists(aside), "ten minutes after the move, it may still be compared");
 
         Snapshot.removeLeftOvers(folder, inbox(), java.time.Instant.now().plus(java.time.Duration.ofMinutes(11)));
-
         assertFalse(Files.exists(aside));
-        assertEquals("a,b\n1,2\n3,4\n", Files.readString(inbox().resolve("recovered-89abcdef01234567.csv")));
+        assertFalse(Files.exists(older));
+        assertEquals("a,b\n1,2\n3,4\n", Files.readString(inbox().resolve("leads.csv")), "what was written to it too");
+        assertEquals("c,d\n", Files.readString(inbox().resolve("recovered-89abcdef01234567.csv")));
+    }
+
+    /**
+     * At its start, a process puts back at once the file it moved aside itself before it died, whatever the age of the
+     * move (its name tells); another process's stays until it is ten minutes old (it may be comparing it now).
+     */
+    @Test
+    void atItsStartAProcessPutsBackAtOnceWhatItLeftAside() throws Exception {
+        Path folder = root.resolve(Snapshot.FOLDER);
+        Snapshot mine = Snapshot.take(Files.writeString(inbox().resolve("mine.csv"), "a\n"), folder, "host-1");
+        Snapshot theirs = Snapshot.take(Files.writeString(inbox().resolve("theirs.csv"), "b\n"), folder, "host-2");
+        Path mineAside = folder.resolve(mine.copy().getFileName().toString().substring(0, 16) + "~mine.csv.done");
+        Path theirsAside = folder.resolve(theirs.copy().getFileName().toString().substring(0, 16) + "~theirs.csv.done");
+        Files.move(inbox().resolve("mine.csv"), mineAside);
+        Files.move(inbox().resolve("theirs.csv"), theirsAside);
+
+        Snapshot.removeLeftOvers(folder, inbox(), java.time.Instant.now(), "host-1");
+
+        assertEquals("a\n", Files.readString(inbox().resolve("mine.csv")));
+        assertTrue(Files.exists(theirsAside), "another process's file aside stays");
+    }
+
+    /** The name a file is moved aside under is the one a stranded file is found by (the tests above build it). */
+    @Test
+    void aFileIsMovedAsideUnderItsName() throws Exception {
+        Path file = Files.writeString(inbox().resolve("leads.csv"), "a,b\n1,2\n");
+        Path folder = root.resolve(Snapshot.FOLDER);
+        Snapshot snapshot = Snapshot.take(file, folder, "host-1");
+        String hash = snapshot.copy().getFileName().toString().substring(0, 16);
+        // the compare's own moves: seen from the inbox it goes away and, changed, comes back
+        Files.writeString(file, "3,4\n", StandardOpenOption.APPEND);
+        try (var watch = root.getFileSystem().newWatchService()) {
+            folder.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+            assertFalse(snapshot.archive(root.resolve("archived.csv")));
+            List<String> created = watch.poll(5, java.util.concurrent.TimeUnit.SECONDS).pollEvents().stream()
+                    .map(event -> event.context().toString()).toList();
+            assertTrue(created.contains(hash + "~leads.csv.done"), created.toString());
+        }
     }
 
     @Test
