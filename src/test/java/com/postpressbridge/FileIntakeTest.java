@@ -299,6 +299,22 @@ class FileIntakeTest {
         }
     }
 
+    /**
+     * A file whose name is too long to name its outcome files after (here 240 bytes: its summary and the temporary
+     * file it is written through would be over the 255 bytes a name may have) is refused whole, with what to do, and
+     * nothing of it is sent. Its records were sent and its summary was lost with a Camel stack trace (a fault probe).
+     */
+    @Test
+    void aFileWithANameTooLongIsRefusedWhole() {
+        String name = "x".repeat(236) + ".csv";
+        TestFolders.drop(name, "account_id,attendees_ids,text\nacc_long,long-1,Hello\n");
+        JsonNode report = awaitFileQuarantined(name);
+        assertEquals("local/name_too_long", report.at("/error/type").asText());
+        assertTrue(report.at("/error/detail").asText().contains("its name is 240 bytes long"), report.toString());
+        assertTrue(report.at("/error/detail").asText().contains("rename it to at most 200 bytes"), report.toString());
+        postpress.verify(0, postRequestedFor(urlPathEqualTo("/api/v1/chats")));
+    }
+
     private JsonNode awaitFileQuarantined(String name) {
         Path report = TestFolders.QUARANTINE.resolve(name + ".error.json");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(report));

@@ -52,4 +52,37 @@ public final class FileNames {
                 + " bin/ scripts and the container images do), or rename the file with ASCII letters and drop it in"
                 + " the inbox again";
     }
+
+    /** The longest inbox file name taken, in bytes: the outcome files named after it stay names a file system takes. */
+    public static final int LONGEST = 200;
+
+    /** Whether a name is longer than {@link #LONGEST} bytes (UTF-8). */
+    public static boolean tooLong(String name) {
+        return name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > LONGEST;
+    }
+
+    /**
+     * {@code name + suffix}, the name cut short (whole characters, marked with {@code ~}) when the whole would be over
+     * the 255 bytes a file name may have.
+     */
+    public static String fit(String name, String suffix) {
+        String whole = name + suffix;
+        if (whole.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255) {
+            return whole;
+        }
+        StringBuilder cut = new StringBuilder();
+        int room = 255 - 1 - suffix.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int used = 0;
+        for (int at = 0; at < name.length(); ) {
+            int point = name.codePointAt(at);
+            int bytes = new String(Character.toChars(point)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (used + bytes > room) {
+                break;
+            }
+            cut.appendCodePoint(point);
+            used += bytes;
+            at += Character.charCount(point);
+        }
+        return cut + "~" + suffix;
+    }
 }

@@ -1,6 +1,7 @@
 package com.postpressbridge.inbox;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -201,6 +202,12 @@ public class InboxFiles {
             throw new UnreadableFileException("not_a_file", "this is a symbolic link, and the inbox takes files only:"
                     + " copy or move the file itself into the inbox", null, null);
         }
+        String name = file.getFileName().toString();
+        if (FileNames.tooLong(name)) {
+            throw new UnreadableFileException("name_too_long", "its name is " + name.getBytes(StandardCharsets.UTF_8)
+                    .length + " bytes long, and the outcome files of its records are named after it: rename it to at"
+                    + " most " + FileNames.LONGEST + " bytes and drop it again", null, null);
+        }
         reader(file);
     }
 
@@ -324,7 +331,8 @@ public class InboxFiles {
         report.set("error", error);
         report.put("records_read", why.recordsRead());
         report.put("quarantined_at", Instant.now().toString());
-        folders.writeWhole(quarantined.resolveSibling(quarantined.getFileName() + ".error.json"), report);
+        folders.writeWhole(quarantined.resolveSibling(FileNames.fit(quarantined.getFileName().toString(),
+                ".error.json")), report);
         unreadableFiles.incrementAndGet();
         LOG.warnf("%s cannot be read, moved to %s: %s", FileRun.quoted(name),
                 FileRun.quoted(folders.root().relativize(quarantined).toString()), why.getMessage());

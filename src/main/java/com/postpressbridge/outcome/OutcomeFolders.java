@@ -177,8 +177,8 @@ public class OutcomeFolders {
      * again (a fixed record, its quarantine file dropped back, or a record in doubt after a crash whose new file says
      * so), and those files describe a state it has left, whatever file or delivery they came from. Files of records
      * refused before any claim (they blocked nothing) and a person's own files stay. Only files whose name carries the
-     * key or its tag are read, as every record quarantine file's name does ({@link #quarantineName}), so that a folder
-     * of thousands of files is not read whole for each such record. Best effort: the key's state is in the ledger, a
+     * key or its tag are read, as every record quarantine file's name does ({@link #quarantineName}), and those whose
+     * name was made safe and cut short, so that a folder of thousands of files is not read whole for each such record. Best effort: the key's state is in the ledger, a
      * stale file left behind (the folder could not be read) is said in the log.
      */
     public void removeQuarantineFiles(String key) {
@@ -189,9 +189,10 @@ public class OutcomeFolders {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(quarantine(), "*.json")) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (!name.endsWith(".error.json")
-                        && (name.contains(tag) || name.contains(named) || name.contains(cleanedStart))
-                        && claimedQuarantineOf(file, key)) {
+                // A name made safe and cut short ("_...-<hash>": a long source name, a key with other characters)
+                // may have lost the key: those are read too.
+                if (!name.endsWith(".error.json") && (name.contains(tag) || name.contains(named)
+                        || name.contains(cleanedStart) || name.startsWith("_")) && claimedQuarantineOf(file, key)) {
                     Files.deleteIfExists(file);
                 }
             }
@@ -361,7 +362,8 @@ public class OutcomeFolders {
 
     /** Writes a JSON file so that it appears whole or not at all. */
     public void writeWhole(Path target, JsonNode document) throws IOException {
-        Path aside = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        // not named after the target: a name near the longest a file may have would not take the additions
+        Path aside = target.resolveSibling("." + UUID.randomUUID() + ".tmp");
         try {
             Files.write(aside, pretty(document));
             Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -61,4 +61,13 @@ public class FileNamesTest {
             return entries.filter(entry -> !FileNames.readable(entry)).findFirst().orElseThrow();
         }
     }
+
+    /** A name and its suffix stay a name a file system takes: the name is cut at whole characters, and marked. */
+    @Test
+    void aNameWithASuffixIsCutToTheLongestAFileNameMayBe() {
+        assertEquals("leads.csv.error.json", FileNames.fit("leads.csv", ".error.json"));
+        String fitted = FileNames.fit("é".repeat(125) + ".csv", ".error.json"); // 254 bytes, and 11 more
+        assertTrue(fitted.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255, fitted);
+        assertTrue(fitted.endsWith("é~.error.json"), fitted);
+    }
 }
