@@ -290,6 +290,28 @@ class FileIntakeTest {
                 TestFolders.successLines("second.csv").stream().map(line -> line.get("key").asText()).sorted().toList());
     }
 
+    /**
+     * The same when the quarantine file's name was made safe and cut short (a long file name and a long key): its name
+     * no longer carries the key, and it went unseen (a fault probe).
+     */
+    @Test
+    void aRecordFixedLeavesNoQuarantineFileBehindThoughItsNameLostTheKey() throws Exception {
+        postpress.stubFor(post("/api/v1/chats")
+                .withMultipartRequestBody(aMultipart().withName("attendees_ids[]").withBody(equalTo("bad-id")))
+                .willReturn(PostpressStub.error(422, "errors/invalid_recipient")));
+        String key = "T".repeat(200);
+        String record = "{\"account_id\":\"acc_f\",\"attendees_ids\":[\"%s\"],\"text\":\"Hello\",\"external_id\":\""
+                + key + "\"}";
+        String name = "t".repeat(120) + ".json";
+        TestFolders.drop(name, "[" + record.formatted("bad-id") + "]");
+        assertEquals(1, TestFolders.awaitSummary(name).get("quarantined").asInt());
+        assertEquals(List.of(key + " claimed"), quarantined());
+
+        TestFolders.drop("z.json", "[" + record.formatted("good-id") + "]");
+        assertEquals(1, TestFolders.awaitSummary("z.json").get("sent").asInt());
+        assertEquals(List.of(), quarantined());
+    }
+
     /** The record quarantine files (not the reports of whole files): their key, and whether the ledger claimed it. */
     private static List<String> quarantined() throws IOException {
         try (var files = Files.list(TestFolders.QUARANTINE)) {
