@@ -44,6 +44,7 @@ public class ErrorClassifier {
 
     private final ObjectMapper json;
     private final String apiKey;
+    private final java.util.regex.Pattern echoes;
 
     @Inject
     public ErrorClassifier(ObjectMapper json, PostpressConfig postpress) {
@@ -54,6 +55,7 @@ public class ErrorClassifier {
     public ErrorClassifier(ObjectMapper json, String apiKey) {
         this.json = json;
         this.apiKey = apiKey;
+        this.echoes = apiKey == null ? null : echoes(apiKey);
     }
 
     /** {@code onWhen} of the {@code blip} clause: a 503 or a connection that never opened, without a long Retry-After. */
@@ -181,7 +183,25 @@ public class ErrorClassifier {
      * must not put the key in outcome files, logs, the ledger or CRM events, which all take their error from here.
      */
     private String redacted(String text) {
-        return apiKey == null || text == null ? text : text.replace(apiKey, REDACTED);
+        return apiKey == null || text == null ? text : echoes.matcher(text).replaceAll(REDACTED);
+    }
+
+    /**
+     * The key as an echo may carry it: in any case, and any of its characters percent-encoded (a proxy that echoes
+     * the request line or a form encodes some, or all).
+     */
+    private static java.util.regex.Pattern echoes(String apiKey) {
+        StringBuilder pattern = new StringBuilder();
+        apiKey.codePoints().forEach(point -> {
+            StringBuilder encoded = new StringBuilder();
+            for (byte b : new String(Character.toChars(point)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                encoded.append('%').append(String.format("%02X", b & 0xff));
+            }
+            pattern.append("(?:").append(java.util.regex.Pattern.quote(new String(Character.toChars(point))))
+                    .append('|').append(encoded).append(')');
+        });
+        return java.util.regex.Pattern.compile(pattern.toString(), java.util.regex.Pattern.CASE_INSENSITIVE
+                | java.util.regex.Pattern.UNICODE_CASE);
     }
 
     private static String header(Map<String, String> headers, String name) {

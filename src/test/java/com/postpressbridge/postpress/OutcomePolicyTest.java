@@ -401,6 +401,11 @@ public class OutcomePolicyTest {
         assertEquals("unreadable error body: upstream said: key=[redacted]", text.detail());
         assertEquals("X-API-KEY: pp_live_K3Y was refused", CLASSIFIER.classify(answer(401, "{\"detail\":"
                 + "\"X-API-KEY: pp_live_K3Y was refused\"}", null)).error().detail(), "only the key it sends");
+        // echoed percent-encoded (a proxy's request line, a form) or in another case: still the key (a fault probe)
+        OutreachError echoed = classifier.classify(answer(400, "{\"title\":\"key=pp%5Flive%5FK3Y\",\"detail\":"
+                + "\"KEY PP_LIVE_K3Y, %70%70%5f%6c%69%76%65%5f%4b%33%59\"}", null)).error();
+        assertEquals("key=[redacted]", echoed.title());
+        assertEquals("KEY [redacted], [redacted]", echoed.detail());
     }
 
     private static HttpOperationFailedException answer(int status, String body, String retryAfter) {
