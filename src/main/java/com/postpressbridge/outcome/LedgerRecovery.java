@@ -178,7 +178,8 @@ public class LedgerRecovery {
         if (written + adopted + inDoubt == 0) {
             return null;
         }
-        return String.format("%d outcome files written, %d outcomes taken from their folder, %d records in doubt (%s)",
+        return String.format("%d decided outcomes put in their folders (written where they were missing), %d outcomes"
+                + " taken from their folder, %d records in doubt (%s)",
                 written, adopted, inDoubt, config.retry().inDoubt() == OutreachConfig.InDoubtPolicy.retry
                         ? "put in retry/" : "quarantined as local/in_doubt");
     }
