@@ -206,7 +206,7 @@ public class Ledger {
         }
         if (update(db, "UPDATE outreach_record SET state = ?, attempts = 0, first_seen_at = ?, updated_at = ?,"
                 + " paced_until = NULL, next_attempt_at = NULL, in_doubt = FALSE, content_hash = ?, held_by = ?,"
-                + " account_id = ?, pace_order = ? WHERE record_key = ? AND " + CLAIMED_AGAIN, as.name(), now, now,
+                + " account_id = ?, pace_order = ? WHERE record_key = ? AND " + TAKES_QUARANTINED, as.name(), now, now,
                 contentHash, holder(as), account, order, key, redropped, contentHash) == 1) {
             journalClaim(lines, key, as, now, work(db, key, item), contentHash, place, true, item);
             return Claim.CLAIMED_AGAIN;
@@ -226,7 +226,7 @@ public class Ledger {
      * Whether a key already known is claimed again (parameters: redropped, content hash): a quarantined record whose
      * quarantine file a person dropped back, or that comes back changed and is not in doubt.
      */
-    private static final String CLAIMED_AGAIN =
+    private static final String TAKES_QUARANTINED =
             "state = 'QUARANTINED' AND (? OR (in_doubt = FALSE AND content_hash <> ?))";
 
     /** A record being sent is held by this process; a queued one by none (any process may send it). */
@@ -556,7 +556,7 @@ public class Ledger {
      */
     public Claim wouldClaim(String key, String contentHash, boolean redropped) {
         return transaction("look up record " + key, db -> {
-            try (PreparedStatement select = db.prepareStatement("SELECT state, in_doubt, CASE WHEN " + CLAIMED_AGAIN
+            try (PreparedStatement select = db.prepareStatement("SELECT state, in_doubt, CASE WHEN " + TAKES_QUARANTINED
                     + " THEN 1 ELSE 0 END FROM outreach_record WHERE record_key = ?")) {
                 select.setObject(1, redropped);
                 select.setString(2, contentHash);

@@ -18,6 +18,7 @@ import com.postpressbridge.postpress.SendGate;
 import com.postpressbridge.record.FileRun;
 import com.postpressbridge.record.OutreachItem;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -53,7 +54,7 @@ public class OutreachMetrics {
     /** How many records this process gave an outcome, from every source: what {@link #recorded} counted. */
     public static long records(FileRun.Outcome outcome) {
         return (long) Metrics.globalRegistry.find(RECORDS).tag("outcome", outcome.name()).counters().stream()
-                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+                .mapToDouble(Counter::count).sum();
     }
 
     static void recorded(OutreachItem item, FileRun.Outcome outcome) {

@@ -141,8 +141,10 @@ public final class FileRun {
         return Optional.of(line.append(", still sending").toString());
     }
 
-    /** No more records of this file are read: something they all need (the ledger) is down. */
-    /** Stops reading the file's records; returns whether this call stopped it (false: it was stopped before). */
+    /**
+     * No more records of this file are read: something they all need (the ledger) is down. Returns whether this call
+     * stopped it (false: it was stopped before).
+     */
     public synchronized boolean stop() {
         boolean first = !stopped;
         stopped = true;

@@ -49,7 +49,7 @@ public class WebhookSources {
             });
         }
 
-        /** The environment variable to set, for the start-up warning. */
+        /** The environment variable to set, for the start-up line that says the source refuses everything. */
         String whatToSet() {
             return auth.contains(Auth.hubspot_v3) ? "outreach.webhook.sources." + name + ".secret"
                     : auth.contains(Auth.hmac) ? "OUTREACH_WEBHOOK_SECRETS (or OUTREACH_WEBHOOK_TOKENS)"
