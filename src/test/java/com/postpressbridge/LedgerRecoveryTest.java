@@ -1,9 +1,11 @@
 package com.postpressbridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -26,6 +28,7 @@ import com.postpressbridge.outcome.OutcomeFile;
 import com.postpressbridge.outcome.OutcomeFolders;
 import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordKeys;
 import com.postpressbridge.record.RecordSource;
 
 /**
@@ -153,12 +156,25 @@ class LedgerRecoveryTest {
         assertEquals(Ledger.State.RETRY, ledger.state(waiting.key()));
     }
 
+    /**
+     * Its in-doubt file is the key's only quarantine file: one of an earlier refusal (the record was claimed again,
+     * and the process died before it removed that file) would, dropped back, release the record unchecked.
+     */
     @Test
     void withoutAnyOutcomeTheRecordIsInDoubtAndStaysBlocked() throws Exception {
         OutreachItem item = claimed("lost-in-flight");
+        Files.createDirectories(TestFolders.QUARANTINE);
+        Path refusal = Files.writeString(TestFolders.QUARANTINE.resolve("earlier.csv.7." + RecordKeys.tag(item.key())
+                + ".json"), "{\"key\": \"" + item.key() + "\", \"claimed\": true, \"error\": {\"type\":"
+                + " \"errors/invalid_recipient\"}}");
 
         recovery.run();
 
+        assertFalse(Files.exists(refusal), "the earlier refusal's file");
+        try (var files = Files.list(TestFolders.QUARANTINE)) {
+            assertEquals(List.of("local/in_doubt"), files.map(TestFolders::read)
+                    .map(file -> file.at("/error/type").asText()).toList());
+        }
         assertEquals(Ledger.State.QUARANTINED, ledger.state(item.key()));
         assertEquals(Ledger.Claim.IN_DOUBT, ledger.claim(item.key(), item.key(), "{}", false, Ledger.State.SENDING),
                 "the same record read again is not sent");
