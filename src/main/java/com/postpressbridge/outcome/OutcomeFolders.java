@@ -176,10 +176,11 @@ public class OutcomeFolders {
      * Removes the quarantine files the ledger's quarantine wrote for a key ({@code "claimed": true}): the key is claimed
      * again (a fixed record, its quarantine file dropped back, or a record in doubt after a crash whose new file says
      * so), and those files describe a state it has left, whatever file or delivery they came from. Files of records
-     * refused before any claim (they blocked nothing) and a person's own files stay. Only files whose name carries the
-     * key or its tag are read, as every record quarantine file's name does ({@link #quarantineName}), and those whose
-     * name was made safe and cut short, so that a folder of thousands of files is not read whole for each such record. Best effort: the key's state is in the ledger, a
-     * stale file left behind (the folder could not be read) is said in the log.
+     * refused before any claim (they blocked nothing), files written before quarantine files said so, and a person's
+     * own files stay. Only files whose name carries the key or its tag are read, as every record quarantine file's name
+     * does ({@link #quarantineName}), and those whose name was made safe and cut short: a folder of thousands of files
+     * is not read whole for each such record. Best effort: the key's state is in the ledger, and a stale file left
+     * behind (the folder could not be read) is said in the log.
      */
     public void removeQuarantineFiles(String key) {
         String tag = "." + RecordKeys.tag(key);
