@@ -70,6 +70,7 @@ class LedgerDownTest {
                         .header("Retry-After", equalTo("30")).body("error", equalTo("unavailable"));
             }
             assertEquals(1, unstored.lines().size(), "one line for 5 deliveries refused within 10 s");
+            assertEquals(null, unstored.lines().get(0).getThrown(), "the cause in its words, not a stack (a probe)");
         }
 
         TestFolders.drop("waiting.csv", "account_id,attendees_ids,text\nacc_down,down-1,Hello\n");

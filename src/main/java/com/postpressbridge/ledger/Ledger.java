@@ -250,10 +250,10 @@ public class Ledger {
      */
     public DeliveryAnswer acceptDelivery(String source, String deliveryId, List<Queued> records,
             Function<List<Claim>, String> answer) {
-        disk.ensureRoom("store delivery " + (deliveryId == null ? "" : deliveryId));
+        disk.ensureRoom("store delivery" + (deliveryId == null ? "" : " " + deliveryId));
         try {
             StringBuilder lines = journalLines();
-            return transaction("store delivery " + (deliveryId == null ? "" : deliveryId), true, lines, db -> {
+            return transaction("store delivery" + (deliveryId == null ? "" : " " + deliveryId), true, lines, db -> {
                 List<Claim> claims = new ArrayList<>();
                 for (Queued record : records) {
                     claims.add(claimIn(db, record.key(), record.contentHash(), record.item(), record.place(), false,

@@ -1,10 +1,12 @@
 package com.postpressbridge.outcome;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.apache.camel.CamelContext;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 import com.postpressbridge.config.OutreachConfig;
@@ -54,8 +56,13 @@ public class DiskRecovery {
     /** The identity of {@link #check}'s job in Quarkus' scheduler. */
     public static final String JOB = "disk-recovery";
 
+    /** At the start, before the scheduled checks begin: readiness says a disk short of room from its first answers. */
+    void onStart(@Observes StartupEvent start) {
+        check();
+    }
+
     @Scheduled(identity = JOB, every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void check() {
+    synchronized void check() {
         if (dryRun) {
             return;
         }

@@ -319,9 +319,11 @@ public class WebhookIntake {
         long logged = unavailableLogged.get();
         if (now - logged >= UNAVAILABLE_LOG_EVERY && unavailableLogged.compareAndSet(logged, now)) {
             int more = unavailableSince.getAndSet(0);
-            LOG.errorf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class), "webhook delivery not stored:"
-                    + " the ledger is unavailable, answered 503%s", more == 0 ? ""
-                            : " (as were " + more + " deliveries since the last such line)");
+            Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            LOG.errorf("webhook delivery not stored, answered 503 (the sender delivers it again later)%s: %s", more == 0
+                    ? "" : ", as were " + more + " deliveries since the last such line", cause == null
+                            ? "the ledger failed" : cause.getMessage());
+            LOG.debug("the ledger's failure", cause);
         } else {
             unavailableSince.incrementAndGet();
         }
