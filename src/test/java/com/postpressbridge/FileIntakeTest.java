@@ -270,10 +270,8 @@ class FileIntakeTest {
      */
     @Test
     void aRecordFixedInAnotherFileLeavesNoQuarantineFileOfItsRefusalBehind() throws Exception {
-        postpress.stubFor(post("/api/v1/chats")
-                .withMultipartRequestBody(aMultipart().withName("attendees_ids[]").withBody(equalTo("bad-id")))
-                .willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/json")
-                        .withBody("{\"status\":422,\"type\":\"errors/invalid_recipient\",\"title\":\"No.\"}")));
+        postpress.stubFor(PostpressStub.forAttendee("bad-id").willReturn(PostpressStub.error(422,
+                "errors/invalid_recipient")));
         TestFolders.drop("first.json", "[{\"account_id\":\"acc_f\",\"attendees_ids\":[\"bad-id\"],\"text\":\"Hello\","
                 + "\"external_id\":\"crm-77\"},{\"account_id\":\"acc_f\",\"attendees_ids\":[\"other-id\"],"
                 + "\"text\":\"Hello\",\"external_id\":\"crm-78\"}]");
@@ -296,9 +294,8 @@ class FileIntakeTest {
      */
     @Test
     void aRecordFixedLeavesNoQuarantineFileBehindThoughItsNameLostTheKey() throws Exception {
-        postpress.stubFor(post("/api/v1/chats")
-                .withMultipartRequestBody(aMultipart().withName("attendees_ids[]").withBody(equalTo("bad-id")))
-                .willReturn(PostpressStub.error(422, "errors/invalid_recipient")));
+        postpress.stubFor(PostpressStub.forAttendee("bad-id").willReturn(PostpressStub.error(422,
+                "errors/invalid_recipient")));
         String key = "T".repeat(200);
         String record = "{\"account_id\":\"acc_f\",\"attendees_ids\":[\"%s\"],\"text\":\"Hello\",\"external_id\":\""
                 + key + "\"}";

@@ -120,10 +120,8 @@ class WebhookIntakeTest {
      */
     @Test
     void aRecordFixedThroughAWebhookLeavesNoQuarantineFileOfItsRefusalBehind() throws Exception {
-        postpress.stubFor(post("/api/v1/chats").withMultipartRequestBody(
-                com.github.tomakehurst.wiremock.client.WireMock.aMultipart().withName("attendees_ids[]")
-                        .withBody(com.github.tomakehurst.wiremock.client.WireMock.equalTo("refused-id")))
-                .willReturn(PostpressStub.error(422, "errors/invalid_recipient")));
+        postpress.stubFor(PostpressStub.forAttendee("refused-id").willReturn(PostpressStub.error(422,
+                "errors/invalid_recipient")));
         TestFolders.drop("crm.csv", "account_id,attendees_ids,text,external_id\nacc_hook,refused-id,Hello,crm-501\n");
         assertEquals(1, TestFolders.awaitSummary("crm.csv").get("quarantined").asInt());
         assertEquals(1, quarantineFilesOf("crm-501"));

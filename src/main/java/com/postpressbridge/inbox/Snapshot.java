@@ -141,8 +141,8 @@ final class Snapshot {
      * back under that name if it is ever stranded there.
      */
     private static String asideName(Path copy, String name) {
-        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 200) {
-            return copy.getFileName() + ASIDE; // a name this long would not fit beside the hash: recovered-<copy>
+        if (FileNames.tooLong(name)) { // refused before it is read; would not fit beside the hash: recovered-<copy>
+            return copy.getFileName() + ASIDE;
         }
         return copy.getFileName().toString().substring(0, HASH_LENGTH) + NAMED + name + ASIDE;
     }
@@ -153,7 +153,7 @@ final class Snapshot {
         return instance != null && own != null && name.startsWith(copyHash(own, instance));
     }
 
-    /** The name of the inbox file a file aside is, or null when the name was not kept (a name over 200 bytes). */
+    /** The name of the inbox file a file aside is, or null when the name was not kept (too long, or an older aside). */
     private static String ownName(String aside) {
         return aside.length() > HASH_LENGTH + 1 + ASIDE.length() && aside.charAt(HASH_LENGTH) == NAMED
                 ? aside.substring(HASH_LENGTH + 1, aside.length() - ASIDE.length()) : null;

@@ -71,7 +71,7 @@ public class Ledger {
         CLAIMED,
         /**
          * This caller sends a record the ledger had quarantined: it came back changed (fixed) or as its quarantine file
-         * dropped back. Its earlier quarantine file goes once its new outcome is in its folder.
+         * dropped back. Its earlier quarantine files are stale from now on (the caller removes them).
          */
         CLAIMED_AGAIN,
         ALREADY_SENT,
@@ -250,10 +250,11 @@ public class Ledger {
      */
     public DeliveryAnswer acceptDelivery(String source, String deliveryId, List<Queued> records,
             Function<List<Claim>, String> answer) {
-        disk.ensureRoom("store delivery" + (deliveryId == null ? "" : " " + deliveryId));
+        String what = "store delivery" + (deliveryId == null ? "" : " " + deliveryId);
+        disk.ensureRoom(what);
         try {
             StringBuilder lines = journalLines();
-            return transaction("store delivery" + (deliveryId == null ? "" : " " + deliveryId), true, lines, db -> {
+            return transaction(what, true, lines, db -> {
                 List<Claim> claims = new ArrayList<>();
                 for (Queued record : records) {
                     claims.add(claimIn(db, record.key(), record.contentHash(), record.item(), record.place(), false,

@@ -74,9 +74,8 @@ public final class OutcomeDocuments {
         }
     }
 
-    /** {@code quarantine/<source>.<line-or-key>.json}. */
     /**
-     * {@code claimed}: the ledger claimed the record and keeps its key quarantined (dropping the file back releases
+     * {@code quarantine/<source>.<line-or-key>.json}. {@code claimed}: the ledger claimed the record and keeps its key quarantined (dropping the file back releases
      * it); false for a record refused before any claim, whose key blocks nothing.
      */
     public static ObjectNode quarantine(OutreachItem item, int attempts, OutreachError error, boolean exhausted,

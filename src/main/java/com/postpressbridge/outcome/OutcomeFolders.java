@@ -184,16 +184,14 @@ public class OutcomeFolders {
      */
     public void removeQuarantineFiles(String key) {
         String tag = "." + RecordKeys.tag(key);
-        String named = RecordKeys.fileName(key);
-        String cleaned = key.replaceAll("[^A-Za-z0-9._-]", "_");
-        String cleanedStart = cleaned.substring(0, Math.min(cleaned.length(), 40));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(quarantine(), "*.json")) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                // A name made safe and cut short ("_...-<hash>": a long source name, a key with other characters)
-                // may have lost the key: those are read too.
-                if (!name.endsWith(".error.json") && (name.contains(tag) || name.contains(named)
-                        || name.contains(cleanedStart) || name.startsWith("_")) && claimedQuarantineOf(file, key)) {
+                // A CSV row's name carries the tag, a JSON record's or a webhook's the key; one made safe and cut
+                // short (RecordKeys.fileName: "_...-<hash>", a long source name or a key with other characters) may
+                // carry neither, and is read too.
+                if (!name.endsWith(".error.json") && (name.contains(tag) || name.contains(key) || name.startsWith("_"))
+                        && claimedQuarantineOf(file, key)) {
                     Files.deleteIfExists(file);
                 }
             }

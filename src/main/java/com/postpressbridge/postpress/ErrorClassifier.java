@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLHandshakeException;
 
@@ -43,8 +45,8 @@ public class ErrorClassifier {
     static final String REDACTED = "[redacted]";
 
     private final ObjectMapper json;
-    private final String apiKey;
-    private final java.util.regex.Pattern echoes;
+    /** The API key as an echo may carry it (null: no key). */
+    private final Pattern echoes;
 
     @Inject
     public ErrorClassifier(ObjectMapper json, PostpressConfig postpress) {
@@ -54,7 +56,6 @@ public class ErrorClassifier {
     /** @param apiKey the key sent to postpress, taken out of its answers' texts (null: none) */
     public ErrorClassifier(ObjectMapper json, String apiKey) {
         this.json = json;
-        this.apiKey = apiKey;
         this.echoes = apiKey == null ? null : echoes(apiKey);
     }
 
@@ -183,25 +184,24 @@ public class ErrorClassifier {
      * must not put the key in outcome files, logs, the ledger or CRM events, which all take their error from here.
      */
     private String redacted(String text) {
-        return apiKey == null || text == null ? text : echoes.matcher(text).replaceAll(REDACTED);
+        return echoes == null || text == null ? text : echoes.matcher(text).replaceAll(REDACTED);
     }
 
     /**
      * The key as an echo may carry it: in any case, and any of its characters percent-encoded (a proxy that echoes
      * the request line or a form encodes some, or all).
      */
-    private static java.util.regex.Pattern echoes(String apiKey) {
+    private static Pattern echoes(String apiKey) {
         StringBuilder pattern = new StringBuilder();
         apiKey.codePoints().forEach(point -> {
+            String character = new String(Character.toChars(point));
             StringBuilder encoded = new StringBuilder();
-            for (byte b : new String(Character.toChars(point)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            for (byte b : character.getBytes(StandardCharsets.UTF_8)) {
                 encoded.append('%').append(String.format("%02X", b & 0xff));
             }
-            pattern.append("(?:").append(java.util.regex.Pattern.quote(new String(Character.toChars(point))))
-                    .append('|').append(encoded).append(')');
+            pattern.append("(?:").append(Pattern.quote(character)).append('|').append(encoded).append(')');
         });
-        return java.util.regex.Pattern.compile(pattern.toString(), java.util.regex.Pattern.CASE_INSENSITIVE
-                | java.util.regex.Pattern.UNICODE_CASE);
+        return Pattern.compile(pattern.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
     private static String header(Map<String, String> headers, String name) {
