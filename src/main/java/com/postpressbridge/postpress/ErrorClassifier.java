@@ -189,7 +189,8 @@ public class ErrorClassifier {
 
     /**
      * The key as an echo may carry it: in any case, and any of its characters percent-encoded (a proxy that echoes
-     * the request line or a form encodes some, or all).
+     * the request line or a form encodes some, or all) or escaped as in JSON or JavaScript (a backslash, u and four
+     * hex digits, in a body that did not parse as JSON and is kept as text).
      */
     private static Pattern echoes(String apiKey) {
         StringBuilder pattern = new StringBuilder();
@@ -199,7 +200,12 @@ public class ErrorClassifier {
             for (byte b : character.getBytes(StandardCharsets.UTF_8)) {
                 encoded.append('%').append(String.format("%02X", b & 0xff));
             }
-            pattern.append("(?:").append(Pattern.quote(character)).append('|').append(encoded).append(')');
+            StringBuilder escaped = new StringBuilder();
+            for (char unit : character.toCharArray()) {
+                escaped.append("\\\\u").append(String.format("%04X", (int) unit));
+            }
+            pattern.append("(?:").append(Pattern.quote(character)).append('|').append(encoded).append('|')
+                    .append(escaped).append(')');
         });
         return Pattern.compile(pattern.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }

@@ -406,6 +406,10 @@ public class OutcomePolicyTest {
                 + "\"KEY PP_LIVE_K3Y, %70%70%5f%6c%69%76%65%5f%4b%33%59\"}", null)).error();
         assertEquals("key=[redacted]", echoed.title());
         assertEquals("KEY [redacted], [redacted]", echoed.detail());
+        // escaped as JSON does, in a body kept as text because it did not parse (a review)
+        OutreachError escaped = classifier.classify(answer(502, "{\"detail\": \"pp\\u005flive\\u005FK3Y\" <html>",
+                null)).error();
+        assertEquals("unreadable error body: {\"detail\": \"[redacted]\" <html>", escaped.detail());
     }
 
     private static HttpOperationFailedException answer(int status, String body, String retryAfter) {
