@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.ObserverMethod;
 
 import org.apache.camel.CamelContext;
 import org.jboss.logging.Logger;
@@ -15,6 +17,7 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 
 import com.postpressbridge.callback.CallbackEvents;
+import com.postpressbridge.config.BadSetting;
 import com.postpressbridge.config.LedgerUrl;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
@@ -75,8 +78,13 @@ public class OutreachStartup {
         this.gate = gate;
     }
 
-    /** A failure here stops the app (a Camel event observer's exception would only be logged). */
-    void onStart(@Observes StartupEvent start, CamelContext camel) throws Exception {
+    /**
+     * A failure here stops the app (a Camel event observer's exception would only be logged). It runs after the beans
+     * that check their settings at start-up ({@code @Startup}: webhook sources, callbacks), so that a setting they
+     * refuse stops the start before a file is read.
+     */
+    void onStart(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 100) StartupEvent start, CamelContext camel)
+            throws Exception {
         if (outreach.dryRun()) {
             dryRun();
             return;
@@ -85,7 +93,7 @@ public class OutreachStartup {
             LOG.warnf("SANDBOX MODE (postpress.sandbox=true): records are posted to the built-in postpress look-alike at"
                     + " %s. NOTHING IS REALLY SENT to LinkedIn or email.", postpress.baseUrl());
         } else if (postpress.apiKey().filter(key -> !key.isBlank()).isEmpty()) {
-            throw new IllegalStateException("POSTPRESS_API_KEY is not set: set it to your postpress API key"
+            throw new BadSetting("POSTPRESS_API_KEY is not set: set it to your postpress API key"
                     + " (or set POSTPRESS_SANDBOX=true to try everything against the built-in sandbox)");
         }
         LOG.info(pacing.describe()); // and a pacing setting that cannot be used stops the start here

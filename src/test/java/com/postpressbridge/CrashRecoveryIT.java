@@ -251,16 +251,33 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
         assertEquals(2, requests().size(), "it was not sent again");
     }
 
-    @Test
-    void withoutAnApiKeyTheAppRefusesToStartAndSaysWhatToSet() throws Exception {
+    /**
+     * A setting the bridge cannot run with stops the start with exit code 1 and one message that says what to set: no
+     * stack trace (a probe found one above the message), and no file read or record sent before it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "POSTPRESS_API_KEY= -> POSTPRESS_API_KEY is not set: set it to your postpress API key (or set"
+                    + " POSTPRESS_SANDBOX=true",
+            "OUTREACH_CONCURRENCY=0 -> outreach.concurrency with the config value \"0\" threw an Exception whilst being"
+                    + " converted - requests in flight at once: a whole number of 1 or more",
+            "OUTREACH_WEBHOOK_SOURCES_CRM_AUTH=weird -> outreach.webhook.sources.crm.auth is \"weird\"; allowed:",
+            "OUTREACH_CALLBACK_URL=crm.example.com/x -> outreach.callback.url must be an http:// or https:// URL",
+            "OUTREACH_PACING_TIMEZONE=Mars/Olympus -> outreach.pacing.timezone 'Mars/Olympus' is not a time zone"})
+    void aSettingItCannotRunWithStopsTheStartWithOneMessage(String setting) throws Exception {
+        String[] settingAndMessage = setting.split(" -> ");
+        String[] nameAndValue = settingAndMessage[0].split("=", 2);
         Path dir = work.resolve("outreach");
-        Files.createDirectories(dir);
-        try (PackagedApp app = PackagedApp.start(dir, Map.of("POSTPRESS_BASE_URL", postpress.baseUrl()), "nokey")) {
-            int code = app.awaitExit(60);
-            assertTrue(code != 0, "exit code " + code);
-            assertTrue(app.log().contains("POSTPRESS_API_KEY is not set"), app.log());
-            assertTrue(app.log().contains("POSTPRESS_SANDBOX=true"), app.log());
+        TestFolders.dropLeads(dir, "leads.csv", "acc_it", 1, "person-", 3);
+        try (PackagedApp app = PackagedApp.start(dir, env(nameAndValue[0], nameAndValue[1],
+                "OUTREACH_PACING_ENABLED", "true", "OUTREACH_INBOX_SETTLE_TIME", "0ms"), "bad-setting")) {
+            assertEquals(1, app.awaitExit(60), app.log());
+            assertTrue(app.log().contains(settingAndMessage[1]), app.log());
+            assertFalse(app.log().contains("\tat "), "no stack trace: " + app.log());
+            assertFalse(app.log().contains("Failed to start"), app.log());
         }
+        assertEquals(0, requests().size(), "nothing sent");
+        assertTrue(Files.exists(dir.resolve("inbox/leads.csv")), "the file is not read");
     }
 
     private List<LoggedRequest> requests() {

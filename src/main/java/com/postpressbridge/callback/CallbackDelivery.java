@@ -49,9 +49,6 @@ public class CallbackDelivery {
         this.outbox = outbox;
         this.policy = new CallbackPolicy(config.callback().maxDelay());
         int concurrency = config.callback().concurrency();
-        if (concurrency < 1) {
-            throw new IllegalStateException("outreach.callback.concurrency must be 1 or more (it is " + concurrency + ")");
-        }
         this.batch = concurrency * EVENTS_A_THREAD;
         // long enough for the whole batch to be tried, each attempt taking the whole timeout
         this.lease = config.callback().timeout().multipliedBy(EVENTS_A_THREAD + 2).toMillis();

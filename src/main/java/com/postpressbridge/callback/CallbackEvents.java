@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
 
+import com.postpressbridge.config.BadSetting;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.record.ChatField;
@@ -83,7 +84,7 @@ public class CallbackEvents {
         this.includeText = includeText;
         this.secret = secret == null || secret.isBlank() ? null : secret;
         if (enabled() && this.secret == null) {
-            throw new IllegalStateException("a callback URL is set but OUTREACH_CALLBACK_SECRET (outreach.callback."
+            throw new BadSetting("a callback URL is set but OUTREACH_CALLBACK_SECRET (outreach.callback."
                     + "secret) is not: every callback is signed, so that the receiver can tell it from a forgery. Set a"
                     + " secret of 32 random characters or more, and give the receiver the same one");
         }
@@ -202,7 +203,7 @@ public class CallbackEvents {
             try {
                 types.add(Type.valueOf(trimmed));
             } catch (IllegalArgumentException unknown) {
-                throw new IllegalStateException("outreach.callback.events: \"" + trimmed + "\" is not an event; the"
+                throw new BadSetting("outreach.callback.events: \"" + trimmed + "\" is not an event; the"
                         + " events are " + Arrays.stream(Type.values()).map(Type::name).collect(Collectors.joining(", ")));
             }
         }
@@ -218,7 +219,7 @@ public class CallbackEvents {
         }
         if (uri == null || uri.getHost() == null || !Optional.ofNullable(uri.getScheme()).map(s -> s.equals("http")
                 || s.equals("https")).orElse(false)) {
-            throw new IllegalStateException(setting + " must be an http:// or https:// URL with a host, e.g."
+            throw new BadSetting(setting + " must be an http:// or https:// URL with a host, e.g."
                     + " https://crm.example.com/hooks/outreach (it is not: check the setting)");
         }
         return value.trim();

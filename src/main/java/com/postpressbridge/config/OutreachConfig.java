@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 
 /** Folders, concurrency and the retry policy. */
 @ConfigMapping(prefix = "outreach")
@@ -19,6 +20,7 @@ public interface OutreachConfig {
     String attachmentsDir();
 
     /** POSTs in flight at once. */
+    @WithConverter(AtLeastOne.class)
     int concurrency();
 
     /** Process what is in the inbox and what is due for retry, then exit. */
@@ -218,6 +220,7 @@ public interface OutreachConfig {
         Duration pollInterval();
 
         /** Requests in flight at once (events of one record never overlap). */
+        @WithConverter(AtLeastOne.class)
         int concurrency();
 
         /** How long a receiver may take to answer; also the connect timeout. */

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.postpressbridge.config.BadSetting;
 import com.postpressbridge.config.OutreachConfig;
 
 import io.quarkus.scheduler.Scheduled;
@@ -59,7 +60,7 @@ public class Instance {
      */
     public void arrive() throws InterruptedException {
         if (lease.compareTo(heartbeat.multipliedBy(3)) < 0) {
-            throw new IllegalStateException("outreach.instance.lease (" + lease + ") must be at least three times"
+            throw new BadSetting("outreach.instance.lease (" + lease + ") must be at least three times"
                     + " outreach.instance.heartbeat (" + heartbeat + ")");
         }
         if (database.postgresql()) {
@@ -71,7 +72,7 @@ public class Instance {
                 Thread.sleep(heartbeat.toMillis() * 5 / 2);
                 Ledger.Process later = ledger.process(id());
                 if (later != null && later.seenAt() != earlier.seenAt()) {
-                    throw new IllegalStateException("another bridge process runs with instance id " + id() + " on"
+                    throw new BadSetting("another bridge process runs with instance id " + id() + " on"
                             + " this ledger: give each replica its own OUTREACH_INSTANCE_ID (by default the host name,"
                             + " which is the pod's name on Kubernetes)");
                 }

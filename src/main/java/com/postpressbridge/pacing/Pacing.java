@@ -16,6 +16,7 @@ import org.apache.camel.ExchangeProperty;
 
 import org.jboss.logging.Logger;
 
+import com.postpressbridge.config.BadSetting;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
 import com.postpressbridge.ledger.AccountPaces;
@@ -204,8 +205,8 @@ public class Pacing {
                     own == null ? config.jitter() : own.jitter().orElse(config.jitter()),
                     SendingWindow.parse(window), zone(zone));
         } catch (IllegalArgumentException e) {
-            throw account == null ? e
-                    : new IllegalArgumentException("outreach.pacing.accounts.\"" + account + "\": " + e.getMessage(), e);
+            throw new BadSetting(account == null ? e.getMessage()
+                    : "outreach.pacing.accounts.\"" + account + "\": " + e.getMessage());
         }
     }
 

@@ -17,6 +17,7 @@ import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 
 import com.postpressbridge.chat.TemplateRenderer;
+import com.postpressbridge.config.BadSetting;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.record.ChatField;
 import com.postpressbridge.record.RecordFields;
@@ -50,7 +51,7 @@ public final class CrmMapping {
                 try {
                     return new Value(JsonPath.compile(trimmed), null);
                 } catch (InvalidPathException e) {
-                    throw new IllegalStateException("outreach.webhook.sources." + source + "." + key + ": \"" + trimmed
+                    throw new BadSetting("outreach.webhook.sources." + source + "." + key + ": \"" + trimmed
                             + "\" is not a JSONPath: " + e.getMessage());
                 }
             }
@@ -77,14 +78,14 @@ public final class CrmMapping {
         config.map().forEach((field, expression) -> {
             String column = RecordFields.column(field);
             if (!RecordFields.COLUMNS.contains(column)) {
-                throw new IllegalStateException("outreach.webhook.sources." + source + ".map." + field
+                throw new BadSetting("outreach.webhook.sources." + source + ".map." + field
                         + ": not a record field (account_id, attendees_ids, text, linkedin[api], ...)");
             }
             fields.put(column, Value.of(source, "map." + field, expression));
         });
         config.vars().forEach((name, expression) -> variables.put(name, Value.of(source, "vars." + name, expression)));
         if (!ChatField.REQUIRED.stream().allMatch(field -> fields.containsKey(field.column()))) {
-            throw new IllegalStateException("outreach.webhook.sources." + source
+            throw new BadSetting("outreach.webhook.sources." + source
                     + " maps no account_id or no attendees_ids: set .map.account_id and .map.attendees_ids");
         }
     }

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Startup;
 
+import com.postpressbridge.config.BadSetting;
 import com.postpressbridge.config.OutreachConfig;
 
 /**
@@ -94,7 +95,7 @@ public class WebhookSources {
                 DELIVERY_HEADER, null));
         webhook.sources().forEach((name, source) -> {
             if (!name.matches("[a-z0-9][a-z0-9_-]{0,60}") || name.equals(NATIVE)) {
-                throw new IllegalStateException("outreach.webhook.sources." + name
+                throw new BadSetting("outreach.webhook.sources." + name
                         + ": a source name is lower-case letters, digits, - and _, and not \"" + NATIVE + "\"");
             }
             Auth auth = parse(name, source.auth().orElse("hmac"));
@@ -127,7 +128,7 @@ public class WebhookSources {
         try {
             return Auth.valueOf(auth.trim().toLowerCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("outreach.webhook.sources." + source + ".auth is \"" + auth
+            throw new BadSetting("outreach.webhook.sources." + source + ".auth is \"" + auth
                     + "\"; allowed: hmac, bearer, basic, hubspot-v3");
         }
     }

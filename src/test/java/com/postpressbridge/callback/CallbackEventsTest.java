@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 
+import com.postpressbridge.config.BadSetting;
 import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.record.OutreachError;
 import com.postpressbridge.record.OutreachItem;
@@ -130,16 +131,16 @@ class CallbackEventsTest {
 
     @Test
     void settingsThatCannotWorkStopTheStartSayingWhatToSet() {
-        String noSecret = assertThrows(IllegalStateException.class, () -> new CallbackEvents("https://crm/x", Map.of(),
+        String noSecret = assertThrows(BadSetting.class, () -> new CallbackEvents("https://crm/x", Map.of(),
                 ALL, false, " ")).getMessage();
         assertTrue(noSecret.contains("OUTREACH_CALLBACK_SECRET"), noSecret);
-        String badUrl = assertThrows(IllegalStateException.class, () -> new CallbackEvents("crm.example.com/x",
+        String badUrl = assertThrows(BadSetting.class, () -> new CallbackEvents("crm.example.com/x",
                 Map.of(), ALL, false, "s")).getMessage();
         assertTrue(badUrl.startsWith("outreach.callback.url must be an http:// or https:// URL"), badUrl);
-        String badSource = assertThrows(IllegalStateException.class, () -> new CallbackEvents(null, Map.of("crm",
+        String badSource = assertThrows(BadSetting.class, () -> new CallbackEvents(null, Map.of("crm",
                 "ftp://x/y"), ALL, false, "s")).getMessage();
         assertTrue(badSource.startsWith("outreach.webhook.sources.crm.callback-url must be"), badSource);
-        String badEvent = assertThrows(IllegalStateException.class, () -> new CallbackEvents("https://crm/x", Map.of(),
+        String badEvent = assertThrows(BadSetting.class, () -> new CallbackEvents("https://crm/x", Map.of(),
                 List.of("sent", "delivered"), false, "s")).getMessage();
         assertEquals("outreach.callback.events: \"delivered\" is not an event; the events are sent, already_performed,"
                 + " quarantined, in_doubt, retry_exhausted, held", badEvent);

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
 
+import com.postpressbridge.config.BadSetting;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.ledger.AccountPaces;
 import com.postpressbridge.ledger.Ledger;
@@ -124,7 +125,7 @@ class PacingTest {
         assertEquals("80/day, 200/week, 90s apart (+ up to 50%), always UTC", pacing.policy("acc_other").limits().toString());
 
         OutreachConfig.AccountPacing badZone = override(Optional.empty(), Optional.empty(), Optional.of("Mars/Olympus"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Pacing(settings(Map.of(
+        BadSetting e = assertThrows(BadSetting.class, () -> new Pacing(settings(Map.of(
                 "acc_mars", badZone), "always"), true, null, () -> NOW, Duration.ZERO, Duration.ZERO));
         assertEquals("outreach.pacing.accounts.\"acc_mars\": outreach.pacing.timezone 'Mars/Olympus' is not a time zone;"
                 + " use a name such as Europe/Berlin or America/New_York, or UTC", e.getMessage());
