@@ -289,6 +289,34 @@ class FileIntakeTest {
     }
 
     /**
+     * A quarantine file a person left unreadable (saved half-edited) under the name the record's outcome replaces: the
+     * record fixed and sent is written to success/ all the same, and sending goes on. Its success line could not be
+     * written before, and all sending stopped as if the disk were full (a review).
+     */
+    @Test
+    void aQuarantineFileLeftUnreadableDoesNotStopTheSuccessOfItsRecord() throws Exception {
+        postpress.stubFor(PostpressStub.forAttendee("bad-id").willReturn(PostpressStub.error(422,
+                "errors/invalid_recipient")));
+        TestFolders.drop("edited.json", "[{\"account_id\":\"acc_f\",\"attendees_ids\":[\"bad-id\"],\"text\":\"Hi\","
+                + "\"external_id\":\"crm-90\"}]");
+        assertEquals(1, TestFolders.awaitSummary("edited.json").get("quarantined").asInt());
+        Path refusal;
+        try (var files = Files.list(TestFolders.QUARANTINE)) {
+            refusal = files.filter(file -> file.getFileName().toString().startsWith("edited.json.")).findFirst()
+                    .orElseThrow();
+        }
+        Files.writeString(refusal, "{\"key\": \"crm-90\", \"record\": {\"account_id\": ");
+
+        TestFolders.drop("edited.json", "[{\"account_id\":\"acc_f\",\"attendees_ids\":[\"good-id\"],\"text\":\"Hi\","
+                + "\"external_id\":\"crm-90\"}]");
+        assertEquals(1, TestFolders.awaitSummary("edited-2.json").get("sent").asInt(), "archived the second time");
+        assertEquals(List.of("crm-90"), TestFolders.successLines("edited.json").stream()
+                .map(line -> line.get("key").asText()).toList());
+        TestFolders.drop("after.csv", "account_id,attendees_ids,text\nacc_f,after-id,Hello\n");
+        assertEquals(1, TestFolders.awaitSummary("after.csv").get("sent").asInt(), "sending goes on");
+    }
+
+    /**
      * The same when the quarantine file's name was made safe and cut short (a long file name and a long key): its name
      * no longer carries the key, and it went unseen (a fault probe).
      */

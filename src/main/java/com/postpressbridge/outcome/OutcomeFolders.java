@@ -250,20 +250,34 @@ public class OutcomeFolders {
     }
 
     private String keyOf(Path file) {
+        JsonNode document = documentOf(file);
+        return document == null ? null : document.path("key").asText(null);
+    }
+
+    /** A JSON file's document, or null when it cannot be read as one (gone meanwhile, edited by hand). */
+    private JsonNode documentOf(Path file) {
         try {
-            return json.readTree(file.toFile()).path("key").asText(null);
+            return json.readTree(file.toFile());
         } catch (IOException | RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    /** A time a document holds (ISO-8601), or null when it has none that reads as one. */
+    private static Long epochMillis(JsonNode document, String field) {
+        try {
+            String at = document.path(field).asText(null);
+            return at == null ? null : Instant.parse(at).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException unreadable) {
             return null;
         }
     }
 
     /** Deletes an outcome file only if it is the given record's: a file of the same name may be another record's. */
     private void deleteIfOf(Path file, String key) throws IOException {
-        if (Files.isRegularFile(file)) {
-            JsonNode document = json.readTree(file.toFile());
-            if (document != null && key.equals(document.path("key").asText())) {
-                Files.deleteIfExists(file);
-            }
+        // a file a person left unreadable (edited by hand) is nobody's to delete, and does not stop the write
+        if (Files.isRegularFile(file) && key.equals(keyOf(file))) {
+            Files.deleteIfExists(file);
         }
     }
 
@@ -308,7 +322,8 @@ public class OutcomeFolders {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.startsWith(start)) {
                     JsonNode candidate = readSuccessLine(line);
-                    if (candidate != null && Instant.parse(candidate.path("sent_at").asText()).toEpochMilli() >= since) {
+                    Long sentAt = candidate == null ? null : epochMillis(candidate, "sent_at");
+                    if (sentAt != null && sentAt >= since) {
                         found = candidate;
                     }
                 }
@@ -342,15 +357,16 @@ public class OutcomeFolders {
         // as the claim's: file modification times run on a coarser clock and could put a new file before its claim.
         for (Path file : new Path[] { quarantine().resolve(quarantineName), retryFile(item.key()),
                 scheduledFile(item.key()) }) {
-            if (Files.isRegularFile(file)) {
-                JsonNode document = json.readTree(file.toFile());
+            // a file left unreadable by hand is no outcome of this claim (the record is then in doubt), and does not
+            // stop the start-up that asks
+            JsonNode document = Files.isRegularFile(file) ? documentOf(file) : null;
+            if (document != null) {
                 OutcomeFile.Folder folder = file.getParent().equals(retry()) ? OutcomeFile.Folder.retry
                         : file.getParent().equals(scheduled()) ? OutcomeFile.Folder.scheduled
                         : OutcomeFile.Folder.quarantine;
-                String decidedAt = document.path(folder == OutcomeFile.Folder.quarantine ? "quarantined_at" : "decided_at")
-                        .asText(null);
-                if (item.key().equals(document.path("key").asText()) && decidedAt != null
-                        && Instant.parse(decidedAt).toEpochMilli() >= claimedAt) {
+                Long decidedAt = epochMillis(document,
+                        folder == OutcomeFile.Folder.quarantine ? "quarantined_at" : "decided_at");
+                if (item.key().equals(document.path("key").asText()) && decidedAt != null && decidedAt >= claimedAt) {
                     return Optional.of(new OutcomeFile(folder, file.getFileName().toString(), item.key(),
                             (ObjectNode) document, quarantineName));
                 }
