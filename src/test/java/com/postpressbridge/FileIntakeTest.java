@@ -289,6 +289,22 @@ class FileIntakeTest {
     }
 
     /**
+     * An account id longer than the ledger keeps is refused as the record is read, and the rows after it go: its claim
+     * failed in the ledger, and the file was read again at every poll, none of it sent (a review).
+     */
+    @Test
+    void anAccountIdTooLongToKeepIsQuarantinedAndTheFileGoesOn() throws Exception {
+        TestFolders.drop("long-account.csv", "account_id,attendees_ids,text\n" + "a".repeat(300) + ",long-id,Hello\n"
+                + "acc_f,after-long-id,Hello\n");
+        JsonNode summary = TestFolders.awaitSummary("long-account.csv");
+        assertEquals(1, summary.get("sent").asInt());
+        assertEquals(1, summary.get("quarantined").asInt());
+        JsonNode refused = TestFolders.read(TestFolders.quarantineFile("long-account.csv.2"));
+        assertEquals("local/too_large", refused.at("/error/type").asText());
+        assertTrue(refused.at("/error/detail").asText().startsWith("account_id is 300 characters long"), refused.toString());
+    }
+
+    /**
      * A quarantine file a person left unreadable (saved half-edited) under the name the record's outcome replaces: the
      * record fixed and sent is written to success/ all the same, and sending goes on. Its success line could not be
      * written before, and all sending stopped as if the disk were full (a review).

@@ -12,7 +12,7 @@ import java.util.Optional;
  */
 public enum ChatField {
 
-    ACCOUNT_ID("account_id", Kind.TEXT, Api.ANY),
+    ACCOUNT_ID("account_id", Kind.TEXT, Api.ANY, RecordLimits.MAX_ID),
     ATTENDEES_IDS("attendees_ids", Kind.LIST, Api.ANY),
     TEXT("text", Kind.TEMPLATE, Api.ANY, RecordLimits.MAX_TEXT),
     SUBJECT("subject", Kind.TEMPLATE, Api.ANY, RecordLimits.MAX_SUBJECT),

@@ -21,6 +21,11 @@ public final class RecordLimits {
     public static final int MAX_SUBJECT = 1_000;
     /** A template variable's value, in characters. */
     public static final int MAX_VARIABLE = 100_000;
+    /**
+     * An id the ledger keeps in a column of its own (the sending account's, which pacing and account holds are kept
+     * by), in characters: one longer could not be claimed, and stopped its file.
+     */
+    public static final int MAX_ID = 200;
     /** Any other value: ids, options, file names, in characters. */
     public static final int MAX_VALUE = 1_000;
     /** Attendees of one chat. */
