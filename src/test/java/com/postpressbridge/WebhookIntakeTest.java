@@ -174,6 +174,9 @@ class WebhookIntakeTest {
                 .body(record("hook-bearer")).post("/webhooks/outreach").then().statusCode(202);
         given().contentType("application/json").header("Authorization", "Bearer nope")
                 .body(record("hook-nope")).post("/webhooks/outreach").then().statusCode(401);
+        // a basic source's user:password is no bearer token (a probe posted records with Pipedrive's password)
+        given().contentType("application/json").header("Authorization", "Bearer " + WebhookProfile.PIPEDRIVE)
+                .body(record("hook-basic-as-bearer")).post("/webhooks/outreach").then().statusCode(401);
         awaitSuccessLines(3);
         assertEquals(List.of("hook-bearer", "hook-both", "hook-old"), attendeesPosted());
     }

@@ -59,12 +59,16 @@ public final class WebhookSignatures {
 
     /** {@code Authorization: Bearer <token>} for senders that can only add a fixed header. */
     public static boolean bearer(String authorization, List<String> tokens) {
-        return fixedCredential(authorization, "Bearer ", tokens, false);
+        // A user:password entry is a basic source's: never a bearer token (which has no ':'), or the password a CRM
+        // keeps would open every source that takes bearer tokens (a probe).
+        return fixedCredential(authorization, "Bearer ", tokens.stream().filter(token -> token.indexOf(':') < 0)
+                .toList(), false);
     }
 
     /** {@code Authorization: Basic base64(user:password)}, for senders such as Pipedrive that offer only that. */
     public static boolean basic(String authorization, List<String> userPasswords) {
-        return fixedCredential(authorization, "Basic ", userPasswords, true);
+        return fixedCredential(authorization, "Basic ", userPasswords.stream().filter(entry -> entry.indexOf(':') > 0)
+                .toList(), true);
     }
 
     private static boolean fixedCredential(String authorization, String scheme, List<String> accepted, boolean base64) {
