@@ -418,6 +418,16 @@ class WebhookIntakeTest {
         assertEquals(List.of("Hi Grace, thanks for your interest in us at Hopper & Co."), FileIntakeTest.values(sent, "text"));
         given().contentType("application/json").header("Authorization", "Basic bm9ib2R5Om5vcGU=").body(body)
                 .post("/webhooks/pipedrive").then().statusCode(401);
+
+        // A CRM value that looks like a placeholder goes out as written, as a file's value does: it was filled a
+        // second time (a probe sent "Hi 7003" to a real person for a first name of {{event_id}}).
+        given().contentType("application/json").header("Authorization", basic)
+                .body(body.replace("7301", "7302").replace("\"Grace\"", "\"{{org}}\"")).post("/webhooks/pipedrive")
+                .then().statusCode(202).body("accepted", equalTo(1));
+        awaitSuccessLines(2);
+        LoggedRequest literal = postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats"))).get(1);
+        assertEquals(List.of("Hi {{org}}, thanks for your interest in us at Hopper & Co."),
+                FileIntakeTest.values(literal, "text"));
     }
 
     private List<JsonNode> awaitSuccessLines(int count) {

@@ -116,13 +116,23 @@ public final class CrmMapping {
         });
         ObjectNode record = JsonNodeFactory.instance.objectNode();
         fields.forEach((column, value) -> RecordFields.put(record, column, value.path() == null
-                ? TextNode.valueOf(TemplateRenderer.render("map." + column, value.text(), values))
+                ? TextNode.valueOf(isTemplate(column) ? value.text()
+                        : TemplateRenderer.render("map." + column, value.text(), values))
                 : value.read(item)));
         if (!values.isEmpty()) {
             ObjectNode vars = record.putObject("variables");
             values.forEach(vars::put);
         }
         return record;
+    }
+
+    /**
+     * Whether a field is a template of the record ({@code text}, subjects): it is filled from the record's variables
+     * when the record is sent, once, as a file's record is. Filled here too, a CRM value holding {@code {{company}}}
+     * was filled a second time (a probe).
+     */
+    private static boolean isTemplate(String column) {
+        return ChatField.ofColumn(column).filter(field -> field.kind() == ChatField.Kind.TEMPLATE).isPresent();
     }
 
     /** The delivery id of a body, for a source that names it by JSONPath. */
