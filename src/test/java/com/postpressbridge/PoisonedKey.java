@@ -34,6 +34,31 @@ public class PoisonedKey implements Trigger {
         }
     }
 
+    /** The same fault at a pause: an update of the pause of the account {@value #KEY} fails. */
+    static void createOnHolds(Connection db) throws SQLException {
+        try (Statement statement = db.createStatement()) {
+            if (TestLedger.postgresql()) {
+                statement.execute("CREATE FUNCTION poisoned_hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF NEW.scope = '" + KEY + "' THEN RAISE EXCEPTION 'the ledger failed at " + KEY
+                        + "' USING ERRCODE = '58030'; END IF; RETURN NEW; END $$");
+                statement.execute("CREATE TRIGGER poisoned_hold BEFORE UPDATE ON sending_hold FOR EACH ROW"
+                        + " EXECUTE FUNCTION poisoned_hold()");
+            } else {
+                statement.execute("CREATE TRIGGER poisoned_hold BEFORE UPDATE ON sending_hold FOR EACH ROW CALL \""
+                        + PoisonedKey.class.getName() + "\"");
+            }
+        }
+    }
+
+    static void dropOnHolds(Connection db) throws SQLException {
+        try (Statement statement = db.createStatement()) {
+            statement.execute("DROP TRIGGER poisoned_hold" + (TestLedger.postgresql() ? " ON sending_hold" : ""));
+            if (TestLedger.postgresql()) {
+                statement.execute("DROP FUNCTION poisoned_hold()");
+            }
+        }
+    }
+
     static void drop(Connection db) throws SQLException {
         try (Statement statement = db.createStatement()) {
             if (TestLedger.postgresql()) {

@@ -58,6 +58,9 @@ class SendingHoldsTest {
     @Inject
     OutreachConfig outreach;
 
+    @Inject
+    com.postpressbridge.ledger.LedgerDatabase ledgerDatabase;
+
     @AfterEach
     void lift() {
         gate.clear();
@@ -86,6 +89,29 @@ class SendingHoldsTest {
         replica.refresh();
         assertDoesNotThrow(() -> replica.admit(record("r-3")));
         assertTrue(ledger.holds().isEmpty(), "the answered probe ended the pause for everyone");
+    }
+
+    /**
+     * The ledger fails as a claimed record asks whether its account's pause lets it through: the record is held (it
+     * waits in retry/ for the next try), not left claimed with nothing to decide its outcome. It was left in SENDING
+     * until a restart found it in doubt, no request ever made (a review).
+     */
+    @Test
+    void aLedgerFailingAtThePauseHoldsTheRecord() throws Exception {
+        gate.pause(PoisonedKey.KEY, Instant.now().minusSeconds(1), DISCONNECTED);
+        OutreachItem item = record("faulty-pause", PoisonedKey.KEY);
+        try (java.sql.Connection db = ledgerDatabase.dataSource().getConnection()) {
+            PoisonedKey.createOnHolds(db);
+            try {
+                SendingHeldException held = assertThrows(SendingHeldException.class, () -> gate.admit(item));
+                assertEquals("errors/disconnected_account", held.reason().type(), "the pause's reason");
+                assertTrue(item.probing().isEmpty(), "it probes nothing");
+            } finally {
+                PoisonedKey.dropOnHolds(db);
+            }
+        }
+        assertDoesNotThrow(() -> gate.admit(item), "its next try goes through the pause as its probe");
+        gate.accountWorks(item);
     }
 
     /**

@@ -82,7 +82,12 @@ public class SendGate {
             admitThrough(ALL, item, true);
             admitThrough(item.accountId(), item, false);
         } catch (SendingHeldException held) {
-            unanswered(item); // it may have become the probe of one pause while held by the other: it does not go
+            try {
+                unanswered(item); // it may have become the probe of one pause while held by the other: it does not go
+            } catch (Ledger.LedgerException e) {
+                // the pause keeps it as its probe: its next try goes through as the probe again
+                LOG.debugf("record %s stays the probe of its pause: %s", item, e.getMessage());
+            }
             throw held;
         }
     }
@@ -91,7 +96,18 @@ public class SendGate {
         if (scope == null || !pauses.containsKey(scope)) {
             return;
         }
-        Optional<Ledger.Hold> held = ledger.admit(scope, item.key(), System.currentTimeMillis());
+        Optional<Ledger.Hold> held;
+        try {
+            held = ledger.admit(scope, item.key(), System.currentTimeMillis());
+        } catch (Ledger.LedgerException e) {
+            // Claimed, and whether the pause lets it through unknown: it must not go, and must not stay claimed with
+            // nothing to decide its outcome either. It is held as by the pause (its next try asks again).
+            OutreachError reason = Optional.ofNullable(pauses.get(scope)).map(Pause::reason).orElseGet(() ->
+                    OutreachError.local("ledger_unavailable", "The ledger could not be read", e.getMessage()));
+            LOG.warnf("whether the pause of %s lets record %s through cannot be read (%s): it waits for its next try",
+                    scope.equals(ALL) ? "all sending" : "account " + scope, item, e.getMessage());
+            throw new SendingHeldException(reason, Instant.now(), allSending);
+        }
         refresh();
         if (held.isPresent()) {
             Pause pause = pause(held.get());
