@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -218,6 +219,9 @@ class WebhookIntakeTest {
                 "webhook-outreach.crm-noone-2.json")).at("/record/text").asText());
 
         signed("{\"records\": [1, 2").then().statusCode(400).body("error", equalTo("malformed_json"));
+        // nested deeper than a reader takes: a 400 that says so (a probe got a 500, which a CRM sends again forever)
+        signed("[".repeat(5_000)).then().statusCode(400).body("error", equalTo("malformed_json"))
+                .body("detail", containsString("nested too deeply"));
         signed("42").then().statusCode(400).body("error", equalTo("invalid_shape"));
         String text = record("hook-text");
         given().contentType("text/plain").header("X-Outreach-Signature",

@@ -16,7 +16,9 @@ import java.util.Locale;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -140,10 +142,15 @@ public class WebhookIntake {
         JsonNode document;
         try {
             document = json.readTree(body);
+        } catch (StreamConstraintsException e) {
+            // a body nested thousands of levels deep (a probe): no location to give, and it was a 500 with a stack
+            throw new WebhookRefusedException(400, "malformed_json", "the body cannot be read: "
+                    + ReadProblems.plain(e));
         } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
             throw new WebhookRefusedException(400, "malformed_json", "the body is not valid JSON: "
-                    + ReadProblems.jackson(e.getOriginalMessage()) + " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")");
+                    + ReadProblems.jackson(e.getOriginalMessage()) + (at == null ? ""
+                            : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new WebhookRefusedException(400, "malformed_json", "the body cannot be read");
         }
