@@ -308,6 +308,26 @@ class WebhookIntakeTest {
         assertEquals(List.of("again-1"), attendeesPosted());
     }
 
+    /** A delivery id longer than the ledger's column is kept by its hash: its copy gets the same answer (a probe). */
+    @Test
+    void aLongDeliveryIdIsRememberedToo() throws Exception {
+        String id = "L".repeat(300);
+        String body = "[" + record("long-id-1") + "]";
+        String first = delivered(id, body).then().statusCode(202).body("accepted", equalTo(1)).extract().asString();
+        assertEquals(first, delivered(id, body).then().statusCode(202).extract().asString(), "the same answer");
+        delivered(id, "[" + record("long-id-other") + "]").then().statusCode(409)
+                .body("error", equalTo("delivery_id_reused"));
+        assertEquals("sha256:" + HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(id.getBytes(StandardCharsets.UTF_8))),
+                awaitSuccessLines(1).get(0).at("/source/delivery_id").asText(), "what the outcome names");
+    }
+
+    private static io.restassured.response.Response delivered(String deliveryId, String body) {
+        return given().contentType("application/json").header("X-Outreach-Delivery-Id", deliveryId)
+                .header("X-Outreach-Signature", signature(WebhookProfile.NEW_SECRET, Instant.now().getEpochSecond(), body))
+                .body(body).post("/webhooks/outreach");
+    }
+
     /**
      * Issue 6, hole 5: the ledger fails at the second record of a delivery. The answer is 503 and nothing of the
      * delivery is stored or sent; delivered again once the ledger works, all of it is accepted and sent once.

@@ -379,14 +379,25 @@ public class WebhookIntake {
         String where = source.deliveryId();
         if (where.startsWith("$")) {
             try {
-                String id = CrmMapping.read(where, json.readTree(exchange.getProperty(BODY, byte[].class)));
-                return id == null || id.isBlank() || id.length() > 255 ? null : id.trim();
+                return kept(CrmMapping.read(where, json.readTree(exchange.getProperty(BODY, byte[].class))));
             } catch (IOException e) {
                 return null;
             }
         }
-        String id = exchange.getMessage().getHeader(where, String.class);
-        return id == null || id.isBlank() || id.length() > 255 ? null : id.trim();
+        return kept(exchange.getMessage().getHeader(where, String.class));
+    }
+
+    /**
+     * A delivery id as the ledger keeps it: one longer than its 255 characters by the SHA-256 of it, so that a copy of
+     * the delivery still gets the same answer (such an id was ignored, and a copy counted its records as duplicates).
+     */
+    static String kept(String id) {
+        if (id == null || id.isBlank()) {
+            return null;
+        }
+        String trimmed = id.trim();
+        return trimmed.length() <= 255 ? trimmed
+                : "sha256:" + java.util.HexFormat.of().formatHex(WebhookSignatures.sha256(trimmed));
     }
 
     /** The answer, and nothing of the request: its headers (the signature, a token) are never echoed back. */

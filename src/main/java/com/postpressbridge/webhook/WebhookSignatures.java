@@ -105,7 +105,7 @@ public final class WebhookSignatures {
         return !at.isBefore(now.minus(tolerance)) && !at.isAfter(now.plus(tolerance));
     }
 
-    private static byte[] sha256(String text) {
+    static byte[] sha256(String text) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
