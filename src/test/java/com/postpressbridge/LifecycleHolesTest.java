@@ -162,6 +162,27 @@ class LifecycleHolesTest {
     }
 
     /**
+     * A rebuild enters the keys the ledger held as quarantined, not those of records refused before any claim: such a
+     * key may wait in retry/ from another file, and entered as quarantined its wait was cancelled (a review).
+     */
+    @Test
+    void aRebuildLeavesARecordRefusedBeforeItsClaimUnblocked() throws Exception {
+        Files.writeString(TestFolders.QUARANTINE.resolve("copy.csv.2.json"), "{\"key\": \"rebuilt-unclaimed\","
+                + " \"claimed\": false, \"record\": {}, \"error\": {\"type\": \"local/nothing_to_send\"}}");
+        Files.writeString(TestFolders.QUARANTINE.resolve("refused.csv.2.json"), "{\"key\": \"rebuilt-claimed\","
+                + " \"claimed\": true, \"record\": {}, \"error\": {\"type\": \"errors/invalid_recipient\"}}");
+        Files.writeString(TestFolders.QUARANTINE.resolve("older.csv.2.json"), "{\"key\": \"rebuilt-older\","
+                + " \"record\": {}, \"error\": {\"type\": \"errors/invalid_recipient\"}}");
+        ledger.fact("rebuild", "started");
+
+        rebuild.run();
+
+        assertEquals(null, ledger.state("rebuilt-unclaimed"), "blocks nothing");
+        assertEquals(Ledger.State.QUARANTINED, ledger.state("rebuilt-claimed"));
+        assertEquals(Ledger.State.QUARANTINED, ledger.state("rebuilt-older"), "a file of before the field");
+    }
+
+    /**
      * Hole 3: a broken copy of a record that waits in retry/ (same external_id) is quarantined on its own; the
      * waiting record's retry file stays, and the record is sent when it is due.
      */

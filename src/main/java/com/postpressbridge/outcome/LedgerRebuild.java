@@ -97,7 +97,10 @@ public class LedgerRebuild {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folders.quarantine(), "*.json")) {
             for (Path file : files) {
                 JsonNode document = file.getFileName().toString().endsWith(".error.json") ? null : record(file);
-                if (document != null) {
+                // A record refused before any claim blocks nothing (the key may wait in retry/ meanwhile, from
+                // another file): entered as quarantined, it cancelled that wait (a review). Files written before the
+                // field was there count as claimed, as they always did.
+                if (document != null && document.path("claimed").asBoolean(true)) {
                     boolean inDoubt = "local/in_doubt".equals(document.at("/error/type").asText());
                     add(chunk, new Ledger.Known(document.get("key").asText(), Ledger.State.QUARANTINED, inDoubt,
                             null, null, text(document, "content_hash")));
