@@ -305,6 +305,23 @@ class FileIntakeTest {
     }
 
     /**
+     * A 201 whose chat id is longer than the ledger's column: the record is sent, its success line keeps the id whole,
+     * and sending goes on (its outcome failed in the ledger, was held as if the disk were full, and stopped all sending).
+     */
+    @Test
+    void aChatIdLongerThanTheLedgerKeepsIsWrittenWhole() throws Exception {
+        String chatId = "c".repeat(300);
+        postpress.stubFor(PostpressStub.forAttendee("long-chat").willReturn(com.github.tomakehurst.wiremock.client.WireMock
+                .aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                .withBody("{\"object\":\"ChatStarted\",\"chat_id\":\"" + chatId + "\",\"message_id\":\"m1\"}")));
+        TestFolders.drop("long-chat.csv", "account_id,attendees_ids,text\nacc_f,long-chat,Hello\n");
+        assertEquals(1, TestFolders.awaitSummary("long-chat.csv").get("sent").asInt());
+        assertEquals(chatId, TestFolders.successLines("long-chat.csv").get(0).get("chat_id").asText());
+        TestFolders.drop("after-chat.csv", "account_id,attendees_ids,text\nacc_f,after-chat,Hello\n");
+        assertEquals(1, TestFolders.awaitSummary("after-chat.csv").get("sent").asInt(), "sending goes on");
+    }
+
+    /**
      * A quarantine file a person left unreadable (saved half-edited) under the name the record's outcome replaces: the
      * record fixed and sent is written to success/ all the same, and sending goes on. Its success line could not be
      * written before, and all sending stopped as if the disk were full (a review).

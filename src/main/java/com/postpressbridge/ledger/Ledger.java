@@ -229,6 +229,15 @@ public class Ledger {
     private static final String TAKES_QUARANTINED =
             "state = 'QUARANTINED' AND (? OR (in_doubt = FALSE AND content_hash <> ?))";
 
+    /**
+     * A chat or message id as its column keeps it: cut to the column's 255 characters. postpress's ids are far shorter;
+     * a longer one (a broken answer) must not fail the outcome of a record that was sent, which would stop all sending
+     * as a full disk does. The outcome files keep it whole.
+     */
+    private static String id(String postpressId) {
+        return postpressId == null || postpressId.length() <= 255 ? postpressId : postpressId.substring(0, 255);
+    }
+
     /** A record being sent is held by this process; a queued one by none (any process may send it). */
     private String holder(State as) {
         return as == State.SENDING ? instance : null;
@@ -610,7 +619,7 @@ public class Ledger {
             if (update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
                     + " paced_until = NULL, chat_id = ?, message_id = ?, updated_at = ?, account_id = COALESCE(?,"
                     + " account_id), pace_order = COALESCE(?, pace_order) WHERE record_key = ? AND (held_by = ? OR"
-                    + " held_by IS NULL)", state.name(), attempts, nextAttemptAt, inDoubt, chatId, messageId,
+                    + " held_by IS NULL)", state.name(), attempts, nextAttemptAt, inDoubt, id(chatId), id(messageId),
                     System.currentTimeMillis(), account, order, key, instance) != 1) {
                 if (heldByAnother(db, key)) {
                     return false;
@@ -621,7 +630,7 @@ public class Ledger {
                 update(db, "INSERT INTO outreach_record (record_key, state, attempts, first_seen_at, updated_at,"
                         + " next_attempt_at, in_doubt, content_hash, chat_id, message_id, account_id, pace_order) VALUES"
                         + " (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)", key, state.name(), attempts, now, now, nextAttemptAt,
-                        inDoubt, chatId, messageId, account, order);
+                        inDoubt, id(chatId), id(messageId), account, order);
             }
             if (update(db, "UPDATE outreach_work SET version = ?, item = ?, unwritten_outcome = ?"
                     + " WHERE record_key = ?", version, waitingItem, outcome, key) != 1) {
@@ -684,7 +693,7 @@ public class Ledger {
             boolean inDoubt, String chatId, String messageId) throws SQLException {
         return update(db, "UPDATE outreach_record SET state = ?, attempts = ?, next_attempt_at = ?, in_doubt = ?,"
                 + " paced_until = NULL, chat_id = ?, message_id = ?, updated_at = ? WHERE record_key = ?", state.name(),
-                attempts, nextAttemptAt, inDoubt, chatId, messageId, System.currentTimeMillis(), key);
+                attempts, nextAttemptAt, inDoubt, id(chatId), id(messageId), System.currentTimeMillis(), key);
     }
 
     /**
@@ -1129,8 +1138,8 @@ public class Ledger {
                     insert.setLong(4, now);
                     insert.setBoolean(5, known.inDoubt());
                     insert.setString(6, known.contentHash() == null ? "" : known.contentHash());
-                    insert.setString(7, known.chatId());
-                    insert.setString(8, known.messageId());
+                    insert.setString(7, id(known.chatId()));
+                    insert.setString(8, id(known.messageId()));
                     insert.setString(9, known.key());
                     insert.addBatch();
                 }
