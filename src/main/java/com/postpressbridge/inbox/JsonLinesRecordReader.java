@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -41,8 +42,7 @@ public class JsonLinesRecordReader implements RecordReader {
                     continue;
                 }
                 if (records++ == 0) {
-                    JsonNode node = line.tooLong() ? null : parse(line.text());
-                    if (node == null || !node.isObject()) {
+                    if (!startsARecord(line)) {
                         throw new UnreadableFileException("malformed_json", "the first record is not a JSON object on"
                                 + " one line: a .jsonl file holds one record per line (an array belongs in a .json"
                                 + " file)", line.number(), null);
@@ -104,11 +104,23 @@ public class JsonLinesRecordReader implements RecordReader {
         }
     }
 
-    private JsonNode parse(String line) {
+    /**
+     * Whether the first line is a record, the sign of a JSON Lines file: a JSON object, or one too large or nested too
+     * deeply to be read, which is then quarantined alone as any other line would be (a probe saw the whole file
+     * refused for it). A pretty-printed .json file saved as .jsonl starts with a line that is neither.
+     */
+    private boolean startsARecord(Line line) {
+        boolean object = line.text().stripLeading().startsWith("{");
+        if (line.tooLong()) {
+            return object;
+        }
         try {
-            return json.readTree(line);
+            JsonNode node = json.readTree(line.text());
+            return node != null && node.isObject();
+        } catch (StreamConstraintsException tooDeep) {
+            return object;
         } catch (IOException e) {
-            return null;
+            return false;
         }
     }
 

@@ -117,6 +117,31 @@ public class HostileReadersTest {
         assertEquals(null, items.get(2).readError());
     }
 
+    /**
+     * The same when the long line, or one nested too deeply, is the first: the file is JSON Lines all the same, and
+     * the rest of it goes (a probe saw the whole file refused as "not a JSON object on one line").
+     */
+    @Test
+    void aFirstJsonLineTooLargeOrTooDeepIsQuarantinedAloneToo() throws Exception {
+        String good = "{\"account_id\": \"a\", \"attendees_ids\": [\"p\"], \"text\": \"hi\"}";
+        for (String first : List.of("{\"text\": \"" + "y".repeat(600_000) + "\"}",
+                "{\"variables\": " + "[".repeat(1_500) + "]".repeat(1_500) + "}")) {
+            Path file = Files.writeString(dir.resolve("first.jsonl"), first + "\n" + good + "\n");
+            JsonLinesRecordReader reader = new JsonLinesRecordReader(JSON);
+            assertEquals(2, reader.check(file));
+            List<OutreachItem> items = new ArrayList<>();
+            try (RecordReader.Records records = reader.records(file, run(file))) {
+                records.forEachRemaining(items::add);
+            }
+            assertTrue(items.get(0).readError() != null, "the first line is refused alone");
+            assertEquals(null, items.get(1).readError(), "the second is read");
+        }
+        Path pretty = Files.writeString(dir.resolve("pretty.jsonl"), "{\n  \"account_id\": \"a\"\n}\n");
+        UnreadableFileException refused = assertThrows(UnreadableFileException.class,
+                () -> new JsonLinesRecordReader(JSON).check(pretty));
+        assertTrue(refused.getMessage().contains("not a JSON object on one line"), refused.getMessage());
+    }
+
     /** No parser vocabulary in a message meant for a person. */
     public static void assertPlain(String message) {
         for (String noise : List.of("REDACTED", "StreamReadFeature", "Exception", "java.", "(code ", "Source:")) {
