@@ -227,6 +227,11 @@ class WebhookIntakeTest {
         given().contentType("text/plain").header("X-Outreach-Signature",
                 signature(WebhookProfile.NEW_SECRET, Instant.now().getEpochSecond(), text)).body(text)
                 .post("/webhooks/outreach").then().statusCode(415);
+        // a form, curl's default type, signed: 415 too (the HTTP layer takes a form apart, and it got a 401)
+        given().contentType("application/x-www-form-urlencoded").header("X-Outreach-Signature",
+                signature(WebhookProfile.NEW_SECRET, Instant.now().getEpochSecond(), text)).body(text)
+                .post("/webhooks/outreach").then().statusCode(415)
+                .body("detail", equalTo("send Content-Type: application/json (it was application/x-www-form-urlencoded)"));
         given().get("/webhooks/outreach").then().statusCode(405);
         given().contentType("application/json").body("{}").post("/webhooks/nobody").then().statusCode(404);
         given().contentType("application/json").body("{}").post("/webhooks/locked").then().statusCode(503)

@@ -95,7 +95,7 @@ public class WebhookIntake {
         this.json = json;
     }
 
-    /** 404 unknown source, 503 nothing to check a signature with, 401 not signed by a known secret, 415 not JSON. */
+    /** 404 unknown source, 503 nothing to check a signature with, 415 not JSON, 401 not signed by a known secret. */
     public void authenticate(Exchange exchange) throws IOException {
         String name = exchange.getMessage().getHeader("source", String.class);
         WebhookSources.Source source = sources.find(name);
@@ -106,14 +106,17 @@ public class WebhookIntake {
             throw new WebhookRefusedException(503, "not_configured",
                     "this endpoint has no secret or token configured: it accepts nothing", 300);
         }
-        byte[] body = bytes(exchange.getMessage());
-        if (!source.authenticates(exchange, body, config.tolerance())) {
-            throw new WebhookRefusedException(401, "unauthorized", null);
-        }
+        // Before the signature: a form body (curl's default type) is taken apart by the HTTP layer, and its signature
+        // then never holds; a 401 for it sent a probe looking for a wrong secret.
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
         String mediaType = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
-            throw new WebhookRefusedException(415, "unsupported_media_type", "send Content-Type: application/json");
+            throw new WebhookRefusedException(415, "unsupported_media_type", "send Content-Type: application/json"
+                    + (mediaType.isEmpty() ? "" : " (it was " + mediaType + ")"));
+        }
+        byte[] body = bytes(exchange.getMessage());
+        if (!source.authenticates(exchange, body, config.tolerance())) {
+            throw new WebhookRefusedException(401, "unauthorized", null);
         }
         exchange.setProperty(SOURCE, source);
         exchange.setProperty(BODY, body);
