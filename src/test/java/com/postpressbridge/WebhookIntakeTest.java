@@ -424,14 +424,27 @@ class WebhookIntakeTest {
         String unmappable = "[{\"eventId\": 4201, \"properties\": {\"firstname\": \"Bo\", \"company\": \"B\","
                 + " \"linkedin_member_id\": {\"id\": 1}}}, {\"eventId\": 4202, \"properties\": {\"firstname\": \"Cy\","
                 + " \"company\": \"C\", \"linkedin_member_id\": {\"id\": 2}}}]";
-        String at = String.valueOf(Instant.now().toEpochMilli());
-        given().contentType("application/json").header("X-HubSpot-Request-Timestamp", at)
-                .header("X-HubSpot-Signature-v3", Base64.getEncoder().encodeToString(OutreachSignature.hmacSha256(
-                        WebhookProfile.HUBSPOT_SECRET, ("POST" + WebhookProfile.HUBSPOT_URL + unmappable + at)
-                                .getBytes(StandardCharsets.UTF_8))))
-                .body(unmappable).post("/webhooks/hubspot").then().statusCode(202).body("rejected.size()", equalTo(2))
+        hubspot(unmappable).then().statusCode(202).body("rejected.size()", equalTo(2))
                 .body("rejected[0].error.type", equalTo("local/invalid_value"));
         assertEquals(3, TestFolders.all(TestFolders.QUARANTINE).size(), "one quarantine file per refused item");
+
+        // A bare value is no payload, and a single event where a batch goes gives values that are no items (a probe
+        // got 202 with nothing for the first, and "no value for event_id" for each value of the second).
+        for (String odd : List.of("null", "\"text\"")) {
+            hubspot(odd).then().statusCode(400).body("error", equalTo("invalid_shape"));
+        }
+        hubspot("{\"eventId\": 4301, \"properties\": {\"firstname\": \"Di\"}}").then().statusCode(202)
+                .body("rejected[0].error.type", equalTo("local/invalid_record"))
+                .body("rejected[0].error.detail", containsString("not a JSON object"));
+    }
+
+    private static io.restassured.response.Response hubspot(String body) {
+        String at = String.valueOf(Instant.now().toEpochMilli());
+        return given().contentType("application/json").header("X-HubSpot-Request-Timestamp", at)
+                .header("X-HubSpot-Signature-v3", Base64.getEncoder().encodeToString(OutreachSignature.hmacSha256(
+                        WebhookProfile.HUBSPOT_SECRET, ("POST" + WebhookProfile.HUBSPOT_URL + body + at)
+                                .getBytes(StandardCharsets.UTF_8))))
+                .body(body).post("/webhooks/hubspot");
     }
 
     @Test

@@ -160,6 +160,11 @@ public class WebhookIntake {
         if (document == null || document.isMissingNode()) {
             throw new WebhookRefusedException(400, "malformed_json", "the body is empty");
         }
+        if (source.mapping() != null && !document.isContainerNode()) {
+            // a CRM's payload is an object or a list of items; a bare value was answered 202 with nothing in it
+            throw new WebhookRefusedException(400, "invalid_shape", "the body must be the CRM's JSON object or an array"
+                    + " of its items");
+        }
         List<JsonNode> elements = source.mapping() == null ? records(document) : source.mapping().items(document);
         if (elements.size() > config.maxRecords()) {
             throw new WebhookRefusedException(413, "too_many_records", elements.size() + " records; at most "
@@ -173,6 +178,12 @@ public class WebhookIntake {
                 continue;
             }
             try {
+                if (!element.isObject()) {
+                    // a single event sent where a batch was expected: its values are no items (a probe)
+                    throw new InvalidRecordException("invalid_record", "Item is not an object", "the item is "
+                            + element.getNodeType().name().toLowerCase(Locale.ROOT) + ", not a JSON object: check the"
+                            + " source's records path against what the CRM sends (a batch, or a single event)");
+                }
                 delivered.add(new Delivered(OutreachItem.webhook(from, source.mapping().record(element), element), null));
             } catch (InvalidRecordException e) {
                 // No record came out of it: the CRM item itself names the quarantine file.
