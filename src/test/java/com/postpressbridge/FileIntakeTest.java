@@ -289,6 +289,26 @@ class FileIntakeTest {
     }
 
     /**
+     * A file renamed in the inbox while its records are sent: the log says it is no longer there under its name (not
+     * that it was removed: a probe), and the renamed file is read as a new one, none of its records sent again.
+     */
+    @Test
+    void aFileRenamedWhileSentIsSaidSoAndReadAgainWithoutSendingTwice() throws Exception {
+        postpress.stubFor(PostpressStub.forAttendee("ren-1").willReturn(PostpressStub.created().withFixedDelay(1_500)));
+        try (LogWatch changed = LogWatch.of(line -> String.valueOf(line.getMessage()).contains("changed in the inbox"))) {
+            TestFolders.drop("ren.csv", "account_id,attendees_ids,text\nacc_f,ren-1,Hello\nacc_f,ren-2,Hello\n");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !postpress.findAll(postRequestedFor(urlPathEqualTo(
+                    "/api/v1/chats"))).isEmpty());
+            Files.move(TestFolders.INBOX.resolve("ren.csv"), TestFolders.INBOX.resolve("renamed.csv"));
+            assertEquals(2, TestFolders.awaitSummary("ren.csv").get("sent").asInt());
+            String said = LogWatch.text(changed.lines().get(0));
+            assertTrue(said.contains("is no longer in the inbox under that name (removed, or renamed"), said);
+        }
+        assertEquals(2, TestFolders.awaitSummary("renamed.csv").get("duplicates").asInt());
+        assertEquals(2, postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats"))).size(), "none sent twice");
+    }
+
+    /**
      * An account id longer than the ledger keeps is refused as the record is read, and the rows after it go: its claim
      * failed in the ledger, and the file was read again at every poll, none of it sent (a review).
      */

@@ -36,6 +36,12 @@ final class LogWatch extends Handler implements AutoCloseable {
         return lines;
     }
 
+    /** A line as it is written: its parameters filled in (the app logs with printf-style patterns). */
+    static String text(LogRecord line) {
+        return line instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                : String.valueOf(line.getMessage());
+    }
+
     @Override
     public void publish(LogRecord line) {
         if (wanted.test(line)) {

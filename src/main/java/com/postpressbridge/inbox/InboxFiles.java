@@ -283,7 +283,8 @@ public class InboxFiles {
                     + " its reading began) is archived as %s; the file as it is now %s", FileRun.quoted(
                     file.getFileName().toString()), archivedAs, Files.exists(file, LinkOption.NOFOLLOW_LINKS)
                     ? "stays in the inbox and is read as a new file (its records already sent are not sent again)"
-                    : "was removed");
+                    : "is no longer in the inbox under that name (removed, or renamed: a renamed file is read as a new"
+                            + " one, and its records already sent are not sent again)");
         }
     }
 
