@@ -9,7 +9,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+
+import org.apache.camel.CamelContext;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
@@ -18,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+
+import com.postpressbridge.outcome.WaitingRecords;
 
 /**
  * Issue 11: more webhook records accepted at once than one dispatch takes (500) all go out right away, not one batch
@@ -43,6 +53,9 @@ class WebhookBurstTest {
     @PostpressStub.Server
     WireMockServer postpress;
 
+    @Inject
+    CamelContext camel;
+
     @Test
     void aBurstLargerThanOneDispatchIsSentWithoutWaitingForTheScan() {
         TestFolders.wipe();
@@ -62,5 +75,39 @@ class WebhookBurstTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> TestFolders.successLines(successFile).size() >= RECORDS);
         assertEquals(RECORDS, TestFolders.successLines(successFile).size());
         assertEquals(RECORDS, PostpressStub.chatRequests(postpress).size(), "each sent once");
+    }
+
+    /**
+     * Two dispatches started at once (the scan and a wake-up, or the run-once job): the second waits for the first and
+     * takes nothing it took. Both took the same records before, the second counting them as duplicates (a review).
+     */
+    @Test
+    void twoDispatchesAtOnceTakeEachRecordOnce() throws Exception {
+        TestFolders.wipe();
+        postpress.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/v1/chats")
+                .willReturn(PostpressStub.created().withFixedDelay(1_000)));
+        camel.getRouteController().suspendRoute("wake-dispatch");
+        try {
+            String body = "{\"records\": [" + WebhookIntakeTest.record("twice-1") + ","
+                    + WebhookIntakeTest.record("twice-2") + "]}";
+            given().contentType("application/json").header("X-Outreach-Signature", WebhookIntakeTest.signature(
+                    WebhookProfile.NEW_SECRET, Instant.now().getEpochSecond(), body)).body(body)
+                    .post("/webhooks/outreach").then().statusCode(202);
+            ExecutorService callers = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<Integer>> taken = callers.invokeAll(List.of(this::dispatch, this::dispatch));
+                assertEquals(2, taken.get(0).get() + taken.get(1).get(), "each record taken by one dispatch");
+            } finally {
+                callers.shutdown();
+            }
+        } finally {
+            camel.getRouteController().resumeRoute("wake-dispatch");
+        }
+        assertEquals(2, PostpressStub.chatRequests(postpress).size(), "each sent once");
+    }
+
+    private int dispatch() {
+        return camel.createProducerTemplate().request("direct:dispatch-waiting", exchange -> { })
+                .getProperty(WaitingRecords.TAKEN, 0, Integer.class);
     }
 }

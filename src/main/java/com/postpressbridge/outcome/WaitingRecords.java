@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -39,6 +40,16 @@ public class WaitingRecords {
     /** Property set on the dispatch exchange: a batch was full, more records may wait. */
     public static final String MORE = "outreachMoreWaiting";
     static final int BATCH = 500;
+    /** Property set on the dispatch exchange while it holds {@link #dispatching}. */
+    private static final String DISPATCHING = "outreachDispatching";
+
+    /**
+     * One dispatch at a time: the scan, the wake-up after a webhook delivery and the run-once job each start one, and
+     * two at once took the same records, the second counting them as duplicates (a review). A second waits for the
+     * first to end, then takes what is still waiting. Not a lock: it is released by {@link #dispatched}, on whichever
+     * thread the route ends.
+     */
+    private final Semaphore dispatching = new Semaphore(1);
 
     private final Ledger ledger;
     private final OutcomeFolders folders;
@@ -57,6 +68,8 @@ public class WaitingRecords {
 
     /** The records to send now: queued webhook records, then due retries (the split sends each). */
     public List<OutreachItem> due(Exchange exchange) throws IOException {
+        dispatching.acquireUninterruptibly();
+        exchange.setProperty(DISPATCHING, true);
         if (stopping.stopping()) {
             exchange.setProperty(TAKEN, 0);
             return List.of();
@@ -84,6 +97,13 @@ public class WaitingRecords {
         }
         exchange.setProperty(TAKEN, items.size());
         return items;
+    }
+
+    /** The end of a dispatch (its records sent, or its failure): the next may start. */
+    public void dispatched(Exchange exchange) {
+        if (Boolean.TRUE.equals(exchange.removeProperty(DISPATCHING))) {
+            dispatching.release();
+        }
     }
 
     /**
