@@ -92,10 +92,12 @@ public class Outcomes {
         Throwable cause = ErrorClassifier.caught(exchange);
         SendFailure failure = classifier.classify(cause);
         OutreachMetrics.requestEnded(exchange, failure);
-        if (failure.kind() == SendFailure.Kind.UNEXPECTED) {
-            LOG.errorf(cause, "unexpected error with record %s: quarantined", item);
-        }
         boolean claimed = claimed(exchange);
+        if (failure.kind() == SendFailure.Kind.UNEXPECTED) {
+            // once claimed, a request may have left: in doubt, not simply quarantined (OutcomePolicy)
+            LOG.errorf(cause, "unexpected error with record %s: %s", item, claimed
+                    ? "quarantined as in doubt (a request may have left)" : "quarantined");
+        }
         if (!claimed && item.waitingIn() != null) {
             // A record that waits in the ledger (a webhook record, a retry) and fails before its claim (its attachment
             // was removed meanwhile) takes its outcome there too; otherwise it would wait, and fail, at every scan.

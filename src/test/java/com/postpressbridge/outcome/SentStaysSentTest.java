@@ -144,6 +144,44 @@ class SentStaysSentTest {
         assertEquals(1, Files.readAllLines(folders.success().resolve("sent.csv.jsonl")).size());
     }
 
+    /**
+     * A bug of ours after the claim: the record is in doubt (a request may have left), and the log says so; it said
+     * "quarantined", which sends a person to retry it as any refused record (a review).
+     */
+    @Test
+    void anUnexpectedErrorAfterTheClaimIsLoggedAsInDoubt() {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(SendChat.ITEM, item);
+        exchange.setProperty(RecordClaims.CLAIMED, true);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("a bug of ours"));
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler watch = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord line) {
+                said.add(line instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                        : String.valueOf(line.getMessage()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger.getLogger("").addHandler(watch);
+        try {
+            outcomes.failed(exchange, item);
+        } finally {
+            java.util.logging.Logger.getLogger("").removeHandler(watch);
+        }
+        assertEquals(Ledger.State.QUARANTINED, ledger.finished.get(0).state());
+        assertTrue(ledger.finished.get(0).inDoubt());
+        assertTrue(said.stream().anyMatch(line -> line.contains("unexpected error with record")
+                && line.endsWith("quarantined as in doubt (a request may have left)")), String.valueOf(said));
+    }
+
     static Stream<RuntimeException> ledgerFailures() {
         return Stream.of(new Ledger.LedgerException("cannot finish", new SQLException("No space left on device")),
                 new IllegalStateException("a bug in the ledger"));
