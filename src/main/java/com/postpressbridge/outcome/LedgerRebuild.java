@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jboss.logging.Logger;
 
 import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.record.OutreachError;
 
 /**
  * Start-up, before anything is read: a new, empty ledger beside outcome folders that hold records means the ledger was
@@ -101,7 +102,7 @@ public class LedgerRebuild {
                 // another file): entered as quarantined, it cancelled that wait (a review). Files written before the
                 // field was there count as claimed, as they always did.
                 if (document != null && document.path("claimed").asBoolean(true)) {
-                    boolean inDoubt = "local/in_doubt".equals(document.at("/error/type").asText());
+                    boolean inDoubt = OutreachError.IN_DOUBT.equals(document.at("/error/type").asText());
                     add(chunk, new Ledger.Known(document.get("key").asText(), Ledger.State.QUARANTINED, inDoubt,
                             null, null, text(document, "content_hash")));
                     quarantined++;

@@ -77,7 +77,7 @@ public class LedgerRecovery {
                         new Ledger.Waiting(document.toString(), waiting.accountId(), waiting.order()));
             }
             case quarantine -> {
-                boolean inDoubt = error != null && "local/in_doubt".equals(error.type());
+                boolean inDoubt = error != null && error.isInDoubt();
                 Type type = inDoubt ? Type.in_doubt : document.path("exhausted").asBoolean() ? Type.retry_exhausted
                         : Type.quarantined;
                 ledger.adopt(item.key(), Ledger.State.QUARANTINED, attempts, null, inDoubt, null, null,

@@ -222,9 +222,7 @@ public class Outcomes {
 
     /** After a crash: a record was claimed by the process that died, a request may have left for it. */
     public void recoverInDoubt(OutreachItem item) {
-        OutreachError error = OutreachError.local("in_doubt", "No answer from postpress",
-                "postpress-bridge stopped while this record was being sent: postpress may have started the chat."
-                        + " Check the conversation before dropping this record back in the inbox.");
+        OutreachError error = OutreachError.inDoubt("postpress-bridge stopped while this record was being sent");
         // Its new file is the only one of the key: a quarantine file of an earlier refusal (the record was claimed
         // again, and the process died before it removed that file) dropped back would release it unchecked.
         folders.removeQuarantineFiles(item.key());

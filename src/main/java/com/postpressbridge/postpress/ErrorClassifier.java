@@ -140,9 +140,7 @@ public class ErrorClassifier {
             return SendFailure.neverSent(OutreachError.local("connection_failed", "No connection to postpress",
                     clip(what + " (the request was not sent)")));
         }
-        return SendFailure.maybeSent(OutreachError.local("in_doubt", "No answer from postpress",
-                clip(what + ": the request may have reached postpress and the chat may have started. Check the"
-                        + " conversation before dropping this record back in the inbox.")));
+        return SendFailure.maybeSent(OutreachError.inDoubt(clip(what) + ": the request may have reached postpress"));
     }
 
     /** The request did not leave this machine: no connection was ever made. */

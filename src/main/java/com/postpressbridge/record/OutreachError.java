@@ -10,8 +10,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record OutreachError(Integer status, String type, String title, String detail) {
 
+    /** The type of a record that may have been sent, no answer known: only a person may release it. */
+    public static final String IN_DOUBT = "local/in_doubt";
+
     public static OutreachError local(String reason, String title, String detail) {
         return new OutreachError(null, "local/" + reason, title, detail);
+    }
+
+    /** A record in doubt: {@code why} no answer is known, and what a person does about it. */
+    public static OutreachError inDoubt(String why) {
+        return new OutreachError(null, IN_DOUBT, "No answer from postpress", why + ", and the chat may have started."
+                + " Check the conversation before dropping this record back in the inbox.");
+    }
+
+    public boolean isInDoubt() {
+        return IN_DOUBT.equals(type);
     }
 
     public ObjectNode toJson() {

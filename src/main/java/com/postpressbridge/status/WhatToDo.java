@@ -1,5 +1,7 @@
 package com.postpressbridge.status;
 
+import com.postpressbridge.record.OutreachError;
+
 /**
  * Where the help page ({@code /help.html}) says what a person does about a quarantined record or file: one section per
  * kind of problem, chosen from the error's type.
@@ -20,7 +22,7 @@ final class WhatToDo {
         String section;
         if (wholeFile) {
             section = "unreadable-file";
-        } else if (type.equals("local/in_doubt")) {
+        } else if (type.equals(OutreachError.IN_DOUBT)) {
             section = "in-doubt";
         } else if (type.equals("local/cancelled")) {
             section = "cancelled";
