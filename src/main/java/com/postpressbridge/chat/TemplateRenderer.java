@@ -15,7 +15,8 @@ import com.postpressbridge.record.InvalidRecordException;
  */
 public final class TemplateRenderer {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.\\-\\[\\]]+)\\s*}}");
+    // A name of any letters and digits (a CSV column "prénom" is a variable as "first_name" is: a probe), _ . - [ ].
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([\\p{L}\\p{N}\\p{M}_.\\-\\[\\]]+)\\s*}}");
 
     private TemplateRenderer() {
     }

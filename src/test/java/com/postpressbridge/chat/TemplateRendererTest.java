@@ -19,6 +19,9 @@ class TemplateRendererTest {
                         Map.of("first_name", "Ada", "tricky", "{{not again}}", "company", "A&B")));
         assertEquals("no placeholders { here }", TemplateRenderer.render("text", "no placeholders { here }", Map.of()));
         assertEquals(null, TemplateRenderer.render("text", null, Map.of()));
+        assertEquals("Hi Zoë 🎉 👋", TemplateRenderer.render("text", "Hi {{prénom}} 👋", Map.of("prénom", "Zoë 🎉")),
+                "a name in any letters (a probe saw it refused as not a placeholder)");
+        assertEquals("Здравствуйте, Анна", TemplateRenderer.render("text", "Здравствуйте, {{ имя }}", Map.of("имя", "Анна")));
     }
 
     @Test
