@@ -260,7 +260,11 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
             "POSTPRESS_API_KEY= -> POSTPRESS_API_KEY is not set: set it to your postpress API key (or set"
                     + " POSTPRESS_SANDBOX=true",
             "OUTREACH_CONCURRENCY=0 -> outreach.concurrency with the config value \"0\" threw an Exception whilst being"
-                    + " converted - requests in flight at once: a whole number of 1 or more",
+                    + " converted - it must be a whole number of 1 or more",
+            "OUTREACH_PACING_ENABLED=maybe -> outreach.pacing.enabled with the config value \"maybe\"",
+            "OUTREACH_WEBHOOK_TOLERANCE=-5m -> outreach.webhook.tolerance with the config value \"-5m\"",
+            "POSTPRESS_TIMEOUT=-1s -> - it must be a duration above zero",
+            "POSTPRESS_BASE_URL=not a url -> - it must be an http:// or https:// URL with a host",
             "OUTREACH_WEBHOOK_SOURCES_CRM_AUTH=weird -> outreach.webhook.sources.crm.auth is \"weird\"; allowed:",
             "OUTREACH_CALLBACK_URL=crm.example.com/x -> outreach.callback.url must be an http:// or https:// URL",
             "OUTREACH_PACING_TIMEZONE=Mars/Olympus -> outreach.pacing.timezone 'Mars/Olympus' is not a time zone"})
@@ -269,8 +273,8 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
         String[] nameAndValue = settingAndMessage[0].split("=", 2);
         Path dir = work.resolve("outreach");
         TestFolders.dropLeads(dir, "leads.csv", "acc_it", 1, "person-", 3);
-        try (PackagedApp app = PackagedApp.start(dir, env(nameAndValue[0], nameAndValue[1],
-                "OUTREACH_PACING_ENABLED", "true", "OUTREACH_INBOX_SETTLE_TIME", "0ms"), "bad-setting")) {
+        try (PackagedApp app = PackagedApp.start(dir, env("OUTREACH_PACING_ENABLED", "true",
+                "OUTREACH_INBOX_SETTLE_TIME", "0ms", nameAndValue[0], nameAndValue[1]), "bad-setting")) {
             assertEquals(1, app.awaitExit(60), app.log());
             assertTrue(app.log().contains(settingAndMessage[1]), app.log());
             assertFalse(app.log().contains("\tat "), "no stack trace: " + app.log());

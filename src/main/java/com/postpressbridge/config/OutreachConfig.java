@@ -20,16 +20,18 @@ public interface OutreachConfig {
     String attachmentsDir();
 
     /** POSTs in flight at once. */
-    @WithConverter(AtLeastOne.class)
+    @WithConverter(SettingValues.AtLeastOne.class)
     int concurrency();
 
     /** Process what is in the inbox and what is due for retry, then exit. */
+    @WithConverter(SettingValues.StrictBoolean.class)
     boolean runOnce();
 
     /**
      * A preview instead of a run: the records of the files are validated, rendered and looked up in the ledger, and
      * written to {@code preview/}; nothing is sent and the ledger is not changed. Then the process exits.
      */
+    @WithConverter(SettingValues.StrictBoolean.class)
     boolean dryRun();
 
     /**
@@ -39,6 +41,7 @@ public interface OutreachConfig {
     Optional<String> dryRunList();
 
     /** How long an account stays paused after an answer that says the account is unusable. */
+    @WithConverter(SettingValues.PositiveDuration.class)
     Duration accountPause();
 
     Inbox inbox();
@@ -62,6 +65,7 @@ public interface OutreachConfig {
     /** How fast, how much and when each sender account sends (README "Protecting your accounts"). */
     interface Pacing {
         /** On unless set: off by default only against the built-in sandbox (postpress.sandbox=true). */
+        @WithConverter(SettingValues.StrictBoolean.class)
         Optional<Boolean> enabled();
 
         int perDay();
@@ -100,37 +104,48 @@ public interface OutreachConfig {
     }
 
     interface Inbox {
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration pollInterval();
 
         /** A file must be unchanged for this long before it is read: no half-written file is read. */
+        @WithConverter(SettingValues.NotNegativeDuration.class)
         Duration settleTime();
 
         /** A file still being sent says how far it got in the log this often. */
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration progressInterval();
     }
 
     interface Retry {
+        @WithConverter(SettingValues.AtLeastOne.class)
         int maxAttempts();
 
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration initialDelay();
 
         /** Cap on the back-off and on Retry-After (except for retry-later answers). */
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration maxDelay();
 
         /** Wait after a "not yet" answer (cannot_resend_yet, ...). */
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration laterDelay();
 
         /** A record older than this is quarantined instead of retried again; also the hold limit. */
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration maxAge();
 
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration scanInterval();
 
         /** What to do when a request may have reached postpress but no answer came back. */
         InDoubtPolicy inDoubt();
 
         /** Quick in-process re-sends for a 503 or a connection that could not be opened. */
+        @WithConverter(SettingValues.NotNegative.class)
         int blipRedeliveries();
 
+        @WithConverter(SettingValues.NotNegativeDuration.class)
         Duration blipDelay();
     }
 
@@ -138,6 +153,7 @@ public interface OutreachConfig {
         /** Larger bodies are refused (413) before they are read whole; also Quarkus' HTTP body limit. */
         MemorySize maxBody();
 
+        @WithConverter(SettingValues.AtLeastOne.class)
         int maxRecords();
 
         /** HMAC secrets of X-Outreach-Signature; several while one is rotated out. */
@@ -147,6 +163,7 @@ public interface OutreachConfig {
         Optional<List<String>> tokens();
 
         /** How old (or how far ahead) a signed timestamp may be. */
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration tolerance();
 
         /** CRM payloads mapped to records without code, served at /webhooks/<name>. */
@@ -164,6 +181,7 @@ public interface OutreachConfig {
          * How long a run-once job waits for a disk that refuses writes (full, or a folder not writable) before it exits
          * with 6, once nothing it did would be lost by the exit.
          */
+        @WithConverter(SettingValues.NotNegativeDuration.class)
         Duration runOnceWait();
     }
 
@@ -184,9 +202,11 @@ public interface OutreachConfig {
         String id();
 
         /** A process not seen for this long is dead: another one takes over its records in flight and its files. */
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration lease();
 
         /** How often a process says it is alive; a few times within the lease. */
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration heartbeat();
     }
 
@@ -199,6 +219,7 @@ public interface OutreachConfig {
          * Whether requests from this machine need no token. Off behind a reverse proxy on the same machine, which
          * makes every request look local.
          */
+        @WithConverter(SettingValues.StrictBoolean.class)
         boolean local();
     }
 
@@ -214,19 +235,23 @@ public interface OutreachConfig {
         List<String> events();
 
         /** Whether an event carries the record's message text (it does not by default). */
+        @WithConverter(SettingValues.StrictBoolean.class)
         boolean includeText();
 
         /** How often the stored events are looked at; an event that could not be delivered waits longer. */
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration pollInterval();
 
         /** Requests in flight at once (events of one record never overlap). */
-        @WithConverter(AtLeastOne.class)
+        @WithConverter(SettingValues.AtLeastOne.class)
         int concurrency();
 
         /** How long a receiver may take to answer; also the connect timeout. */
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration timeout();
 
         /** Cap of the back-off between attempts, and of a Retry-After. */
+        @WithConverter(SettingValues.PositiveDuration.class)
         Duration maxDelay();
     }
 

@@ -1,0 +1,112 @@
+package com.postpressbridge.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+
+import org.eclipse.microprofile.config.spi.Converter;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+
+/**
+ * Values a setting must have, checked as the settings are read: a value outside them stops the start with the setting's
+ * name, the value and what it must be (SmallRye puts the message after "whilst being converted"), before anything is
+ * built from it. Without them a typo went by unnoticed: {@code maybe} read as false turned pacing off, a negative
+ * tolerance refused every webhook, a negative timeout failed deep in Camel with a stack trace (a probe).
+ */
+public final class SettingValues {
+
+    private SettingValues() {
+    }
+
+    /** {@code true} or {@code false}, nothing else (SmallRye reads any other word as false, with a warning). */
+    public static class StrictBoolean implements Converter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            String word = value.trim().toLowerCase(Locale.ROOT);
+            if (word.equals("true") || word.equals("false")) {
+                return Boolean.valueOf(word);
+            }
+            throw new IllegalArgumentException("- it must be true or false");
+        }
+    }
+
+    /** A whole number of 1 or more: a count of requests in flight, of attempts, of records. */
+    public static class AtLeastOne implements Converter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return wholeNumber(value, 1);
+        }
+    }
+
+    /** A whole number of 0 or more. */
+    public static class NotNegative implements Converter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return wholeNumber(value, 0);
+        }
+    }
+
+    /** A duration above zero: an interval, a timeout, a delay, an age. */
+    public static class PositiveDuration implements Converter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration duration = duration(value);
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("- it must be a duration above zero, such as 500ms, 30s, 5m, 1h or 7d");
+            }
+            return duration;
+        }
+    }
+
+    /** A duration of zero or more: a wait that may be left out. */
+    public static class NotNegativeDuration implements Converter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration duration = duration(value);
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException("- it must be a duration of zero or more, such as 0s, 500ms or 1m");
+            }
+            return duration;
+        }
+    }
+
+    /** An http:// or https:// URL with a host: where requests go. */
+    public static class HttpUrl implements Converter<String> {
+        @Override
+        public String convert(String value) {
+            String url = value.trim();
+            try {
+                URI uri = new URI(url);
+                if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                        && uri.getHost() != null) {
+                    return url;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // said below
+            }
+            throw new IllegalArgumentException("- it must be an http:// or https:// URL with a host, such as"
+                    + " https://api.postpress.ai");
+        }
+    }
+
+    private static int wholeNumber(String value, int least) {
+        try {
+            int number = Integer.parseInt(value.trim());
+            if (number >= least) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("- it must be a whole number of " + least + " or more");
+    }
+
+    private static Duration duration(String value) {
+        try {
+            return DurationConverter.parseDuration(value.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("- it must be a duration, such as 500ms, 30s, 5m, 1h or 7d");
+        }
+    }
+}
