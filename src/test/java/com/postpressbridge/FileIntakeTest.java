@@ -270,12 +270,9 @@ class FileIntakeTest {
      */
     @Test
     void aRecordFixedInAnotherFileLeavesNoQuarantineFileOfItsRefusalBehind() throws Exception {
-        postpress.stubFor(PostpressStub.forAttendee("bad-id").willReturn(PostpressStub.error(422,
-                "errors/invalid_recipient")));
-        TestFolders.drop("first.json", "[{\"account_id\":\"acc_f\",\"attendees_ids\":[\"bad-id\"],\"text\":\"Hello\","
+        dropRefused("first.json", "[{\"account_id\":\"acc_f\",\"attendees_ids\":[\"bad-id\"],\"text\":\"Hello\","
                 + "\"external_id\":\"crm-77\"},{\"account_id\":\"acc_f\",\"attendees_ids\":[\"other-id\"],"
                 + "\"text\":\"Hello\",\"external_id\":\"crm-78\"}]");
-        assertEquals(1, TestFolders.awaitSummary("first.json").get("quarantined").asInt());
         TestFolders.drop("unclaimed.csv", "account_id,attendees_ids,text,external_id\nacc_f,x-id,Hi {{first_name}},crm-77\n");
         assertEquals(1, TestFolders.awaitSummary("unclaimed.csv").get("quarantined").asInt());
         assertEquals(List.of("crm-77 claimed", "crm-77 refused before its claim"), quarantined());
@@ -348,11 +345,8 @@ class FileIntakeTest {
      */
     @Test
     void aQuarantineFileLeftUnreadableDoesNotStopTheSuccessOfItsRecord() throws Exception {
-        postpress.stubFor(PostpressStub.forAttendee("bad-id").willReturn(PostpressStub.error(422,
-                "errors/invalid_recipient")));
-        TestFolders.drop("edited.json", "[{\"account_id\":\"acc_f\",\"attendees_ids\":[\"bad-id\"],\"text\":\"Hi\","
+        dropRefused("edited.json", "[{\"account_id\":\"acc_f\",\"attendees_ids\":[\"bad-id\"],\"text\":\"Hi\","
                 + "\"external_id\":\"crm-90\"}]");
-        assertEquals(1, TestFolders.awaitSummary("edited.json").get("quarantined").asInt());
         Path refusal;
         try (var files = Files.list(TestFolders.QUARANTINE)) {
             refusal = files.filter(file -> file.getFileName().toString().startsWith("edited.json.")).findFirst()
@@ -375,19 +369,24 @@ class FileIntakeTest {
      */
     @Test
     void aRecordFixedLeavesNoQuarantineFileBehindThoughItsNameLostTheKey() throws Exception {
-        postpress.stubFor(PostpressStub.forAttendee("bad-id").willReturn(PostpressStub.error(422,
-                "errors/invalid_recipient")));
         String key = "T".repeat(200);
         String record = "{\"account_id\":\"acc_f\",\"attendees_ids\":[\"%s\"],\"text\":\"Hello\",\"external_id\":\""
                 + key + "\"}";
         String name = "t".repeat(120) + ".json";
-        TestFolders.drop(name, "[" + record.formatted("bad-id") + "]");
-        assertEquals(1, TestFolders.awaitSummary(name).get("quarantined").asInt());
+        dropRefused(name, "[" + record.formatted("bad-id") + "]");
         assertEquals(List.of(key + " claimed"), quarantined());
 
         TestFolders.drop("z.json", "[" + record.formatted("good-id") + "]");
         assertEquals(1, TestFolders.awaitSummary("z.json").get("sent").asInt());
         assertEquals(List.of(), quarantined());
+    }
+
+    /** Drops a file whose record for attendee bad-id postpress refuses (422), and waits until it is quarantined. */
+    private void dropRefused(String name, String content) {
+        postpress.stubFor(PostpressStub.forAttendee("bad-id").willReturn(PostpressStub.error(422,
+                "errors/invalid_recipient")));
+        TestFolders.drop(name, content);
+        assertEquals(1, TestFolders.awaitSummary(name).get("quarantined").asInt());
     }
 
     /** The record quarantine files (not the reports of whole files): their key, and whether the ledger claimed it. */
