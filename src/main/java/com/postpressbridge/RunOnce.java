@@ -84,7 +84,8 @@ public class RunOnce {
      * While the inbox waits for the disk (a file is not started then, so the inbox is never found drained): gives up
      * once the disk has refused writes for {@code outreach.disk.run-once-wait}, or says every minute why it waits on.
      */
-    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void watchTheDisk() {
         if (!runOnce || started || !disk.raised()) {
             return;

@@ -111,7 +111,8 @@ public class Instance {
         return forgotten;
     }
 
-    @Scheduled(every = "${outreach.instance.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${outreach.instance.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void heartbeat() {
         if (!present) {
             return;

@@ -511,7 +511,8 @@ public class Ledger {
      * files closed before the previous checkpoint are deleted (two checkpoints: one may return while a write of H2's
      * background thread is still under way).
      */
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void checkpointJournal() {
         synchronized (journalJobs) {
             ClaimJournal open = journal;
@@ -711,7 +712,8 @@ public class Ledger {
      * Clears the work rows of written outcomes, unless a newer claim or outcome of the key replaced them: all that were
      * written since the last run, a thousand a transaction (a second of sending can write more than a thousand).
      */
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void clearWritten() {
         List<Written> batch = new ArrayList<>();
         // not to a failing disk: the rows only make start-up write a file again

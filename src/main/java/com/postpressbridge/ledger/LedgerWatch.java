@@ -53,7 +53,8 @@ public class LedgerWatch {
         seen = file.map(Files::exists).orElse(false);
     }
 
-    @Scheduled(every = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void check() {
         if (lost || !seen || Files.exists(file.get())) {
             return;

@@ -61,7 +61,8 @@ public class DiskRecovery {
         check();
     }
 
-    @Scheduled(identity = JOB, every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(identity = JOB, every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     synchronized void check() {
         if (dryRun) {
             return;

@@ -127,7 +127,8 @@ public class LedgerRecovery {
      * by one process only, and what any forgotten process still holds.
      */
     @Scheduled(identity = TAKEOVER_JOB, every = "${outreach.instance.heartbeat}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void takeOverDead() throws Exception {
         if (!started || disk.raised() || stopping.stopping()) {
             return;

@@ -228,7 +228,8 @@ public class SendGate {
     }
 
     /** Reads the pauses again: another instance may have paused an account, or ended a pause. */
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public void refresh() {
         try {
             pauses = ledger.holds().stream().collect(Collectors.toUnmodifiableMap(Ledger.Hold::scope, this::pause,
