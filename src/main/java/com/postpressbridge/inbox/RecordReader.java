@@ -98,13 +98,20 @@ public interface RecordReader {
     }
 
     /**
-     * A record as found in a JSON or JSON Lines file: a record, or a quarantine file dropped back in the inbox
-     * (read as its {@code record}, with its original source).
+     * A record as found in a JSON or JSON Lines file: a record, a quarantine file dropped back in the inbox (read as
+     * its {@code record}, with its original source), or a retry or scheduled file dropped there (read as its record
+     * too, which waits already: a duplicate, not the "key is not a field" a probe was told).
      */
     static OutreachItem item(JsonNode node, RecordSource here, FileRun run) {
-        if (node.isObject() && node.has("record") && node.has("error") && node.has("key")) {
+        if (node.isObject() && node.has("record") && node.has("key")) {
             RecordSource original = RecordSource.fromJson(node.get("source"));
-            return OutreachItem.redropped(original == null ? here : original, node.get("record"), run);
+            RecordSource source = original == null ? here : original;
+            if (node.has("error") && !node.has("next_attempt_at")) {
+                return OutreachItem.redropped(source, node.get("record"), run);
+            }
+            if (node.has("next_attempt_at")) {
+                return OutreachItem.of(source, node.get("record"), run);
+            }
         }
         return OutreachItem.of(here, node, run);
     }
