@@ -18,7 +18,10 @@ public class SandboxBaseUrl implements ConfigSourceInterceptor {
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         if ("postpress.base-url".equals(name)) {
             ConfigValue sandbox = context.proceed("postpress.sandbox");
-            if (sandbox != null && Boolean.parseBoolean(sandbox.getValue())) {
+            // read as postpress.sandbox itself is: "true " (an env file's trailing space) made the sandbox on and
+            // the requests go to postpress (a review)
+            if (sandbox != null && sandbox.getValue() != null
+                    && Boolean.TRUE.equals(SettingValues.StrictBoolean.read(sandbox.getValue()))) {
                 ConfigValue url = context.proceed("postpress.sandbox-url");
                 if (url != null) {
                     return url.withName(name);

@@ -19,15 +19,28 @@ public final class SettingValues {
     private SettingValues() {
     }
 
-    /** {@code true} or {@code false}, nothing else (SmallRye reads any other word as false, with a warning). */
+    /**
+     * A switch: the words SmallRye reads as true ({@code true}, {@code yes}, {@code y}, {@code on}, {@code 1}) or as
+     * false ({@code false}, {@code no}, {@code n}, {@code off}, {@code 0}), in any case; any other word is refused
+     * (SmallRye read it as false, with a warning only).
+     */
     public static class StrictBoolean implements Converter<Boolean> {
         @Override
         public Boolean convert(String value) {
-            String word = value.trim().toLowerCase(Locale.ROOT);
-            if (word.equals("true") || word.equals("false")) {
-                return Boolean.valueOf(word);
+            Boolean read = read(value);
+            if (read == null) {
+                throw new IllegalArgumentException("- it must be true or false");
             }
-            throw new IllegalArgumentException("- it must be true or false");
+            return read;
+        }
+
+        /** The switch's value, or null for a word that is neither. */
+        public static Boolean read(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "y", "on", "1" -> Boolean.TRUE;
+                case "false", "no", "n", "off", "0" -> Boolean.FALSE;
+                default -> null;
+            };
         }
     }
 
@@ -78,8 +91,10 @@ public final class SettingValues {
             String url = value.trim();
             try {
                 URI uri = new URI(url);
+                // a host with '_' (a Docker Compose service) has no getHost(), but an authority all the same
+                String host = uri.getHost() != null ? uri.getHost() : uri.getAuthority();
                 if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-                        && uri.getHost() != null) {
+                        && host != null && !host.isBlank()) {
                     return url;
                 }
             } catch (java.net.URISyntaxException e) {
