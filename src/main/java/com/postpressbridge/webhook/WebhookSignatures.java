@@ -59,16 +59,26 @@ public final class WebhookSignatures {
 
     /** {@code Authorization: Bearer <token>} for senders that can only add a fixed header. */
     public static boolean bearer(String authorization, List<String> tokens) {
-        // A user:password entry is a basic source's: never a bearer token (which has no ':'), or the password a CRM
-        // keeps would open every source that takes bearer tokens (a probe).
-        return fixedCredential(authorization, "Bearer ", tokens.stream().filter(token -> token.indexOf(':') < 0)
-                .toList(), false);
+        return fixedCredential(authorization, "Bearer ", bearerTokens(tokens), false);
     }
 
     /** {@code Authorization: Basic base64(user:password)}, for senders such as Pipedrive that offer only that. */
     public static boolean basic(String authorization, List<String> userPasswords) {
-        return fixedCredential(authorization, "Basic ", userPasswords.stream().filter(entry -> entry.indexOf(':') > 0)
-                .toList(), true);
+        return fixedCredential(authorization, "Basic ", userPasswords(userPasswords), true);
+    }
+
+    /**
+     * The entries of {@code OUTREACH_WEBHOOK_TOKENS} that are bearer tokens: those without ':'. A user:password entry is
+     * a basic source's, never a bearer token, or the password a CRM keeps would open every source that takes bearer
+     * tokens (a probe).
+     */
+    public static List<String> bearerTokens(List<String> tokens) {
+        return tokens.stream().filter(token -> token.indexOf(':') < 0).toList();
+    }
+
+    /** The entries of {@code OUTREACH_WEBHOOK_TOKENS} that are a basic source's user:password. */
+    public static List<String> userPasswords(List<String> tokens) {
+        return tokens.stream().filter(entry -> entry.indexOf(':') > 0).toList();
     }
 
     private static boolean fixedCredential(String authorization, String scheme, List<String> accepted, boolean base64) {

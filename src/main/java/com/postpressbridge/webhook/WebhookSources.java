@@ -45,7 +45,8 @@ public class WebhookSources {
         public boolean configured() {
             return auth.stream().anyMatch(scheme -> switch (scheme) {
                 case hmac -> !secrets.isEmpty();
-                case bearer, basic -> !tokens.isEmpty();
+                case bearer -> !WebhookSignatures.bearerTokens(tokens).isEmpty();
+                case basic -> !WebhookSignatures.userPasswords(tokens).isEmpty();
                 case hubspot_v3 -> hubspotSecret != null;
             });
         }
@@ -53,8 +54,10 @@ public class WebhookSources {
         /** The environment variable to set, for the start-up line that says the source refuses everything. */
         String whatToSet() {
             return auth.contains(Auth.hubspot_v3) ? "outreach.webhook.sources." + name + ".secret"
-                    : auth.contains(Auth.hmac) ? "OUTREACH_WEBHOOK_SECRETS (or OUTREACH_WEBHOOK_TOKENS)"
-                            : "OUTREACH_WEBHOOK_TOKENS";
+                    : auth.contains(Auth.hmac) ? "OUTREACH_WEBHOOK_SECRETS (or a token without ':' in"
+                            + " OUTREACH_WEBHOOK_TOKENS)"
+                    : auth.contains(Auth.basic) ? "a user:password entry in OUTREACH_WEBHOOK_TOKENS"
+                    : "a token without ':' in OUTREACH_WEBHOOK_TOKENS";
         }
 
         public boolean authenticates(Exchange exchange, byte[] body, java.time.Duration tolerance) {
