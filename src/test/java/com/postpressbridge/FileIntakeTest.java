@@ -291,6 +291,7 @@ class FileIntakeTest {
      */
     @Test
     void aFileRenamedWhileSentIsSaidSoAndReadAgainWithoutSendingTwice() throws Exception {
+        // answered in 1.5 s (under the tests' 2 s postpress.timeout): the file is renamed while it waits
         postpress.stubFor(PostpressStub.forAttendee("ren-1").willReturn(PostpressStub.created().withFixedDelay(1_500)));
         try (LogWatch changed = LogWatch.of(line -> String.valueOf(line.getMessage()).contains("changed in the inbox"))) {
             TestFolders.drop("ren.csv", "account_id,attendees_ids,text\nacc_f,ren-1,Hello\nacc_f,ren-2,Hello\n");
@@ -298,6 +299,7 @@ class FileIntakeTest {
                     "/api/v1/chats"))).isEmpty());
             Files.move(TestFolders.INBOX.resolve("ren.csv"), TestFolders.INBOX.resolve("renamed.csv"));
             assertEquals(2, TestFolders.awaitSummary("ren.csv").get("sent").asInt());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !changed.lines().isEmpty()); // logged after the summary
             String said = LogWatch.text(changed.lines().get(0));
             assertTrue(said.contains("is no longer in the inbox under that name (removed, or renamed"), said);
         }

@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * The app's log lines that match, kept while the watch is open (on the root logger, which the app's logging reaches in
  * a {@code @QuarkusTest}): {@code try (LogWatch watch = LogWatch.of(...)) { ...; watch.lines() }}.
  */
-final class LogWatch extends Handler implements AutoCloseable {
+public final class LogWatch extends Handler implements AutoCloseable {
 
     private final Predicate<LogRecord> wanted;
     private final List<LogRecord> lines = new CopyOnWriteArrayList<>();
@@ -21,7 +21,7 @@ final class LogWatch extends Handler implements AutoCloseable {
         this.wanted = wanted;
     }
 
-    static LogWatch of(Predicate<LogRecord> wanted) {
+    public static LogWatch of(Predicate<LogRecord> wanted) {
         LogWatch watch = new LogWatch(wanted);
         Logger.getLogger("").addHandler(watch);
         return watch;
@@ -32,12 +32,12 @@ final class LogWatch extends Handler implements AutoCloseable {
         return line -> line.getLevel().intValue() >= level.intValue();
     }
 
-    List<LogRecord> lines() {
+    public List<LogRecord> lines() {
         return lines;
     }
 
     /** A line as it is written: its parameters filled in (the app logs with printf-style patterns). */
-    static String text(LogRecord line) {
+    public static String text(LogRecord line) {
         return line instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
                 : String.valueOf(line.getMessage());
     }

@@ -88,6 +88,9 @@ class WebhookBurstTest {
                 .willReturn(PostpressStub.created().withFixedDelay(1_000)));
         camel.getRouteController().suspendRoute("wake-dispatch");
         try {
+            // a wake-up the other test left may still be dispatching: it would take the records first
+            await().atMost(Duration.ofSeconds(30)).until(() -> camel.getInflightRepository().size("wake-dispatch") == 0
+                    && camel.getInflightRepository().size("dispatch-waiting") == 0);
             String body = "{\"records\": [" + WebhookIntakeTest.record("twice-1") + ","
                     + WebhookIntakeTest.record("twice-2") + "]}";
             given().contentType("application/json").header("X-Outreach-Signature", WebhookIntakeTest.signature(
@@ -106,8 +109,10 @@ class WebhookBurstTest {
         assertEquals(2, PostpressStub.chatRequests(postpress).size(), "each sent once");
     }
 
-    private int dispatch() {
-        return camel.createProducerTemplate().request("direct:dispatch-waiting", exchange -> { })
-                .getProperty(WaitingRecords.TAKEN, 0, Integer.class);
+    private int dispatch() throws Exception {
+        try (org.apache.camel.ProducerTemplate producer = camel.createProducerTemplate()) {
+            return producer.request("direct:dispatch-waiting", exchange -> { })
+                    .getProperty(WaitingRecords.TAKEN, 0, Integer.class);
+        }
     }
 }

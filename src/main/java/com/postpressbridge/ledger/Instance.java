@@ -111,8 +111,11 @@ public class Instance {
         return forgotten;
     }
 
-    @Scheduled(every = "${outreach.instance.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    /**
+     * Not skipped while the application stops (every other job is): the requests a graceful stop could not wait for are
+     * still on their way while Camel stops, and without heartbeats another replica would take them over as in doubt.
+     */
+    @Scheduled(every = "${outreach.instance.heartbeat}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
         if (!present) {
             return;

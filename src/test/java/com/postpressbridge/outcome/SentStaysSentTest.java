@@ -154,27 +154,10 @@ class SentStaysSentTest {
         exchange.setProperty(SendChat.ITEM, item);
         exchange.setProperty(RecordClaims.CLAIMED, true);
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("a bug of ours"));
-        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler watch = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord line) {
-                said.add(line instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
-                        : String.valueOf(line.getMessage()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger.getLogger("").addHandler(watch);
-        try {
+        List<String> said;
+        try (com.postpressbridge.LogWatch errors = com.postpressbridge.LogWatch.of(line -> true)) {
             outcomes.failed(exchange, item);
-        } finally {
-            java.util.logging.Logger.getLogger("").removeHandler(watch);
+            said = errors.lines().stream().map(com.postpressbridge.LogWatch::text).toList();
         }
         assertEquals(Ledger.State.QUARANTINED, ledger.finished.get(0).state());
         assertTrue(ledger.finished.get(0).inDoubt());
