@@ -27,7 +27,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
+import com.postpressbridge.ledger.Ledger;
+import com.postpressbridge.outcome.OutcomeDocuments;
 import com.postpressbridge.outcome.WaitingRecords;
+import com.postpressbridge.record.OutreachItem;
+import com.postpressbridge.record.RecordSource;
 
 /**
  * Issue 11: more webhook records accepted at once than one dispatch takes (500) all go out right away, not one batch
@@ -55,6 +59,9 @@ class WebhookBurstTest {
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    Ledger ledger;
 
     @Test
     void aBurstLargerThanOneDispatchIsSentWithoutWaitingForTheScan() {
@@ -86,19 +93,24 @@ class WebhookBurstTest {
         TestFolders.wipe();
         postpress.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/v1/chats")
                 .willReturn(PostpressStub.created().withFixedDelay(1_000)));
-        // Only this test's dispatches: the scan (its first run comes as the app starts) and the wake-ups after a
-        // delivery are held, and any of them still running is waited for (CI saw one take the records first).
+        // Only this test's dispatches: the scan is held (its first run comes as the app starts), any dispatch still
+        // running is waited for, and the records are queued in the ledger directly, as a delivery stores them, so
+        // that no wake-up follows (a seda consumer waiting in its poll takes one even while its route is suspended:
+        // CI saw such dispatches take the records first, three times).
         camel.getRouteController().suspendRoute("retry");
-        camel.getRouteController().suspendRoute("wake-dispatch");
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> camel.getInflightRepository().size("retry") == 0
                     && camel.getInflightRepository().size("wake-dispatch") == 0
                     && camel.getInflightRepository().size("dispatch-waiting") == 0);
-            String body = "{\"records\": [" + WebhookIntakeTest.record("twice-1") + ","
-                    + WebhookIntakeTest.record("twice-2") + "]}";
-            given().contentType("application/json").header("X-Outreach-Signature", WebhookIntakeTest.signature(
-                    WebhookProfile.NEW_SECRET, Instant.now().getEpochSecond(), body)).body(body)
-                    .post("/webhooks/outreach").then().statusCode(202);
+            for (String key : List.of("twice-1", "twice-2")) {
+                OutreachItem item = OutreachItem.webhook(RecordSource.webhook("outreach", null, Instant.now()),
+                        TestFolders.JSON.readTree("{\"external_id\": \"" + key + "\", \"account_id\": \"acc_twice\","
+                                + " \"attendees_ids\": [\"" + key + "\"], \"text\": \"Hello\"}"), null);
+                item.key(key);
+                item.firstSeenAt(Instant.now());
+                assertEquals(Ledger.Claim.CLAIMED, ledger.claim(key, key, OutcomeDocuments.item(item).toString(), false,
+                        Ledger.State.QUEUED));
+            }
             ExecutorService callers = Executors.newFixedThreadPool(2);
             try {
                 List<Future<Integer>> taken = callers.invokeAll(List.of(this::dispatch, this::dispatch));
@@ -107,7 +119,6 @@ class WebhookBurstTest {
                 callers.shutdown();
             }
         } finally {
-            camel.getRouteController().resumeRoute("wake-dispatch");
             camel.getRouteController().resumeRoute("retry");
         }
         assertEquals(2, PostpressStub.chatRequests(postpress).size(), "each sent once");
