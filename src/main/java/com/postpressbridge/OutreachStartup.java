@@ -11,7 +11,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.ObserverMethod;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Quarkus;
@@ -120,13 +119,6 @@ public class OutreachStartup {
         camel.getRouteController().startRoute("inbox-sweep");
         if (!outreach.runOnce()) {
             camel.getRouteController().startRoute("retry");
-            // What waits (webhook records accepted before a stop, retries due meanwhile) goes now. Not left to the
-            // timer's first run: with no delay it can fire before its consumer counts as started, and Camel skips such
-            // a run (TimerConsumer.isTaskRunAllowed); the next is a scan interval away. CrashRecoveryIT waited 60 s
-            // for records that a 10 min scan would send, now and then (CI, two sessions).
-            try (ProducerTemplate wake = camel.createProducerTemplate()) {
-                wake.sendBody("seda:wake-dispatch?size=1&discardWhenFull=true", null);
-            }
         }
         if (callbacks.enabled()) {
             outbox.releaseOwn(System.currentTimeMillis()); // what this process was delivering when it stopped
