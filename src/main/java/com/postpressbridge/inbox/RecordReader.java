@@ -106,11 +106,11 @@ public interface RecordReader {
         if (node.isObject() && node.has("record") && node.has("key")) {
             RecordSource original = RecordSource.fromJson(node.get("source"));
             RecordSource source = original == null ? here : original;
-            if (node.has("error") && !node.has("next_attempt_at")) {
-                return OutreachItem.redropped(source, node.get("record"), run);
-            }
             if (node.has("next_attempt_at")) {
                 return OutreachItem.of(source, node.get("record"), run);
+            }
+            if (node.has("error")) {
+                return OutreachItem.redropped(source, node.get("record"), run);
             }
         }
         return OutreachItem.of(here, node, run);
