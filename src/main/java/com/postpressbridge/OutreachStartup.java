@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.ObserverMethod;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Quarkus;
@@ -119,6 +120,11 @@ public class OutreachStartup {
         camel.getRouteController().startRoute("inbox-sweep");
         if (!outreach.runOnce()) {
             camel.getRouteController().startRoute("retry");
+            // What waits (webhook records accepted before a stop, retries due meanwhile) goes now, not at the timer's
+            // first scan (see retry.camel.yaml).
+            try (ProducerTemplate wake = camel.createProducerTemplate()) {
+                wake.sendBody("seda:wake-dispatch?size=1&discardWhenFull=true", null);
+            }
         }
         if (callbacks.enabled()) {
             outbox.releaseOwn(System.currentTimeMillis()); // what this process was delivering when it stopped

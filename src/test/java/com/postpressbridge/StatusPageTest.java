@@ -140,14 +140,31 @@ class StatusPageTest {
                 .contentType("application/json").header("Authorization", nullValue());
         given().get("/status").then().statusCode(200);
         // The JDK's client upgrades to HTTP/2 (h2c): no Host header there, the host is the request's :authority.
-        assertEquals(200, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://localhost:" + port + "/status")).build(),
-                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode(), "HTTP/2 from this machine");
+        assertEquals(200, statusOverHttp2(), "HTTP/2 from this machine");
         // The page and its help hold no data: anyone who reaches the port gets them, and the page asks for the token.
         String page = given().get(elsewhere + "/").then().statusCode(200).contentType("text/html").extract().asString();
         assertTrue(page.contains("fetch(\"/status\""), "the page reads /status");
         given().get(elsewhere + "/help.html").then().statusCode(200);
         given().post("/status").then().statusCode(405);
+    }
+
+    /**
+     * The status of {@code GET /status} from this machine over HTTP/2. The JDK's upgrade to h2c ends now and then in
+     * "EOF reached while reading" before any answer (seen once in CI): a failure to carry the request, not an answer,
+     * so it is tried again; an answer, whatever its status, is returned at once.
+     */
+    private int statusOverHttp2() throws Exception {
+        java.io.IOException carried = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/status")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (java.io.IOException e) {
+                carried = e;
+            }
+        }
+        throw carried;
     }
 
     /** An address of this machine that is not loopback: a request to it comes from "elsewhere" as the server sees it. */
