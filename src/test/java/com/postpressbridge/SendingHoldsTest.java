@@ -81,14 +81,43 @@ class SendingHoldsTest {
         ledger.hold("acc_shared", Instant.now().minusSeconds(1).toEpochMilli(), DISCONNECTED.toJson().toString());
         gate.refresh();
         replica.refresh();
-        OutreachItem probe = record("probe-1");
+        OutreachItem probe = beingSent("probe-1");
         assertDoesNotThrow(() -> gate.admit(probe));
-        assertThrows(SendingHeldException.class, () -> replica.admit(record("r-2")), "waits for the probe's answer");
+        assertThrows(SendingHeldException.class, () -> replica.admit(beingSent("r-2")), "waits for the probe's answer");
 
         gate.accountWorks(probe);
         replica.refresh();
         assertDoesNotThrow(() -> replica.admit(record("r-3")));
         assertTrue(ledger.holds().isEmpty(), "the answered probe ended the pause for everyone");
+        for (String key : List.of("probe-1", "r-2")) {
+            ledger.adopt(key, Ledger.State.QUARANTINED, 0, null, false, null, null, null);
+        }
+    }
+
+    /**
+     * The probe's record ended while the pause still named it as its probe: the ledger failed as the probe was
+     * released (its next try would have gone as the probe), and the record was then quarantined, or sent. Each
+     * record of the account was held until a restart (a review); now the next record probes.
+     */
+    @Test
+    void aProbeWhoseRecordEndedNoLongerHoldsTheAccount() throws Exception {
+        for (Ledger.State end : List.of(Ledger.State.QUARANTINED, Ledger.State.SENT)) {
+            String run = end.name().toLowerCase() + "-" + Long.toString(System.nanoTime(), 36);
+            ledger.hold("acc_stale", Instant.now().minusSeconds(1).toEpochMilli(), DISCONNECTED.toJson().toString());
+            gate.refresh();
+            OutreachItem probe = beingSent("stale-probe-" + run, "acc_stale");
+            gate.admit(probe);
+            OutreachItem next = beingSent("next-" + run, "acc_stale");
+            assertThrows(SendingHeldException.class, () -> gate.admit(next), "held while the probe is being sent");
+
+            ledger.adopt(probe.key(), end, 1, null, false, null, null, null); // ended, its release lost
+            assertDoesNotThrow(() -> gate.admit(next), "the probe's record is " + end + ": the next one probes");
+            assertEquals(next.key(), ledger.holds().stream().filter(hold -> hold.scope().equals("acc_stale"))
+                    .findFirst().orElseThrow().probe());
+            gate.accountWorks(next);
+            assertTrue(ledger.holds().stream().noneMatch(hold -> hold.scope().equals("acc_stale")), end.name());
+            ledger.adopt(next.key(), Ledger.State.SENT, 1, null, false, null, null, null);
+        }
     }
 
     /**
@@ -189,6 +218,16 @@ class SendingHoldsTest {
         ledger.claim(key, key, "{}", false, Ledger.State.SENDING);
         ledger.finish(key, Ledger.State.RETRY, 0, until.toEpochMilli(), false, null, null, Ledger.Waiting.retry("{}"),
                 null, null);
+    }
+
+    /** A record claimed, as it is when the gate is asked whether it may go. */
+    private OutreachItem beingSent(String key) {
+        return beingSent(key, "acc_shared");
+    }
+
+    private OutreachItem beingSent(String key, String account) {
+        ledger.claim(key, key, "{}", false, Ledger.State.SENDING);
+        return record(key, account);
     }
 
     private static OutreachItem record(String key) throws Exception {

@@ -1018,14 +1018,18 @@ public class Ledger {
 
     /**
      * Lets a record through a scope, or says why not: a pause that has not ended holds it, and so does one that has
-     * ended but is probed by another record. The first record to come after the end becomes the probe.
+     * ended but is probed by another record. The first record to come after the end becomes the probe. A probe whose
+     * record is no longer being sent (by any process) probes nothing: its release failed in the ledger, and it was
+     * then quarantined, cancelled, or sent; the next record probes instead of the account staying held until a restart.
      *
      * @return the pause that holds the record, or empty when it may go
      */
     public Optional<Hold> admit(String scope, String key, long now) {
         return transaction("admit " + key, db -> {
             if (update(db, "UPDATE sending_hold SET probe_key = ?, updated_at = ? WHERE scope = ? AND until_at <= ?"
-                    + " AND (probe_key IS NULL OR probe_key = ?)", key, now, scope, now, key) == 1) {
+                    + " AND (probe_key IS NULL OR probe_key = ? OR NOT EXISTS (SELECT 1 FROM outreach_record r WHERE"
+                    + " r.record_key = sending_hold.probe_key AND r.state = 'SENDING'))", key, now, scope, now,
+                    key) == 1) {
                 return Optional.empty();
             }
             try (PreparedStatement select = db.prepareStatement(
