@@ -138,6 +138,8 @@ public class Ledger {
 
     /** This process among those sharing the ledger ({@code outreach.instance.id}): what it claims, it holds. */
     private final String instance;
+    /** This start's token in its row of {@code bridge_instance}, once registered ({@link #arrive}); else null. */
+    private volatile Long startedAt;
 
     @Inject
     public Ledger(LedgerDatabase database, DiskFault disk,
@@ -193,6 +195,9 @@ public class Ledger {
         long now = System.currentTimeMillis();
         String account = place == null ? null : place.account();
         Long order = place == null ? null : place.order();
+        if (as == State.SENDING) {
+            fence(db);
+        }
         Savepoint before = db.setSavepoint();
         try {
             insertClaim(db, key, as, now, contentHash, account, order);
@@ -308,6 +313,7 @@ public class Ledger {
         try {
             StringBuilder lines = journalLines();
             return transaction("claim waiting record " + key, true, lines, db -> {
+                fence(db);
                 // A retry only when it is due: another scan may have sent it and scheduled it later meanwhile.
                 if (update(db, "UPDATE outreach_record SET state = 'SENDING', updated_at = ?, held_by = ?,"
                         + " paced_until = NULL WHERE record_key = ? AND state = ? AND (state NOT IN ('RETRY',"
@@ -1292,6 +1298,39 @@ public class Ledger {
             }
             return null;
         });
+        startedAt = now;
+    }
+
+    /**
+     * On a ledger shared by several processes (PostgreSQL), a claim holds a record for this process only while its
+     * row of {@code bridge_instance} is there, from this start: else it was taken for dead (not seen for the lease, as
+     * after a long freeze), its records were taken over, and a record it claimed now would be taken over too while it
+     * sends it (made in doubt without need). The row is read {@code FOR KEY SHARE}: a process that forgets this one
+     * waits for the claim's commit, so its takeover sees the claim. This process stops at its next heartbeat.
+     */
+    private void fence(Connection db) throws SQLException {
+        Long token = startedAt;
+        if (token == null || embedded(db)) {
+            return; // not registered (a tool, a test), or embedded H2: one process
+        }
+        try (PreparedStatement select = db.prepareStatement("SELECT 1 FROM bridge_instance WHERE instance_id = ? AND"
+                + " started_at = ? FOR KEY SHARE")) {
+            select.setString(1, instance);
+            select.setLong(2, token);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    throw new TakenForDead(instance);
+                }
+            }
+        }
+    }
+
+    /** A claim refused: this process was taken for dead by another sharing the ledger (see {@link #fence}). */
+    public static class TakenForDead extends LedgerException {
+        TakenForDead(String instance) {
+            super("this process (instance id " + instance + ") was taken for dead by another bridge process, or"
+                    + " another one started under its id: it claims no record, and stops at its next heartbeat", null);
+        }
     }
 
     /**
