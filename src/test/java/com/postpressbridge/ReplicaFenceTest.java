@@ -1,11 +1,19 @@
 package com.postpressbridge;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -45,5 +53,35 @@ class ReplicaFenceTest {
         newStart.arrive(other.now() + 1);
         assertThrows(Ledger.TakenForDead.class, () -> other.claim("twice", "h", "{}", false, State.SENDING));
         assertEquals(Ledger.Claim.CLAIMED, newStart.claim("twice", "h", "{}", false, State.SENDING));
+    }
+
+    /**
+     * A start under an id waits for the claims an earlier start under it is making (it holds their lock on the row):
+     * else such a claim committed after the new start had taken back its records in flight, and was never repaired
+     * (a review). The claim in progress is the fence's own statement, on a connection of the test.
+     */
+    @Test
+    void aNewStartWaitsForTheClaimsOfTheEarlierOneInProgress() throws Exception {
+        assertTrue(TestLedger.postgresql(), "several processes share a PostgreSQL ledger: run with -Dtest.ledger=postgresql");
+        DataSource database = TestLedger.migrated("restart");
+        Ledger earlier = new Ledger(database, new DiskFault(List.of(), 0), "replica-restarted");
+        earlier.arrive(earlier.now());
+        ExecutorService starting = Executors.newSingleThreadExecutor();
+        try (Connection claim = database.getConnection()) {
+            claim.setAutoCommit(false);
+            try (Statement statement = claim.createStatement()) {
+                statement.executeQuery("SELECT 1 FROM bridge_instance WHERE instance_id = 'replica-restarted' FOR KEY"
+                        + " SHARE").close();
+            }
+            Ledger later = new Ledger(database, new DiskFault(List.of(), 0), "replica-restarted");
+            Future<?> arrived = starting.submit(() -> later.arrive(later.now()));
+            await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> !arrived.isDone());
+            claim.commit();
+            arrived.get(10, TimeUnit.SECONDS);
+            assertThrows(Ledger.TakenForDead.class, () -> earlier.claim("late", "h", "{}", false, State.SENDING),
+                    "the earlier start claims nothing once the new one is there");
+        } finally {
+            starting.shutdownNow();
+        }
     }
 }

@@ -97,7 +97,9 @@ class SendingHoldsTest {
     /**
      * The probe's record ended while the pause still named it as its probe: the ledger failed as the probe was
      * released (its next try would have gone as the probe), and the record was then quarantined, or sent. Each
-     * record of the account was held until a restart (a review); now the next record probes.
+     * record of the account was held until a restart (a review); now the next record probes, a while after the end.
+     * Not at once: an outcome is committed a moment before the pause hears of the answer, and a record let through
+     * then could be a second request to an account that answer pauses again (a review of the first fix).
      */
     @Test
     void aProbeWhoseRecordEndedNoLongerHoldsTheAccount() throws Exception {
@@ -111,10 +113,13 @@ class SendingHoldsTest {
             assertThrows(SendingHeldException.class, () -> gate.admit(next), "held while the probe is being sent");
 
             ledger.adopt(probe.key(), end, 1, null, false, null, null, null); // ended, its release lost
-            assertDoesNotThrow(() -> gate.admit(next), "the probe's record is " + end + ": the next one probes");
+            assertThrows(SendingHeldException.class, () -> gate.admit(next), "the pause may hear of its answer yet");
+            long later = System.currentTimeMillis() + Ledger.STALE_PROBE + 1_000;
+            assertTrue(ledger.admit("acc_stale", next.key(), later).isEmpty(), "the probe's record is " + end
+                    + " since " + Ledger.STALE_PROBE + " ms: the next one probes");
             assertEquals(next.key(), ledger.holds().stream().filter(hold -> hold.scope().equals("acc_stale"))
                     .findFirst().orElseThrow().probe());
-            gate.accountWorks(next);
+            ledger.release("acc_stale", next.key()); // its answer
             assertTrue(ledger.holds().stream().noneMatch(hold -> hold.scope().equals("acc_stale")), end.name());
             ledger.adopt(next.key(), Ledger.State.SENT, 1, null, false, null, null, null);
         }

@@ -27,8 +27,8 @@ import sun.misc.Signal;
  * SIGTERM (Kubernetes stopping a pod, Ctrl-C): before Quarkus closes anything (its pre-shutdown phase, which
  * {@code quarkus.shutdown.delay-enabled=true} opens to the app), no new record is taken
  * ({@link Stopping}) and the stop waits for the records on their way ({@code send-chat} exchanges) to have their
- * outcomes: as long as their tries can take ({@code postpress.timeout} for each, with the quick re-sends of a blip)
- * and 5 s more. Meanwhile the HTTP server still answers: webhook
+ * outcomes: as long as their tries can take ({@code BlipRedelivery.longestPass}: the connection and the answer of
+ * each, with the quick re-sends of a blip) and 5 s more. Meanwhile the HTTP server still answers: webhook
  * deliveries get 503 with a Retry-After rather than a refused connection.
  */
 @ApplicationScoped
@@ -58,7 +58,7 @@ public class GracefulStop {
 
     /**
      * How long a stop waits at most: a record on its way may still be re-sent quickly after a blip, each try taking the
-     * whole timeout. Kubernetes' {@code terminationGracePeriodSeconds} must be longer.
+     * whole timeout to connect and again to answer. Kubernetes' {@code terminationGracePeriodSeconds} must be longer.
      */
     public static Duration longestStop(Duration timeout, int blipRedeliveries, Duration blipDelay) {
         return BlipRedelivery.longestPass(timeout, blipRedeliveries, blipDelay).plus(MARGIN);

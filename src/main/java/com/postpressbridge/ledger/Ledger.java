@@ -1025,8 +1025,10 @@ public class Ledger {
     /**
      * Lets a record through a scope, or says why not: a pause that has not ended holds it, and so does one that has
      * ended but is probed by another record. The first record to come after the end becomes the probe. A probe whose
-     * record is no longer being sent (by any process) probes nothing: its release failed in the ledger, and it was
-     * then quarantined, cancelled, or sent; the next record probes instead of the account staying held until a restart.
+     * record left {@code SENDING} more than {@link #STALE_PROBE} ago (by any process) probes nothing: its release failed
+     * in the ledger, and it was then quarantined, cancelled, or sent; the next record probes instead of the account
+     * staying held until a restart. Not sooner: an answer's outcome is committed a moment before the pause hears of it
+     * (released, or paused again), and a record let through then would be a second request to a paused account.
      *
      * @return the pause that holds the record, or empty when it may go
      */
@@ -1034,8 +1036,8 @@ public class Ledger {
         return transaction("admit " + key, db -> {
             if (update(db, "UPDATE sending_hold SET probe_key = ?, updated_at = ? WHERE scope = ? AND until_at <= ?"
                     + " AND (probe_key IS NULL OR probe_key = ? OR NOT EXISTS (SELECT 1 FROM outreach_record r WHERE"
-                    + " r.record_key = sending_hold.probe_key AND r.state = 'SENDING'))", key, now, scope, now,
-                    key) == 1) {
+                    + " r.record_key = sending_hold.probe_key AND (r.state = 'SENDING' OR r.updated_at > ?)))", key,
+                    now, scope, now, key, now - STALE_PROBE) == 1) {
                 return Optional.empty();
             }
             try (PreparedStatement select = db.prepareStatement(
@@ -1048,6 +1050,13 @@ public class Ledger {
             }
         });
     }
+
+    /**
+     * How long after its record's outcome a probe that was neither released nor renewed is handed to the next record
+     * (ms): far longer than the moment between an outcome's commit and the pause hearing of it, and than the clocks
+     * of replicas differ by.
+     */
+    public static final long STALE_PROBE = 60_000;
 
     /** The probe of a scope was answered in a way that ends its pause. */
     public void release(String scope, String probe) {
@@ -1288,9 +1297,14 @@ public class Ledger {
                 row -> new Process(row.getString(1), row.getLong(2), row.getLong(3)), values);
     }
 
-    /** This process starts: its row, fresh. */
+    /**
+     * This process starts: its row, fresh. The row is locked first ({@code FOR UPDATE}): a claim an earlier start under
+     * the same id is making ({@link #fence}) ends before, and one it makes after finds the new token and is refused.
+     */
     public void arrive(long now) {
         transaction("register " + instance, true, db -> {
+            rows(db, "SELECT started_at FROM bridge_instance WHERE instance_id = ? FOR UPDATE", 1, row -> row.getLong(1),
+                    instance);
             if (update(db, "UPDATE bridge_instance SET started_at = ?, seen_at = ? WHERE instance_id = ?", now, now,
                     instance) == 0) {
                 update(db, "INSERT INTO bridge_instance (instance_id, started_at, seen_at) VALUES (?, ?, ?)", instance,

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -50,6 +51,8 @@ public class WaitingRecords {
      * thread the route ends.
      */
     private final Semaphore dispatching = new Semaphore(1);
+    /** Dispatches ended since the start: the start's own dispatch among them once it has run. */
+    private final AtomicLong ended = new AtomicLong();
 
     private final Ledger ledger;
     private final OutcomeFolders folders;
@@ -102,8 +105,14 @@ public class WaitingRecords {
     /** The end of a dispatch (its records sent, or its failure): the next may start. */
     public void dispatched(Exchange exchange) {
         if (Boolean.TRUE.equals(exchange.removeProperty(DISPATCHING))) {
+            ended.incrementAndGet();
             dispatching.release();
         }
+    }
+
+    /** How many dispatches have ended since the start. */
+    public long dispatchesEnded() {
+        return ended.get();
     }
 
     /**

@@ -22,6 +22,8 @@ public class BlipRedelivery {
 
     /** Exchange property: requests re-sent in-process for this record. */
     public static final String RESENDS = "outreachResends";
+    /** The longest delay before one re-send, however many came before it (the doubling stops there). */
+    static final Duration MAX_DELAY = Duration.ofMinutes(1);
 
     @Produces
     @Singleton
@@ -32,6 +34,7 @@ public class BlipRedelivery {
                 .redeliveryDelay(config.retry().blipDelay().toMillis())
                 .useExponentialBackOff()
                 .backOffMultiplier(2)
+                .maximumRedeliveryDelay(MAX_DELAY.toMillis())
                 .retryAttemptedLogLevel(LoggingLevel.DEBUG)
                 .logExhausted(false);
     }
@@ -44,12 +47,22 @@ public class BlipRedelivery {
     }
 
     /**
-     * The longest a record's pass can take under {@link #policy}: every try the whole timeout, and the delays between
-     * them ({@code delay}, doubling: {@code delay × (2^redeliveries − 1)} in all).
+     * The longest a record's pass can take under {@link #policy}: every try its connection and its answer, each up to
+     * {@code postpress.timeout} ({@code timeout}), and the delays between the tries ({@code delay}, doubling up to
+     * {@link #MAX_DELAY}). The one measure of it: how long the pacing holds an account's slot, how long a graceful stop
+     * waits, how far apart the answers of the requests in flight can come.
      */
     public static Duration longestPass(Duration timeout, int redeliveries, Duration delay) {
-        int capped = Math.min(redeliveries, 30);
-        return timeout.multipliedBy(capped + 1L).plus(delay.multipliedBy((1L << capped) - 1));
+        Duration delays = Duration.ZERO;
+        for (int resend = 0; resend < redeliveries; resend++) {
+            Duration next = resend < 40 ? delay.multipliedBy(1L << resend) : MAX_DELAY;
+            if (next.compareTo(MAX_DELAY) >= 0) {
+                delays = delays.plus(MAX_DELAY.multipliedBy(redeliveries - resend)); // and as long for each after it
+                break;
+            }
+            delays = delays.plus(next);
+        }
+        return timeout.multipliedBy(2 * (redeliveries + 1L)).plus(delays);
     }
 
     /** Requests made for the record in this pass: the first, and the re-sends. */

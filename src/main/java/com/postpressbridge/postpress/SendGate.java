@@ -67,12 +67,11 @@ public class SendGate {
     }
 
     /**
-     * The longest a record's pass can take (each try's connect and answer both up to {@code postpress.timeout}, and
-     * the quick re-sends of a blip between them), plus the second another replica's copy of the pauses can be old,
-     * and a margin.
+     * The longest a record's pass can take ({@link BlipRedelivery#longestPass}), plus the second another replica's
+     * copy of the pauses can be old, and a margin.
      */
     static Duration answersWithin(PostpressConfig postpress, OutreachConfig outreach) {
-        return BlipRedelivery.longestPass(postpress.timeout().multipliedBy(2), outreach.retry().blipRedeliveries(),
+        return BlipRedelivery.longestPass(postpress.timeout(), outreach.retry().blipRedeliveries(),
                 outreach.retry().blipDelay()).plusSeconds(1 + 5);
     }
 
@@ -85,7 +84,8 @@ public class SendGate {
             try {
                 unanswered(item); // it may have become the probe of one pause while held by the other: it does not go
             } catch (Ledger.LedgerException e) {
-                // the pause keeps it as its probe: its next try goes through as the probe again
+                // the pause keeps it as its probe: its next try goes through as the probe again, or, once it has
+                // left SENDING a while (Ledger.STALE_PROBE), the next record probes
                 LOG.debugf("record %s stays the probe of its pause: %s", item, e.getMessage());
             }
             throw held;
