@@ -8,7 +8,6 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -26,6 +25,7 @@ import io.quarkus.runtime.Startup;
 
 import com.postpressbridge.config.BadSetting;
 import com.postpressbridge.config.OutreachConfig;
+import com.postpressbridge.config.SettingValues;
 import com.postpressbridge.ledger.CallbackOutbox;
 import com.postpressbridge.record.ChatField;
 import com.postpressbridge.record.OutreachError;
@@ -211,18 +211,11 @@ public class CallbackEvents {
     }
 
     private static String checked(String setting, String value) {
-        URI uri;
         try {
-            uri = URI.create(value.trim());
+            return SettingValues.httpUrl(value, "https://crm.example.com/hooks/outreach");
         } catch (IllegalArgumentException e) {
-            uri = null;
+            throw new BadSetting(setting + " " + e.getMessage());
         }
-        if (uri == null || uri.getHost() == null || !Optional.ofNullable(uri.getScheme()).map(s -> s.equals("http")
-                || s.equals("https")).orElse(false)) {
-            throw new BadSetting(setting + " must be an http:// or https:// URL with a host, e.g."
-                    + " https://crm.example.com/hooks/outreach (it is not: check the setting)");
-        }
-        return value.trim();
     }
 
     /** Scheme, host and port only: a URL may carry a token in its path or query, which the log must not show. */

@@ -84,25 +84,48 @@ public final class SettingValues {
         }
     }
 
-    /** An http:// or https:// URL with a host: where requests go. */
+    /** {@code postpress.base-url}: see {@link #httpUrl}. */
     public static class HttpUrl implements Converter<String> {
         @Override
         public String convert(String value) {
-            String url = value.trim();
             try {
-                URI uri = new URI(url);
-                // a host with '_' (a Docker Compose service) has no getHost(), but an authority all the same
-                String host = uri.getHost() != null ? uri.getHost() : uri.getAuthority();
-                if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-                        && host != null && !host.isBlank()) {
-                    return url;
-                }
-            } catch (java.net.URISyntaxException e) {
-                // said below
+                return httpUrl(value, "https://api.postpress.ai");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("- it " + e.getMessage());
             }
-            throw new IllegalArgumentException("- it must be an http:// or https:// URL with a host, such as"
-                    + " https://api.postpress.ai");
         }
+    }
+
+    /**
+     * A URL requests are sent to (postpress's, a callback's): http:// or https://, with a host the HTTP client takes.
+     * Returned trimmed, its scheme in lower case (Camel has no {@code HTTP} component: an upper-case scheme failed the
+     * start with a stack trace). A host name with {@code _} (a Docker Compose service, say) is refused with what to do:
+     * it passed, and then every record was quarantined in doubt, Camel finding no host in the URL (tried here).
+     *
+     * @param example a URL to show in the refusal
+     * @throws IllegalArgumentException saying what is wrong, to follow the setting's name ("must be ...")
+     */
+    public static String httpUrl(String value, String example) {
+        String url = value.trim();
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            uri = null;
+        }
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("http") || scheme.equals("https")) {
+            if (uri.getHost() != null) {
+                return scheme + url.substring(scheme.length());
+            }
+            String authority = uri.getAuthority();
+            if (authority != null && authority.contains("_")) {
+                String host = authority.replaceFirst("^.*@", "").replaceFirst(":[0-9]*$", "");
+                throw new IllegalArgumentException("has '_' in its host name (" + host + "), which the HTTP client"
+                        + " refuses: use a host name without '_' (a Docker Compose service can have one as an alias)");
+            }
+        }
+        throw new IllegalArgumentException("must be an http:// or https:// URL with a host, such as " + example);
     }
 
     private static int wholeNumber(String value, int least) {

@@ -140,6 +140,11 @@ class CallbackEventsTest {
         String badSource = assertThrows(BadSetting.class, () -> new CallbackEvents(null, Map.of("crm",
                 "ftp://x/y"), ALL, false, "s")).getMessage();
         assertTrue(badSource.startsWith("outreach.webhook.sources.crm.callback-url must be"), badSource);
+        String composeHost = assertThrows(BadSetting.class, () -> new CallbackEvents("http://crm_hook:8080/in",
+                Map.of(), ALL, false, "s")).getMessage();
+        assertTrue(composeHost.startsWith("outreach.callback.url has '_' in its host name (crm_hook)"), composeHost);
+        assertEquals("https://crm/x", new CallbackEvents(" HTTPS://crm/x", Map.of(), ALL, false, "s").url(null),
+                "the scheme in lower case, as Camel names its component");
         String badEvent = assertThrows(BadSetting.class, () -> new CallbackEvents("https://crm/x", Map.of(),
                 List.of("sent", "delivered"), false, "s")).getMessage();
         assertEquals("outreach.callback.events: \"delivered\" is not an event; the events are sent, already_performed,"

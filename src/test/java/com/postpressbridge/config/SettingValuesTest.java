@@ -36,7 +36,9 @@ class SettingValuesTest {
             "NotNegativeDuration | -1s                  | - it must be a duration of zero or more, such as 0s, 500ms or 1m",
             "HttpUrl             | https://api.postpress.ai | https://api.postpress.ai",
             "HttpUrl             | http://localhost:8080/sandbox | http://localhost:8080/sandbox",
-            "HttpUrl             | http://postpress_stub:8080 | http://postpress_stub:8080",
+            "HttpUrl             | ' HTTPS://api.postpress.ai/v1 ' | https://api.postpress.ai/v1",
+            "HttpUrl             | http://postpress_stub:8080 | - it has '_' in its host name (postpress_stub), which the HTTP client refuses: use a host name without '_' (a Docker Compose service can have one as an alias)",
+            "HttpUrl             | http://user@post_stub/x | - it has '_' in its host name (post_stub), which the HTTP client refuses: use a host name without '_' (a Docker Compose service can have one as an alias)",
             "HttpUrl             | not a url            | - it must be an http:// or https:// URL with a host, such as https://api.postpress.ai",
             "HttpUrl             | ftp://host/          | - it must be an http:// or https:// URL with a host, such as https://api.postpress.ai",
             "HttpUrl             | https:///path        | - it must be an http:// or https:// URL with a host, such as https://api.postpress.ai" })
