@@ -21,7 +21,8 @@ class BlipRedeliveryTest {
             "PT30S, 0, PT1S, PT1M", // no re-send: one try, its connection and its answer
             "PT2S, 2, PT0.01S, PT12.03S", // the test profile
             "PT10S, 10, PT1S, PT8M43S", // 11 tries × 20 s; 1 + 2 + ... + 32 s, then 60 s for each of the 4 last
-            "PT10S, 0, PT1M, PT20S"}) // one try, no delay
+            "PT10S, 0, PT1M, PT20S", // one try, no delay
+            "PT1S, 2000000000, PT0S, PT1111111H6M42S"}) // re-sends with no delay between them, counted at once
     void eachTryCountsItsConnectionAndItsAnswer(Duration timeout, int resends, Duration delay, Duration longest) {
         assertEquals(longest, BlipRedelivery.longestPass(timeout, resends, delay));
     }
