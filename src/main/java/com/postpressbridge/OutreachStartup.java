@@ -22,6 +22,7 @@ import com.postpressbridge.config.BadSetting;
 import com.postpressbridge.config.LedgerUrl;
 import com.postpressbridge.config.OutreachConfig;
 import com.postpressbridge.config.PostpressConfig;
+import com.postpressbridge.config.SettingValues;
 import com.postpressbridge.inbox.FileNames;
 import com.postpressbridge.inbox.InboxFiles;
 import com.postpressbridge.ledger.CallbackOutbox;
@@ -96,6 +97,11 @@ public class OutreachStartup {
         } else if (postpress.apiKey().filter(key -> !key.isBlank()).isEmpty()) {
             throw new BadSetting("POSTPRESS_API_KEY is not set: set it to your postpress API key"
                     + " (or set POSTPRESS_SANDBOX=true to try everything against the built-in sandbox)");
+        }
+        try {
+            SettingValues.httpUrl(postpress.baseUrl(), "https://api.postpress.ai"); // its converter let credentials by
+        } catch (IllegalArgumentException e) {
+            throw new BadSetting("postpress.base-url (POSTPRESS_BASE_URL) " + e.getMessage());
         }
         LOG.info(pacing.describe()); // and a pacing setting that cannot be used stops the start here
         folders.create();

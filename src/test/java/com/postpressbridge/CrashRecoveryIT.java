@@ -255,6 +255,11 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
      * A setting the bridge cannot run with stops the start with exit code 1 and one message that says what to set: no
      * stack trace (a probe found one above the message), and no file read or record sent before it.
      */
+    /** 256 characters: one more than the ledger keeps of an instance id. */
+    static final String LONG_ID = "replica-0123456789abcdef-0123456789abcdef-0123456789abcdef-0123456789abcdef"
+            + "-0123456789abcdef-0123456789abcdef-0123456789abcdef-0123456789abcdef-0123456789abcdef"
+            + "-0123456789abcdef-0123456789abcdef-0123456789abcdef-0123456789abcdef-0123456789abcdef-0123456789";
+
     @ParameterizedTest
     @ValueSource(strings = {
             "POSTPRESS_API_KEY= -> POSTPRESS_API_KEY is not set: set it to your postpress API key (or set"
@@ -267,6 +272,11 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
             "POSTPRESS_BASE_URL=not a url -> - it must be an http:// or https:// URL with a host",
             // it was taken, and then each record was quarantined in doubt: Camel found no host in the URL
             "POSTPRESS_BASE_URL=http://postpress_stub:8080 -> - it has '_' in its host name (postpress_stub)",
+            // its records were quarantined in doubt, and the start-up line showed the password
+            "POSTPRESS_BASE_URL=http://bob:hunter2pw@localhost:1 -> postpress.base-url (POSTPRESS_BASE_URL) has a user"
+                    + " name or password before its host",
+            "POSTPRESS_BASE_URL=http://localhost:99999 -> - it has a port that is none (99999)",
+            "OUTREACH_INSTANCE_ID=" + LONG_ID + " -> outreach.instance.id (OUTREACH_INSTANCE_ID) must be 1 to 255",
             "OUTREACH_WEBHOOK_SOURCES_CRM_AUTH=weird -> outreach.webhook.sources.crm.auth is \"weird\"; allowed:",
             "OUTREACH_CALLBACK_URL=crm.example.com/x -> outreach.callback.url must be an http:// or https:// URL",
             "OUTREACH_PACING_TIMEZONE=Mars/Olympus -> outreach.pacing.timezone 'Mars/Olympus' is not a time zone"})
@@ -281,6 +291,7 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
             assertTrue(app.log().contains(settingAndMessage[1]), app.log());
             assertFalse(app.log().contains("\tat "), "no stack trace: " + app.log());
             assertFalse(app.log().contains("Failed to start"), app.log());
+            assertFalse(app.log().contains("hunter2pw"), "a password in a setting is not repeated: " + app.log());
         }
         assertEquals(0, requests().size(), "nothing sent");
         assertTrue(Files.exists(dir.resolve("inbox/leads.csv")), "the file is not read");

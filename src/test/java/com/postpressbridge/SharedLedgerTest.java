@@ -2,6 +2,7 @@ package com.postpressbridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -125,5 +126,20 @@ class SharedLedgerTest {
         assertTrue(b.forget("replica-f", Long.MAX_VALUE));
         assertFalse(b.takeOverInFlight(listed), "sent meanwhile: not made in doubt");
         assertEquals(Ledger.State.SENT, b.state("shared-key-3"));
+    }
+
+    /**
+     * A process that stops after another start took its id (it was frozen meanwhile) leaves that start's row alone:
+     * it deleted it, and the newer start, found missing at its heartbeat, stopped as dead (a fault probe).
+     */
+    @Test
+    void aStopLeavesTheRowOfANewerStartUnderItsIdAlone() {
+        Ledger earlier = process("replica-h");
+        Ledger newer = new Ledger(database.dataSource(), new DiskFault(List.of(), 0), "replica-h");
+        newer.arrive(started + 1);
+        assertFalse(earlier.leave(), "the row is the newer start's");
+        assertTrue(newer.seen(newer.now(), started + 1), "the newer start is still there");
+        assertTrue(newer.leave());
+        assertNull(newer.process("replica-h"));
     }
 }

@@ -9,7 +9,9 @@ import jakarta.annotation.Priority;
 
 /**
  * While {@code postpress.sandbox=true}, {@code postpress.base-url} is {@code postpress.sandbox-url}: the
- * {@code send-chat} route posts to the built-in sandbox without knowing about it.
+ * {@code send-chat} route posts to the built-in sandbox without knowing about it. And the base URL is read
+ * {@link SettingValues#normalized} by everyone (the route's {@code {{postpress.base-url}}} does not go through the
+ * settings' converter).
  */
 @Priority(Priorities.APPLICATION + 100)
 public class SandboxBaseUrl implements ConfigSourceInterceptor {
@@ -24,10 +26,15 @@ public class SandboxBaseUrl implements ConfigSourceInterceptor {
                     && Boolean.TRUE.equals(SettingValues.StrictBoolean.read(sandbox.getValue()))) {
                 ConfigValue url = context.proceed("postpress.sandbox-url");
                 if (url != null) {
-                    return url.withName(name);
+                    return normalized(url.withName(name));
                 }
             }
+            return normalized(context.proceed(name));
         }
         return context.proceed(name);
+    }
+
+    private static ConfigValue normalized(ConfigValue url) {
+        return url == null || url.getValue() == null ? url : url.withValue(SettingValues.normalized(url.getValue()));
     }
 }

@@ -84,16 +84,48 @@ public final class SettingValues {
         }
     }
 
-    /** {@code postpress.base-url}: see {@link #httpUrl}. */
+    /**
+     * {@code postpress.base-url}: see {@link #httpUrl}; and neither a query nor a fragment, since the bridge adds
+     * {@code /api/v1/chats} to it (requests went to {@code /?x=1%2Fapi%2Fv1%2Fchats}). A user name or password in it
+     * is refused at the start by {@code OutreachStartup}, whose message does not repeat the value as SmallRye's does.
+     */
     public static class HttpUrl implements Converter<String> {
         @Override
         public String convert(String value) {
+            String url;
             try {
-                return httpUrl(value, "https://api.postpress.ai");
+                url = httpUrl(value, "https://api.postpress.ai");
+            } catch (CredentialsInUrl e) {
+                return normalized(value);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("- it " + e.getMessage());
             }
+            URI uri = URI.create(url);
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("- it must have neither a query (?...) nor a fragment (#...): the"
+                        + " bridge adds /api/v1/chats to it");
+            }
+            return url;
         }
+    }
+
+    /** A user name or password before a URL's host: refused without repeating them. */
+    public static class CredentialsInUrl extends IllegalArgumentException {
+        CredentialsInUrl() {
+            super("has a user name or password before its host, which the HTTP client refuses: leave them out");
+        }
+    }
+
+    /**
+     * A URL as requests use it: trimmed, and an http or https scheme in lower case; anything else as it is (the
+     * settings check refuses it). What {@code postpress.base-url} reads as everywhere, Camel's {@code {{...}}} among
+     * them ({@link SandboxBaseUrl}): the route took the value as written, spaces and capitals included (a fault probe).
+     */
+    public static String normalized(String value) {
+        String url = value.trim();
+        int colon = url.indexOf(':');
+        String scheme = colon < 0 ? "" : url.substring(0, colon).toLowerCase(Locale.ROOT);
+        return scheme.equals("http") || scheme.equals("https") ? scheme + url.substring(colon) : url;
     }
 
     /**
@@ -106,7 +138,7 @@ public final class SettingValues {
      * @throws IllegalArgumentException saying what is wrong, to follow the setting's name ("must be ...")
      */
     public static String httpUrl(String value, String example) {
-        String url = value.trim();
+        String url = normalized(value);
         URI uri;
         try {
             uri = new URI(url);
@@ -116,7 +148,14 @@ public final class SettingValues {
         String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("http") || scheme.equals("https")) {
             if (uri.getHost() != null) {
-                return scheme + url.substring(scheme.length());
+                if (uri.getRawUserInfo() != null) {
+                    throw new CredentialsInUrl();
+                }
+                if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                    throw new IllegalArgumentException("has a port that is none (" + uri.getPort() + "): a port is 1 to"
+                            + " 65535");
+                }
+                return url;
             }
             String authority = uri.getAuthority();
             if (authority != null && authority.contains("_")) {

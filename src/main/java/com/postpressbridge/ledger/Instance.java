@@ -59,6 +59,11 @@ public class Instance {
      * two heartbeats, and if it moves the start fails with what to change.
      */
     public void arrive() throws InterruptedException {
+        if (id().isBlank() || id().length() > 255) {
+            // the ledger's column: a longer one failed the start with a stack trace (a fault probe)
+            throw new BadSetting("outreach.instance.id (OUTREACH_INSTANCE_ID) must be 1 to 255 characters; it is "
+                    + id().length());
+        }
         if (lease.compareTo(heartbeat.multipliedBy(3)) < 0) {
             throw new BadSetting("outreach.instance.lease (" + lease + ") must be at least three times"
                     + " outreach.instance.heartbeat (" + heartbeat + ")");
@@ -154,11 +159,19 @@ public class Instance {
             return; // never arrived (a dry run): its id's row, if any, is another process's
         }
         present = false;
+        boolean left;
         try {
-            ledger.leave();
+            left = ledger.leave();
         } catch (Ledger.LedgerException e) {
             LOG.infof("could not say goodbye in the ledger (%s): another process will find this one gone after the"
                     + " lease, with nothing to take over", e.getMessage());
+            return;
+        }
+        if (!left) {
+            // Its row is another start's (left as it is), or gone: what it held was taken over meanwhile.
+            LOG.errorf("this process (instance id %s) was taken for dead, or another one started under its id, while it"
+                    + " stopped: its records were taken over; exiting with %d", id(), TAKEN_FOR_DEAD);
+            Runtime.getRuntime().halt(TAKEN_FOR_DEAD);
         }
     }
 }

@@ -1365,10 +1365,15 @@ public class Ledger {
                 + " seen_at < ?", id, notSeenSince) == 1);
     }
 
-    /** This process stops, having finished what it held. */
-    public void leave() {
-        transaction("unregister " + instance, db -> update(db, "DELETE FROM bridge_instance WHERE instance_id = ?",
-                instance));
+    /**
+     * This process stops, having finished what it held: its row goes, if it is still this start's. False when it was
+     * not: another start under the same id replaced it, or another process forgot this one as dead. Deleting that row
+     * took the newer start for dead, and its next heartbeat stopped it (a fault probe).
+     */
+    public boolean leave() {
+        Long token = startedAt;
+        return token != null && transaction("unregister " + instance, db -> update(db, "DELETE FROM bridge_instance"
+                + " WHERE instance_id = ? AND started_at = ?", instance, token)) == 1;
     }
 
     /**

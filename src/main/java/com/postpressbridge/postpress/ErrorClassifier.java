@@ -187,8 +187,8 @@ public class ErrorClassifier {
 
     /**
      * The key as an echo may carry it: in any case, and any of its characters percent-encoded (a proxy that echoes
-     * the request line or a form encodes some, or all) or escaped as in JSON or JavaScript (a backslash, u and four
-     * hex digits, in a body that did not parse as JSON and is kept as text).
+     * the request line or a form encodes some, or all; a form writes a space as {@code +}) or escaped as in JSON or
+     * JavaScript (a backslash, u and four hex digits, in a body that did not parse as JSON and is kept as text).
      */
     private static Pattern echoes(String apiKey) {
         StringBuilder pattern = new StringBuilder();
@@ -203,7 +203,7 @@ public class ErrorClassifier {
                 escaped.append("\\\\u").append(String.format("%04X", (int) unit));
             }
             pattern.append("(?:").append(Pattern.quote(character)).append('|').append(encoded).append('|')
-                    .append(escaped).append(')');
+                    .append(escaped).append(point == ' ' ? "|\\+" : "").append(')');
         });
         return Pattern.compile(pattern.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }

@@ -29,4 +29,21 @@ class SandboxBaseUrlTest {
         assertEquals(baseUrl.contains("sandbox"), new SettingValues.StrictBoolean().convert(sandbox),
                 "the switch as postpress.sandbox reads it");
     }
+
+    /**
+     * The base URL as the route's {@code {{postpress.base-url}}} reads it (a plain String, no converter): trimmed, its
+     * scheme in lower case. Spaces around it quarantined every record in doubt, "HTTP://" failed the start with a Camel
+     * stack trace, although the settings check took both (a fault probe).
+     */
+    @ParameterizedTest(name = "\"{0}\" -> {1}")
+    @CsvSource({
+            "' HTTPS://api.postpress.ai ', https://api.postpress.ai",
+            "HTTP://localhost:18504, http://localhost:18504",
+            "https://api.postpress.ai, https://api.postpress.ai",
+            "'  not a url', not a url" })
+    void theBaseUrlIsReadAsRequestsUseIt(String written, String read) {
+        assertEquals(read, new SmallRyeConfigBuilder().withInterceptors(new SandboxBaseUrl())
+                .withSources(new PropertiesConfigSource(Map.of("postpress.base-url", written), "test", 100)).build()
+                .getValue("postpress.base-url", String.class));
+    }
 }

@@ -38,6 +38,9 @@ class SettingValuesTest {
             "HttpUrl             | http://localhost:8080/sandbox | http://localhost:8080/sandbox",
             "HttpUrl             | ' HTTPS://api.postpress.ai/v1 ' | https://api.postpress.ai/v1",
             "HttpUrl             | http://postpress_stub:8080 | - it has '_' in its host name (postpress_stub), which the HTTP client refuses: use a host name without '_' (a Docker Compose service can have one as an alias)",
+            "HttpUrl             | http://localhost:99999 | - it has a port that is none (99999): a port is 1 to 65535",
+            "HttpUrl             | http://localhost:18504?x=1 | - it must have neither a query (?...) nor a fragment (#...): the bridge adds /api/v1/chats to it",
+            "HttpUrl             | http://bob:pw@localhost:1 | http://bob:pw@localhost:1", // refused at the start, not echoed
             "HttpUrl             | http://user@post_stub/x | - it has '_' in its host name (post_stub), which the HTTP client refuses: use a host name without '_' (a Docker Compose service can have one as an alias)",
             "HttpUrl             | not a url            | - it must be an http:// or https:// URL with a host, such as https://api.postpress.ai",
             "HttpUrl             | ftp://host/          | - it must be an http:// or https:// URL with a host, such as https://api.postpress.ai",

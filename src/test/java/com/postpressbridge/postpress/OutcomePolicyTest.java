@@ -410,6 +410,10 @@ public class OutcomePolicyTest {
         OutreachError escaped = classifier.classify(answer(502, "{\"detail\": \"pp\\u005flive\\u005FK3Y\" <html>",
                 null)).error();
         assertEquals("unreadable error body: {\"detail\": \"[redacted]\" <html>", escaped.detail());
+        // a key with a space, echoed form-encoded (the space as '+', the rest percent-encoded: a fault probe)
+        ErrorClassifier spaced = new ErrorClassifier(new ObjectMapper(), "pp_live_K\u00e9y+/=&7 Zq");
+        assertEquals("unreadable error body: key=[redacted].", spaced.classify(answer(400,
+                "key=pp_live_K%C3%A9y%2B%2F%3D%267+Zq.", null)).error().detail());
     }
 
     private static HttpOperationFailedException answer(int status, String body, String retryAfter) {
