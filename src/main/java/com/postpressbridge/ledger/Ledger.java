@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -388,24 +389,57 @@ public class Ledger {
                 return 0;
             }
             long last = rotate(open);
-            int applied = transaction("apply the claim journal", true, db -> {
-                int count = 0;
-                try {
-                    for (Path file : ClaimJournal.files(open.folder()).headMap(last, true).values()) {
-                        for (String line : ClaimJournal.lines(file)) {
-                            count += apply(db, line, file);
-                        }
-                    }
-                } catch (IOException e) {
-                    throw journalFault("read", e);
-                }
-                return count;
-            }); // durable: checkpointed before the files go
+            int applied = applyJournal(open, last);
             deleteJournal(open, last);
             journalCovered = last;
             journalDeleted = last;
             journal = open; // from now on claims are journaled
             return applied;
+        }
+    }
+
+    /** How often start-up tries to apply the claim journal when H2 finds a row locked (see {@link #applyJournal}). */
+    static final int JOURNAL_TRIES = 4;
+
+    /**
+     * Applies the journal files up to {@code last} in one durable transaction (checkpointed before the files go).
+     * A row H2 reports locked by another transaction ends the try, and it is tried again a little later, on a
+     * database opened afresh when the pool can close it: a restart after a kill once failed so in a test (a work row's
+     * unique index held for longer than H2's lock timeout, by a transaction that was not found), and the same journal
+     * was applied by the next start. After the last try the start fails, with the journal kept.
+     */
+    private int applyJournal(ClaimJournal open, long last) {
+        for (int tried = 1; ; tried++) {
+            try {
+                return transaction("apply the claim journal", true, db -> {
+                    int count = 0;
+                    try {
+                        for (Path file : ClaimJournal.files(open.folder()).headMap(last, true).values()) {
+                            for (String line : ClaimJournal.lines(file)) {
+                                count += apply(db, line, file);
+                            }
+                        }
+                    } catch (IOException e) {
+                        throw journalFault("read", e);
+                    }
+                    return count;
+                });
+            } catch (LedgerException e) {
+                if (tried == JOURNAL_TRIES || !(e.getCause() instanceof SQLTransientException)) {
+                    throw e;
+                }
+                LOG.warnf("the claim journal is applied again in a second (try %d of %d): %s", tried + 1,
+                        JOURNAL_TRIES, e.getCause().getMessage().lines().findFirst().orElse(""));
+                if (dataSource instanceof AgroalDataSource pool) {
+                    pool.flush(AgroalDataSource.FlushMode.ALL); // the next connection opens the file again
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

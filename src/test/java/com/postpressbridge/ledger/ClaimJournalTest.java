@@ -14,6 +14,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,6 +97,34 @@ class ClaimJournalTest {
         assertEquals(List.of("{\"queued\":true}"), next.queued(10), "sent from this when its turn comes");
         assertTrue(ClaimJournal.files(folder).isEmpty(), "applied, then emptied");
         assertEquals(0, start().replayJournal(), "nothing to apply twice");
+    }
+
+    /**
+     * A restart after a kill in RepeatedKillIT once failed so: applying the journal met a work row that another
+     * transaction held for longer than H2's lock timeout (2 s). Start-up tries again instead of failing.
+     */
+    @Test
+    void aRowHeldByAnotherTransactionForAWhileDoesNotFailTheStart() throws Exception {
+        Ledger ledger = start();
+        ledger.claim("k-1", "hash-1", "{\"claimed_at\":1}", null, false, State.SENDING);
+        kill();
+        try (Connection holder = database.getConnection(); Statement sql = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            sql.executeUpdate("INSERT INTO outreach_work (record_key, version, item) VALUES ('k-1', 99, NULL)");
+            CompletableFuture<Void> released = CompletableFuture.runAsync(() -> {
+                try {
+                    holder.rollback();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS));
+
+            Ledger next = process();
+            assertEquals(1, next.replayJournal());
+            released.join();
+            assertEquals(State.SENDING, next.state("k-1"));
+            assertEquals("k-1", next.inFlight(Ledger.Holders.ALL).get(0).key());
+        }
     }
 
     @Test
