@@ -34,10 +34,8 @@ class ReplicaFenceTest {
     void aProcessTakenForDeadClaimsNothingMore() {
         assertTrue(TestLedger.postgresql(), "several processes share a PostgreSQL ledger: run with -Dtest.ledger=postgresql");
         DataSource database = TestLedger.migrated("fence");
-        Ledger frozen = new Ledger(database, new DiskFault(List.of(), 0), "replica-frozen");
-        Ledger other = new Ledger(database, new DiskFault(List.of(), 0), "replica-other");
-        frozen.arrive(frozen.now());
-        other.arrive(other.now());
+        Ledger frozen = started(database, "replica-frozen", 0);
+        Ledger other = started(database, "replica-other", 0);
         assertEquals(Ledger.Claim.CLAIMED, frozen.claim("before", "h", "{}", false, State.SENDING));
         assertEquals(Ledger.Claim.CLAIMED, other.claim("queued", "h", "{}", false, State.QUEUED));
 
@@ -49,8 +47,7 @@ class ReplicaFenceTest {
         assertEquals(List.of("replica-frozen"), other.goneHolders(), "what it held before is taken over");
 
         // A start under the same id replaces the row: the earlier start is fenced off, the new one claims.
-        Ledger newStart = new Ledger(database, new DiskFault(List.of(), 0), "replica-other");
-        newStart.arrive(other.now() + 1);
+        Ledger newStart = started(database, "replica-other", 1);
         assertThrows(Ledger.TakenForDead.class, () -> other.claim("twice", "h", "{}", false, State.SENDING));
         assertEquals(Ledger.Claim.CLAIMED, newStart.claim("twice", "h", "{}", false, State.SENDING));
     }
@@ -64,8 +61,7 @@ class ReplicaFenceTest {
     void aNewStartWaitsForTheClaimsOfTheEarlierOneInProgress() throws Exception {
         assertTrue(TestLedger.postgresql(), "several processes share a PostgreSQL ledger: run with -Dtest.ledger=postgresql");
         DataSource database = TestLedger.migrated("restart");
-        Ledger earlier = new Ledger(database, new DiskFault(List.of(), 0), "replica-restarted");
-        earlier.arrive(earlier.now());
+        Ledger earlier = started(database, "replica-restarted", 0);
         ExecutorService starting = Executors.newSingleThreadExecutor();
         try (Connection claim = database.getConnection()) {
             claim.setAutoCommit(false);
@@ -73,8 +69,7 @@ class ReplicaFenceTest {
                 statement.executeQuery("SELECT 1 FROM bridge_instance WHERE instance_id = 'replica-restarted' FOR KEY"
                         + " SHARE").close();
             }
-            Ledger later = new Ledger(database, new DiskFault(List.of(), 0), "replica-restarted");
-            Future<?> arrived = starting.submit(() -> later.arrive(later.now()));
+            Future<?> arrived = starting.submit(() -> started(database, "replica-restarted", 0));
             await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> !arrived.isDone());
             claim.commit();
             arrived.get(10, TimeUnit.SECONDS);
@@ -83,5 +78,12 @@ class ReplicaFenceTest {
         } finally {
             starting.shutdownNow();
         }
+    }
+
+    /** A process on the ledger, {@code later} ms after now (its start's token). */
+    private static Ledger started(DataSource database, String id, long later) {
+        Ledger process = new Ledger(database, new DiskFault(List.of(), 0), id);
+        process.arrive(process.now() + later);
+        return process;
     }
 }

@@ -145,7 +145,7 @@ public final class SettingValues {
         } catch (java.net.URISyntaxException e) {
             uri = null;
         }
-        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme(); // lower case: normalized
         if (scheme.equals("http") || scheme.equals("https")) {
             if (uri.getHost() != null) {
                 if (uri.getRawUserInfo() != null) {

@@ -55,7 +55,7 @@ public class BlipRedelivery {
     public static Duration longestPass(Duration timeout, int redeliveries, Duration delay) {
         Duration delays = Duration.ZERO;
         for (int resend = 0; resend < redeliveries && delay.compareTo(Duration.ZERO) > 0; resend++) {
-            Duration next = resend < 40 ? delay.multipliedBy(1L << resend) : MAX_DELAY;
+            Duration next = delay.multipliedBy(1L << resend); // past MAX_DELAY by 2^36 (1 ns of delay), never overflows
             if (next.compareTo(MAX_DELAY) >= 0) {
                 delays = delays.plus(MAX_DELAY.multipliedBy(redeliveries - resend)); // and as long for each after it
                 break;

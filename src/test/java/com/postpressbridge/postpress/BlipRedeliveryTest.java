@@ -22,7 +22,9 @@ class BlipRedeliveryTest {
             "PT2S, 2, PT0.01S, PT12.03S", // the test profile
             "PT10S, 10, PT1S, PT8M43S", // 11 tries × 20 s; 1 + 2 + ... + 32 s, then 60 s for each of the 4 last
             "PT10S, 0, PT1M, PT20S", // one try, no delay
-            "PT1S, 2000000000, PT0S, PT1111111H6M42S"}) // re-sends with no delay between them, counted at once
+            "PT1S, 2000000000, PT0S, PT1111111H6M42S", // re-sends with no delay between them, counted at once
+            // the shortest delay: 1 ns doubled 36 times passes the minute (no overflow of the doubling before)
+            "PT1S, 100, PT0.000000001S, PT1H8M30.719476735S"})
     void eachTryCountsItsConnectionAndItsAnswer(Duration timeout, int resends, Duration delay, Duration longest) {
         assertEquals(longest, BlipRedelivery.longestPass(timeout, resends, delay));
     }
