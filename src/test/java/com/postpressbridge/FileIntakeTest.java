@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.logging.Level;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -305,6 +306,31 @@ class FileIntakeTest {
         }
         assertEquals(2, TestFolders.awaitSummary("renamed.csv").get("duplicates").asInt());
         assertEquals(2, postpress.findAll(postRequestedFor(urlPathEqualTo("/api/v1/chats"))).size(), "none sent twice");
+    }
+
+    /**
+     * A file that cannot be copied for reading stays in the inbox and is said so once, not at every poll (a file too big
+     * for a disk short of room logged a WARN every second or so: a fault probe). Here the copies' folder is a file.
+     */
+    @Test
+    void aFileThatCannotBeCopiedForReadingIsSaidOnceAndReadOnceItCanBe() throws Exception {
+        Path copies = TestFolders.ROOT.resolve(".reading");
+        TestFolders.deleteTree(copies);
+        Files.writeString(copies, "in the way");
+        try (LogWatch said = LogWatch.of(line -> LogWatch.text(line).contains("cannot be copied for reading"))) {
+            TestFolders.drop("stuck.csv", "account_id,attendees_ids,text\nacc_f,stuck-1,Hello\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !said.lines().isEmpty());
+            // polled every 100 ms meanwhile: it stays in the inbox, said once
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> said.lines().size() == 1
+                    && Files.exists(TestFolders.INBOX.resolve("stuck.csv")));
+            assertEquals(Level.WARNING, said.lines().get(0).getLevel());
+            String text = LogWatch.text(said.lines().get(0));
+            assertTrue(text.contains("its copy cannot be written in " + copies + ": a file of that name is in the way"),
+                    text);
+        } finally {
+            Files.delete(copies);
+        }
+        assertEquals(1, TestFolders.awaitSummary("stuck.csv").get("sent").asInt());
     }
 
     /**

@@ -40,6 +40,12 @@ public final class TestFolders {
         }
     }
 
+    /** Deletes the folder and all it holds (a folder of the app's, replaced by a test). */
+    static void deleteTree(Path folder) throws IOException {
+        deleteContents(folder);
+        Files.delete(folder);
+    }
+
     private static void deleteContents(Path folder) {
         try {
             Files.createDirectories(folder);

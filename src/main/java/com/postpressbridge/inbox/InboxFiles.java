@@ -66,6 +66,8 @@ public class InboxFiles {
     private final JsonRecordReader jsonFiles;
     private final JsonLinesRecordReader jsonLines;
     private final AtomicInteger unreadableFiles = new AtomicInteger();
+    /** Why each file that was not copied for reading stays in the inbox, as last said ({@link #leave}). */
+    private final Map<String, String> leftFor = new ConcurrentHashMap<>();
     /** The files this process is sending, by name: what the status page shows in progress. */
     private final Map<String, FileRun> running = new ConcurrentHashMap<>();
     private final Duration progressEvery;
@@ -110,6 +112,7 @@ public class InboxFiles {
         Path file = file(exchange);
         refuseNonFile(file);
         Snapshot snapshot = Snapshot.take(file, folders.root().resolve(Snapshot.FOLDER), ledger.instance());
+        leftFor.remove(file.getFileName().toString());
         exchange.setProperty(SNAPSHOT, snapshot);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -130,12 +133,20 @@ public class InboxFiles {
         });
     }
 
-    /** Error step: the file was not copied for reading (it changed meanwhile, the copy failed): it stays in the inbox. */
+    /**
+     * Error step: the file was not copied for reading (it changed meanwhile, the copy failed): it stays in the inbox.
+     * Said once (a WARN), not at every poll while the reason stays the same: a file too big for a disk short of room
+     * said so every second or so (a fault probe); the next polls at DEBUG.
+     */
     public void leave(Exchange exchange) {
-        Path file = file(exchange);
-        ledger.releaseFile(file.getFileName().toString());
-        LOG.warnf("%s: %s", FileRun.quoted(file.getFileName().toString()),
-                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class).getMessage());
+        String name = file(exchange).getFileName().toString();
+        ledger.releaseFile(name);
+        String why = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class).getMessage();
+        if (why.equals(leftFor.put(name, why))) {
+            LOG.debugf("%s: %s (again)", FileRun.quoted(name), why);
+        } else {
+            LOG.warnf("%s: %s", FileRun.quoted(name), why);
+        }
     }
 
     /**

@@ -3,6 +3,8 @@ package com.postpressbridge.inbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -78,20 +80,32 @@ final class Snapshot {
         } catch (IOException e) {
             throw new UnreadableFileException("unreadable_file", ReadProblems.plain(e), null, null);
         }
-        Files.createDirectories(folder);
         try (in) {
+            Files.createDirectories(folder);
             Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            Files.deleteIfExists(copy);
-            throw new NotCopiedException("it cannot be copied for reading (" + ReadProblems.plain(e) + "): it stays in"
-                    + " the inbox and is tried again");
+            delete(copy); // a failure to remove it must not replace the reason (it went to Camel's error log)
+            throw new NotCopiedException("it cannot be copied for reading (" + copyProblem(e, file, folder) + "): it"
+                    + " stays in the inbox and is tried again");
         }
         if (!before.equals(Stamp.of(file))) {
-            Files.deleteIfExists(copy);
+            delete(copy);
             throw new NotCopiedException("it changed while it was being copied for reading: it is read once it stops"
                     + " changing");
         }
         return new Snapshot(file, copy, before);
+    }
+
+    /** Why a copy failed: reading the file, or writing its copy in the copies' folder (said so, with the folder). */
+    private static String copyProblem(IOException e, Path file, Path folder) {
+        if (e instanceof FileSystemException refused && refused.getFile() != null
+                && !refused.getFile().equals(file.toString())) {
+            String reason = refused.getReason() != null ? refused.getReason()
+                    : refused instanceof FileAlreadyExistsException ? "a file of that name is in the way"
+                    : "input/output error";
+            return "its copy cannot be written in " + folder + ": " + reason;
+        }
+        return ReadProblems.plain(e);
     }
 
     /**
@@ -224,6 +238,10 @@ final class Snapshot {
 
     /** Removes the copy, unless it was archived. */
     void delete() {
+        delete(copy);
+    }
+
+    private static void delete(Path copy) {
         try {
             Files.deleteIfExists(copy);
         } catch (IOException e) {
