@@ -279,7 +279,16 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
             "OUTREACH_INSTANCE_ID=" + LONG_ID + " -> outreach.instance.id (OUTREACH_INSTANCE_ID) must be 1 to 255",
             "OUTREACH_WEBHOOK_SOURCES_CRM_AUTH=weird -> outreach.webhook.sources.crm.auth is \"weird\"; allowed:",
             "OUTREACH_CALLBACK_URL=crm.example.com/x -> outreach.callback.url must be an http:// or https:// URL",
-            "OUTREACH_PACING_TIMEZONE=Mars/Olympus -> outreach.pacing.timezone 'Mars/Olympus' is not a time zone"})
+            "OUTREACH_PACING_TIMEZONE=Mars/Olympus -> outreach.pacing.timezone 'Mars/Olympus' is not a time zone",
+            // the ledger: 38 to 60 lines of Flyway's stack trace around the reason, before LedgerSchema
+            "OUTREACH_LEDGER_URL=jdbc:mysql://localhost/x -> outreach.ledger.url (OUTREACH_LEDGER_URL) must be"
+                    + " jdbc:postgresql://host:port/database for a PostgreSQL ledger, or jdbc:h2:file:<path>",
+            "OUTREACH_LEDGER_URL=jdbc:postgresql://localhost:1/outreach -> the ledger's database does not answer at"
+                    + " PostgreSQL jdbc:postgresql://localhost:1/outreach",
+            "OUTREACH_LEDGER_URL=jdbc:postgresql://localhost:5432/postgres?user=outreach&password=hunter2pw -> the"
+                    + " ledger (PostgreSQL jdbc:postgresql://localhost:5432/postgres) refused the user name or password",
+            "OUTREACH_LEDGER_URL=jdbc:postgresql://localhost:5432/no_such_ledger?user=outreach&password=outreach -> the"
+                    + " database named in outreach.ledger.url (OUTREACH_LEDGER_URL) does not exist"})
     void aSettingItCannotRunWithStopsTheStartWithOneMessage(String setting) throws Exception {
         String[] settingAndMessage = setting.split(" -> ");
         String[] nameAndValue = settingAndMessage[0].split("=", 2);
@@ -295,6 +304,31 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
         }
         assertEquals(0, requests().size(), "nothing sent");
         assertTrue(Files.exists(dir.resolve("inbox/leads.csv")), "the file is not read");
+    }
+
+    /**
+     * Two bridges started on one outreach folder with the embedded ledger (meant as replicas, without PostgreSQL): the
+     * second stops with one message that says what to do, and the first goes on sending.
+     */
+    @Test
+    void aSecondBridgeOnTheSameEmbeddedLedgerStopsWithOneMessage() throws Exception {
+        Path dir = work.resolve("outreach");
+        String embedded = "jdbc:h2:file:" + dir.resolve(".ledger/ledger") + ";RETENTION_TIME=0;TRACE_LEVEL_FILE=0"
+                + ";DB_CLOSE_ON_EXIT=FALSE"; // also in the suite's PostgreSQL run
+        int port = PackagedApp.freePort();
+        try (PackagedApp first = PackagedApp.start(dir, env(port, "OUTREACH_LEDGER_URL", embedded), "first")) {
+            PackagedApp.awaitReady(port);
+            try (PackagedApp second = PackagedApp.start(dir, env("OUTREACH_LEDGER_URL", embedded), "second")) {
+                assertEquals(1, second.awaitExit(60), second.log());
+                assertTrue(second.log().contains("another process has the embedded ledger open (embedded H2"
+                        + " jdbc:h2:file:" + dir.resolve(".ledger/ledger") + "): another bridge on the same outreach.dir"),
+                        second.log());
+                assertFalse(second.log().contains("\tat "), "no stack trace: " + second.log());
+            }
+            TestFolders.dropLeads(dir, "leads.csv", "acc_it", 1, "person-", 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> requests().size() == 3);
+            assertTrue(first.isAlive(), first.log());
+        }
     }
 
     private List<LoggedRequest> requests() {

@@ -1,20 +1,27 @@
 package com.postpressbridge.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.AccessDeniedException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.postpressbridge.LedgerMigrations;
 
 /**
  * The ledger's schema on H2 as the app builds it (Flyway, then the connection that migrated closed): records can be
- * inserted from other connections, and a state outside the known ones is refused.
+ * inserted from other connections, and a state outside the known ones is refused. And what the start says when the
+ * ledger cannot be opened or migrated ({@link LedgerSchema#problem}): by the SQL state the driver gave (under Flyway's
+ * wrapping, as it comes), what to fix, and never the password a PostgreSQL URL may carry.
  */
 class LedgerSchemaTest {
 
@@ -32,5 +39,48 @@ class LedgerSchemaTest {
                 sql.execute("SHUTDOWN");
             }
         }
+    }
+
+    private static final String SERVER = "jdbc:postgresql://db.internal:5432/outreach?password=hunter2pw";
+    private static final String EMBEDDED = "jdbc:h2:file:/data/outreach/.ledger/ledger;RETENTION_TIME=0";
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "28P01 | FATAL: password authentication failed for user \"outreach\" | " + SERVER
+                    + " | refused the user name or password (FATAL: password authentication failed for user"
+                    + " \"outreach\"): check outreach.ledger.username and outreach.ledger.password",
+            "28000 | FATAL: role \"nobody\" does not exist | " + SERVER + " | refused the user name or password",
+            "3D000 | FATAL: database \"outreach\" does not exist | " + SERVER
+                    + " | the database named in outreach.ledger.url (OUTREACH_LEDGER_URL) does not exist (FATAL:"
+                    + " database \"outreach\" does not exist): create it",
+            "08001 | Connection to db.internal:5432 refused. | " + SERVER
+                    + " | does not answer at PostgreSQL jdbc:postgresql://db.internal:5432/outreach (Connection to"
+                    + " db.internal:5432 refused.): start it, or fix the host and port",
+            "42501 | permission denied for schema public | " + SERVER + " | may not create its tables",
+            "90020 | Database may be already in use: \"/data/outreach/.ledger/ledger.mv.db\" [90020-240] | " + EMBEDDED
+                    + " | another process has the embedded ledger open (embedded H2 jdbc:h2:file:/data/outreach/"
+                    + ".ledger/ledger): another bridge on the same outreach.dir",
+            "90062 | Error while creating file \"/data/outreach\" [90062-240] | " + EMBEDDED
+                    + " | cannot be created or written (embedded H2 jdbc:h2:file:/data/outreach/.ledger/ledger: Error"
+                    + " while creating file \"/data/outreach\"): give the user that runs the bridge write access",
+            "XX000 | something else entirely | " + SERVER + " | cannot open the ledger (PostgreSQL"
+                    + " jdbc:postgresql://db.internal:5432/outreach): something else entirely"})
+    void eachFailureSaysWhatToFix(String state, String message, String url, String expected) {
+        // as Flyway wraps it: its own message over the driver's, with lines of detail under it
+        RuntimeException flyway = new RuntimeException("Unable to obtain connection from database: " + message
+                + "\n----------\nSQL State  : " + state, new SQLException(message, state));
+        String said = LedgerSchema.problem(flyway, url);
+        assertTrue(said.contains(expected), said);
+        assertFalse(said.contains("hunter2pw"), said);
+        assertFalse(said.contains("\n"), "one line: " + said);
+    }
+
+    @Test
+    void aFolderTheBridgeMayNotWriteIsSaidSo() {
+        RuntimeException flyway = new RuntimeException("Unable to obtain connection from database",
+                new IllegalStateException(new AccessDeniedException("/data/outreach")));
+        String said = LedgerSchema.problem(flyway, EMBEDDED);
+        assertTrue(said.contains("(embedded H2 jdbc:h2:file:/data/outreach/.ledger/ledger: permission denied:"
+                + " /data/outreach): give the user that runs the bridge write access to outreach.dir"), said);
     }
 }

@@ -1,0 +1,106 @@
+package com.postpressbridge.ledger;
+
+import java.nio.file.AccessDeniedException;
+import java.sql.SQLException;
+import java.util.Locale;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Default;
+import jakarta.enterprise.inject.spi.ObserverMethod;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
+
+import com.postpressbridge.config.BadSetting;
+import com.postpressbridge.config.LedgerUrl;
+
+import io.quarkus.arc.InjectableInstance;
+import io.quarkus.flyway.FlywayDataSource;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Brings the ledger's tables up to this build's schema (Flyway, {@code db/migration}) first thing at the start, before
+ * any bean reads the ledger. Quarkus' own migration at start is off: it ran before the app's beans, so that a ledger it
+ * could not reach (a wrong password, a database not created, a folder the bridge may not write, a second process on the
+ * same embedded ledger, a {@code jdbc:mysql:} URL) stopped the start with 40 to 60 lines of stack trace around the
+ * reason. Now the start stops with one message that says what to fix ({@link #problem}).
+ */
+@ApplicationScoped
+public class LedgerSchema {
+
+    void migrate(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY - 1000) StartupEvent start,
+            @ConfigProperty(name = "outreach.ledger.url") String url, @Default InjectableInstance<Flyway> embedded,
+            @FlywayDataSource(LedgerUrl.POSTGRESQL) InjectableInstance<Flyway> server) {
+        String kind = url.trim().toLowerCase(Locale.ROOT);
+        if (!kind.startsWith("jdbc:h2:") && !LedgerUrl.isPostgresql(url)) {
+            // the scheme only: the rest of the URL may carry a password
+            String scheme = kind.matches("^jdbc:[a-z0-9]+:.*") ? kind.substring(0, kind.indexOf(':', 5) + 1) : "it";
+            throw new BadSetting("outreach.ledger.url (OUTREACH_LEDGER_URL) must be jdbc:postgresql://host:port/database"
+                    + " for a PostgreSQL ledger, or jdbc:h2:file:<path> for the embedded one: " + scheme
+                    + " is not a database the bridge can keep its ledger in");
+        }
+        try {
+            (LedgerUrl.isPostgresql(url) ? server : embedded).get().migrate();
+        } catch (RuntimeException e) {
+            throw new BadSetting(problem(e, url));
+        }
+    }
+
+    /** What a failure to open or migrate the ledger means, and what to do about it: one message, no secret. */
+    static String problem(Throwable failure, String url) {
+        String where = LedgerUrl.describe(url);
+        SQLException sql = null;
+        for (Throwable t = failure; t != null && sql == null; t = t.getCause()) {
+            if (t instanceof SQLException found && found.getSQLState() != null) {
+                sql = found;
+            }
+            if (t instanceof AccessDeniedException denied) {
+                return cannotWrite(where, "permission denied: " + denied.getFile());
+            }
+        }
+        if (sql == null) {
+            return "cannot open the ledger (" + where + "): " + firstLine(failure);
+        }
+        String state = sql.getSQLState();
+        String said = firstLine(sql);
+        if (state.equals("28P01") || state.equals("28000")) {
+            return "the ledger (" + where + ") refused the user name or password (" + said + "): check"
+                    + " outreach.ledger.username and outreach.ledger.password (OUTREACH_LEDGER_USERNAME,"
+                    + " OUTREACH_LEDGER_PASSWORD)";
+        }
+        if (state.equals("3D000")) {
+            return "the database named in outreach.ledger.url (OUTREACH_LEDGER_URL) does not exist (" + said
+                    + "): create it (createdb -O <user> <name>), or name one that exists in " + where;
+        }
+        if (state.startsWith("08")) {
+            return "the ledger's database does not answer at " + where + " (" + said + "): start it, or fix the host"
+                    + " and port in outreach.ledger.url (OUTREACH_LEDGER_URL)";
+        }
+        if (state.equals("42501")) {
+            return "the ledger's user may not create its tables in " + where + " (" + said + "): grant it CREATE on"
+                    + " the database's schema, or make it the database's owner";
+        }
+        if (state.equals("90020")) {
+            return "another process has the embedded ledger open (" + where + "): another bridge on the same"
+                    + " outreach.dir (OUTREACH_DIR)? Stop it, give each process its own outreach.dir, or let several"
+                    + " processes share a PostgreSQL ledger (outreach.ledger.url)";
+        }
+        if (state.equals("90062") || state.equals("90028") || state.equals("90031") || state.equals("90096")) {
+            return cannotWrite(where, said);
+        }
+        return "cannot open the ledger (" + where + "): " + said;
+    }
+
+    private static String cannotWrite(String where, String said) {
+        return "the embedded ledger cannot be created or written (" + where + ": " + said + "): give the user that"
+                + " runs the bridge write access to outreach.dir (OUTREACH_DIR), or set it to a folder it may write";
+    }
+
+    /** A failure's message without what H2 and Flyway add under it (the statement, a line of dashes, codes). */
+    private static String firstLine(Throwable failure) {
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        return message.lines().findFirst().orElse("").replaceFirst(" \\[[0-9]+-[0-9]+]$", "").trim();
+    }
+}
