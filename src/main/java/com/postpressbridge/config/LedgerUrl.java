@@ -1,5 +1,8 @@
 package com.postpressbridge.config;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
@@ -10,7 +13,8 @@ import jakarta.annotation.Priority;
 /**
  * One setting says where the ledger is: {@code outreach.ledger.url}. Quarkus fixes a datasource's kind when the app is
  * built, so the build has two, the embedded H2 one (the default datasource) and one named {@value #POSTGRESQL}; the
- * URL makes one of them active at run time, and with it its Flyway migration. The same jar and image run on either.
+ * URL makes one of them active at run time (and {@code LedgerSchema} migrates that one). The same jar and image run on
+ * either.
  */
 @Priority(Priorities.APPLICATION + 100)
 public class LedgerUrl implements ConfigSourceInterceptor {
@@ -18,20 +22,43 @@ public class LedgerUrl implements ConfigSourceInterceptor {
     /** The name of the PostgreSQL datasource. */
     public static final String POSTGRESQL = "postgresql";
     private static final String URL = "outreach.ledger.url";
+    private static final Pattern USER_INFO = Pattern.compile("//([^/]*@)");
 
     /** Whether a ledger URL names a PostgreSQL database (else it is an H2 one). */
     public static boolean isPostgresql(String url) {
         return url != null && url.trim().startsWith("jdbc:postgresql:");
     }
 
-    /** The ledger's URL for a log line: without its options (a PostgreSQL URL may carry a password in them). */
+    /** The ledger's URL for a log line or a message: its kind, then {@link #bare}. */
     public static String describe(String url) {
-        if (isPostgresql(url)) {
-            int options = url.indexOf('?');
-            return "PostgreSQL " + (options < 0 ? url : url.substring(0, options));
+        return (isPostgresql(url) ? "PostgreSQL " : "embedded H2 ") + bare(url);
+    }
+
+    /**
+     * The URL without what may carry a password: its options ({@code ?password=} on PostgreSQL, {@code ;PASSWORD=} on
+     * H2) and a user name or password before its host ({@code //user:secret@host}, which pgjdbc does not take, but
+     * repeats in its refusal).
+     */
+    static String bare(String url) {
+        String trimmed = url.strip();
+        int options = trimmed.indexOf(isPostgresql(trimmed) ? '?' : ';');
+        return (options < 0 ? trimmed : trimmed.substring(0, options)).replaceFirst(USER_INFO.pattern(), "//");
+    }
+
+    /**
+     * A text that may quote the URL (a driver's or the pool's refusal): the URL in it as {@link #bare} gives it, and
+     * whatever still looks like a password masked.
+     */
+    public static String redact(String text, String url) {
+        String safe = text;
+        if (url != null && !url.isBlank()) {
+            safe = safe.replace(url.strip(), bare(url));
+            Matcher userInfo = USER_INFO.matcher(url.strip());
+            if (userInfo.find()) { // pgjdbc takes "user:secret@db" for the host, and names it so
+                safe = safe.replace(userInfo.group(1), "***@");
+            }
         }
-        int options = url.indexOf(';');
-        return "embedded H2 " + (options < 0 ? url : url.substring(0, options));
+        return safe.replaceAll("(?i)(password=)[^;&\\s\"']*", "$1***").replaceAll("//[^/@\\s\"']+@", "//***@");
     }
 
     @Override

@@ -152,10 +152,13 @@ public class InboxFiles {
     /**
      * Step of {@code inbox-sweep}: what the file consumer never lists (a folder, a link to nowhere, a pipe, a file whose
      * name this process cannot read) would otherwise sit in the inbox unseen. Each goes to quarantine with a
-     * {@code .error.json} saying what to drop instead. Also tidies the copies files are read from ({@link Snapshot}).
+     * {@code .error.json} saying what to drop instead. Also tidies the copies files are read from ({@link Snapshot}),
+     * and forgets why files no longer in the inbox were left there ({@link #leave}).
      */
     public void sweep() throws IOException {
         Snapshot.removeLeftOvers(folders.root().resolve(Snapshot.FOLDER), folders.inbox(), Instant.now());
+        // a file left uncopied and then removed: a new one of its name is said again
+        leftFor.keySet().removeIf(name -> !Files.exists(folders.inbox().resolve(name), LinkOption.NOFOLLOW_LINKS));
         List<Path> strays;
         try (Stream<Path> entries = Files.list(folders.inbox())) {
             strays = entries.filter(entry -> !ignored(entry.getFileName().toString())

@@ -2,6 +2,7 @@ package com.postpressbridge.inbox;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -96,14 +97,25 @@ final class Snapshot {
         return new Snapshot(file, copy, before);
     }
 
-    /** Why a copy failed: reading the file, or writing its copy in the copies' folder (said so, with the folder). */
-    private static String copyProblem(IOException e, Path file, Path folder) {
+    /**
+     * Why a copy failed: reading the file, or writing its copy in the copies' folder (said so, with the folder and what
+     * to do). A full disk fails a write without naming a file.
+     */
+    static String copyProblem(IOException e, Path file, Path folder) {
+        String copy = "its copy cannot be written in " + folder + ": ";
         if (e instanceof FileSystemException refused && refused.getFile() != null
                 && !refused.getFile().equals(file.toString())) {
-            String reason = refused.getReason() != null ? refused.getReason()
-                    : refused instanceof FileAlreadyExistsException ? "a file of that name is in the way"
-                    : "input/output error";
-            return "its copy cannot be written in " + folder + ": " + reason;
+            if (refused instanceof AccessDeniedException) {
+                return copy + "permission denied: give the user that runs the bridge write access to it";
+            }
+            if (refused instanceof FileAlreadyExistsException) {
+                return copy + "a file of that name is in the way: remove it (the bridge makes the folder)";
+            }
+            return copy + (refused.getReason() != null ? refused.getReason() : "input/output error");
+        }
+        String message = String.valueOf(e.getMessage());
+        if (!(e instanceof FileSystemException) && (message.contains("No space left") || message.contains("quota"))) {
+            return copy + message + ": make room on its disk";
         }
         return ReadProblems.plain(e);
     }

@@ -33,19 +33,35 @@ public class LedgerSchema {
     void migrate(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY - 1000) StartupEvent start,
             @ConfigProperty(name = "outreach.ledger.url") String url, @Default InjectableInstance<Flyway> embedded,
             @FlywayDataSource(LedgerUrl.POSTGRESQL) InjectableInstance<Flyway> server) {
-        String kind = url.trim().toLowerCase(Locale.ROOT);
-        if (!kind.startsWith("jdbc:h2:") && !LedgerUrl.isPostgresql(url)) {
-            // the scheme only: the rest of the URL may carry a password
-            String scheme = kind.matches("^jdbc:[a-z0-9]+:.*") ? kind.substring(0, kind.indexOf(':', 5) + 1) : "it";
-            throw new BadSetting("outreach.ledger.url (OUTREACH_LEDGER_URL) must be jdbc:postgresql://host:port/database"
-                    + " for a PostgreSQL ledger, or jdbc:h2:file:<path> for the embedded one: " + scheme
-                    + " is not a database the bridge can keep its ledger in");
-        }
+        refuseUnusable(url);
         try {
             (LedgerUrl.isPostgresql(url) ? server : embedded).get().migrate();
         } catch (RuntimeException e) {
             throw new BadSetting(problem(e, url));
         }
+    }
+
+    /**
+     * A URL no driver takes as written is refused before the pool opens it: the pool's refusal repeats the whole URL,
+     * options (and a password among them) included. Only its beginning is quoted here.
+     */
+    static void refuseUnusable(String url) {
+        String setting = "outreach.ledger.url (OUTREACH_LEDGER_URL) ";
+        if (!url.equals(url.strip())) {
+            throw new BadSetting(setting + "has spaces before or after it: remove them");
+        }
+        if (url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:")) {
+            return;
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("jdbc:h2:") || lower.startsWith("jdbc:postgresql:")) {
+            throw new BadSetting(setting + "must begin with jdbc:postgresql: or jdbc:h2: in lower case, as the drivers"
+                    + " take it");
+        }
+        String scheme = lower.matches("^jdbc:[a-z0-9]+:.*") ? lower.substring(0, lower.indexOf(':', 5) + 1) : "it";
+        throw new BadSetting(setting + "must be jdbc:postgresql://host:port/database for a PostgreSQL ledger, or"
+                + " jdbc:h2:file:<path> for the embedded one: " + scheme + " is not a database the bridge can keep its"
+                + " ledger in");
     }
 
     /** What a failure to open or migrate the ledger means, and what to do about it: one message, no secret. */
@@ -61,24 +77,25 @@ public class LedgerSchema {
             }
         }
         if (sql == null) {
-            return "cannot open the ledger (" + where + "): " + firstLine(failure);
+            return "cannot open the ledger (" + where + "): " + LedgerUrl.redact(firstLine(failure), url);
         }
         String state = sql.getSQLState();
-        String said = firstLine(sql);
-        if (state.equals("28P01") || state.equals("28000")) {
+        String said = LedgerUrl.redact(firstLine(sql), url);
+        boolean server = LedgerUrl.isPostgresql(url);
+        if (server && state.startsWith("28")) {
             return "the ledger (" + where + ") refused the user name or password (" + said + "): check"
                     + " outreach.ledger.username and outreach.ledger.password (OUTREACH_LEDGER_USERNAME,"
-                    + " OUTREACH_LEDGER_PASSWORD)";
+                    + " OUTREACH_LEDGER_PASSWORD), and that the server lets this user in from this host (pg_hba.conf)";
         }
-        if (state.equals("3D000")) {
+        if (server && state.equals("3D000")) {
             return "the database named in outreach.ledger.url (OUTREACH_LEDGER_URL) does not exist (" + said
                     + "): create it (createdb -O <user> <name>), or name one that exists in " + where;
         }
-        if (state.startsWith("08")) {
+        if (server && state.startsWith("08")) {
             return "the ledger's database does not answer at " + where + " (" + said + "): start it, or fix the host"
                     + " and port in outreach.ledger.url (OUTREACH_LEDGER_URL)";
         }
-        if (state.equals("42501")) {
+        if (server && state.equals("42501")) {
             return "the ledger's user may not create its tables in " + where + " (" + said + "): grant it CREATE on"
                     + " the database's schema, or make it the database's owner";
         }
@@ -87,7 +104,8 @@ public class LedgerSchema {
                     + " outreach.dir (OUTREACH_DIR)? Stop it, give each process its own outreach.dir, or let several"
                     + " processes share a PostgreSQL ledger (outreach.ledger.url)";
         }
-        if (state.equals("90062") || state.equals("90028") || state.equals("90031") || state.equals("90096")) {
+        if (!server && (state.equals("90062") || state.equals("90028") || state.equals("90031")
+                || state.equals("90097"))) { // creating a file, input/output, read only
             return cannotWrite(where, said);
         }
         return "cannot open the ledger (" + where + "): " + said;
@@ -95,7 +113,8 @@ public class LedgerSchema {
 
     private static String cannotWrite(String where, String said) {
         return "the embedded ledger cannot be created or written (" + where + ": " + said + "): give the user that"
-                + " runs the bridge write access to outreach.dir (OUTREACH_DIR), or set it to a folder it may write";
+                + " runs the bridge write access to outreach.dir (OUTREACH_DIR) and make room on its disk, or set it to"
+                + " a folder it may write";
     }
 
     /** A failure's message without what H2 and Flyway add under it (the statement, a line of dashes, codes). */

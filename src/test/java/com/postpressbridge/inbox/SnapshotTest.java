@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -146,5 +149,21 @@ class SnapshotTest {
         Snapshot snapshot = Snapshot.take(file, root.resolve(Snapshot.FOLDER), "a-long-host-name-of-a-pod-7f9c");
         assertTrue(snapshot.copy().getFileName().toString().length() < 30, snapshot.copy().toString());
         assertTrue(snapshot.copy().toString().endsWith(".csv"));
+    }
+
+    /** Why a copy failed says which side failed, and for the copies' folder, the folder and what to do. */
+    @Test
+    void aFailedCopySaysWhetherTheFileOrItsCopyFailed() {
+        Path file = root.resolve("inbox/leads.csv");
+        Path folder = root.resolve(Snapshot.FOLDER);
+        String copy = "its copy cannot be written in " + folder + ": ";
+        assertEquals(copy + "permission denied: give the user that runs the bridge write access to it",
+                Snapshot.copyProblem(new AccessDeniedException(folder.resolve("x.csv").toString()), file, folder));
+        assertEquals(copy + "a file of that name is in the way: remove it (the bridge makes the folder)",
+                Snapshot.copyProblem(new FileAlreadyExistsException(folder.toString()), file, folder));
+        assertEquals(copy + "No space left on device: make room on its disk",
+                Snapshot.copyProblem(new IOException("No space left on device"), file, folder));
+        assertEquals("the bridge may not read this file (permission denied): give the user that runs the bridge read"
+                + " access to it", Snapshot.copyProblem(new AccessDeniedException(file.toString()), file, folder));
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import com.postpressbridge.LedgerMigrations;
+import com.postpressbridge.config.BadSetting;
 
 /**
  * The ledger's schema on H2 as the app builds it (Flyway, then the connection that migrated closed): records can be
@@ -64,7 +65,26 @@ class LedgerSchemaTest {
                     + " | cannot be created or written (embedded H2 jdbc:h2:file:/data/outreach/.ledger/ledger: Error"
                     + " while creating file \"/data/outreach\"): give the user that runs the bridge write access",
             "XX000 | something else entirely | " + SERVER + " | cannot open the ledger (PostgreSQL"
-                    + " jdbc:postgresql://db.internal:5432/outreach): something else entirely"})
+                    + " jdbc:postgresql://db.internal:5432/outreach): something else entirely",
+            // the driver's and the pool's refusals repeat the URL: its password is not repeated
+            "XX000 | Unable to parse URL jdbc:postgresql://outreach:hunter2pw@db.internal/x | "
+                    + "jdbc:postgresql://outreach:hunter2pw@db.internal/x | cannot open the ledger (PostgreSQL"
+                    + " jdbc:postgresql://db.internal/x): Unable to parse URL jdbc:postgresql://db.internal/x",
+            "08001 | Connection to outreach:hunter2pw@db.internal:5432 refused. | "
+                    + "jdbc:postgresql://outreach:hunter2pw@db.internal:5432/x | (Connection to ***@db.internal:5432"
+                    + " refused.)",
+            " | Driver does not support the provided URL: " + EMBEDDED + ";PASSWORD=hunter2pw | " + EMBEDDED
+                    + ";PASSWORD=hunter2pw | cannot open the ledger (embedded H2 jdbc:h2:file:/data/outreach/.ledger/"
+                    + "ledger): Unable to obtain connection from database: Driver does not support the provided URL:"
+                    + " jdbc:h2:file:/data/outreach/.ledger/ledger",
+            "XX000 | a message with password=hunter2pw in it | " + SERVER + " | with password=*** in it",
+            // H2's own states that look like PostgreSQL's say what H2 said, not what to do on a server
+            "28000 | Wrong user name or password [28000-240] | " + EMBEDDED + " | cannot open the ledger (embedded H2"
+                    + " jdbc:h2:file:/data/outreach/.ledger/ledger): Wrong user name or password",
+            "08000 | Error opening database: \"damaged\" [08000-240] | " + EMBEDDED + " | cannot open the ledger"
+                    + " (embedded H2 jdbc:h2:file:/data/outreach/.ledger/ledger): Error opening database",
+            "90097 | The database is read only [90097-240] | " + EMBEDDED + " | the embedded ledger cannot be created"
+                    + " or written"})
     void eachFailureSaysWhatToFix(String state, String message, String url, String expected) {
         // as Flyway wraps it: its own message over the driver's, with lines of detail under it
         RuntimeException flyway = new RuntimeException("Unable to obtain connection from database: " + message
@@ -73,6 +93,27 @@ class LedgerSchemaTest {
         assertTrue(said.contains(expected), said);
         assertFalse(said.contains("hunter2pw"), said);
         assertFalse(said.contains("\n"), "one line: " + said);
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = '|', value = {
+            "' jdbc:h2:file:/data/ledger' | has spaces before or after it: remove them",
+            "JDBC:H2:file:/data/ledger;PASSWORD=hunter2pw | must begin with jdbc:postgresql: or jdbc:h2: in lower case",
+            "JDBC:POSTGRESQL://db/x?password=hunter2pw | must begin with jdbc:postgresql: or jdbc:h2: in lower case",
+            "jdbc:mysql://root:hunter2pw@db/x | must be jdbc:postgresql://host:port/database for a PostgreSQL ledger, or"
+                    + " jdbc:h2:file:<path> for the embedded one: jdbc:mysql: is not a database",
+            "postgres://db/x | the embedded one: it is not a database"})
+    void aUrlNoDriverTakesIsRefusedBeforeThePoolRepeatsIt(String url, String expected) {
+        String said = assertThrows(BadSetting.class, () -> LedgerSchema.refuseUnusable(url)).getMessage();
+        assertTrue(said.startsWith("outreach.ledger.url (OUTREACH_LEDGER_URL) "), said);
+        assertTrue(said.contains(expected), said);
+        assertFalse(said.contains("hunter2pw"), said);
+    }
+
+    @Test
+    void theUrlsTheDriversTakeAreNotRefused() {
+        LedgerSchema.refuseUnusable(EMBEDDED);
+        LedgerSchema.refuseUnusable(SERVER);
     }
 
     @Test
