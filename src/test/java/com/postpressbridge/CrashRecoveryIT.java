@@ -283,6 +283,9 @@ class CrashRecoveryIT extends AgainstOwnPostpress {
             // the ledger: 38 to 60 lines of Flyway's stack trace around the reason, before LedgerSchema
             "OUTREACH_LEDGER_URL=jdbc:mysql://localhost/x -> outreach.ledger.url (OUTREACH_LEDGER_URL) must be"
                     + " jdbc:postgresql://host:port/database for a PostgreSQL ledger, or jdbc:h2:file:<path>",
+            // pgjdbc and the pool logged this URL whole, password included, as the pool started
+            "OUTREACH_LEDGER_URL=jdbc:postgresql://outreach:hunter2pw@localhost/outreach -> outreach.ledger.url"
+                    + " (OUTREACH_LEDGER_URL) has a user name or password before its host",
             "OUTREACH_LEDGER_URL=jdbc:postgresql://localhost:1/outreach -> the ledger's database does not answer at"
                     + " PostgreSQL jdbc:postgresql://localhost:1/outreach",
             "OUTREACH_LEDGER_URL=jdbc:postgresql://localhost:5432/postgres?user=outreach&password=hunter2pw -> the"

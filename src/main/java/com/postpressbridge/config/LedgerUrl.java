@@ -24,6 +24,11 @@ public class LedgerUrl implements ConfigSourceInterceptor {
     private static final String URL = "outreach.ledger.url";
     private static final Pattern USER_INFO = Pattern.compile("//([^/]*@)");
 
+    /** Whether a ledger URL has a user name or password before its host ({@code //user:secret@host}). */
+    public static boolean hasUserInfo(String url) {
+        return USER_INFO.matcher(url).find();
+    }
+
     /** Whether a ledger URL names a PostgreSQL database (else it is an H2 one). */
     public static boolean isPostgresql(String url) {
         return url != null && url.trim().startsWith("jdbc:postgresql:");
@@ -63,6 +68,14 @@ public class LedgerUrl implements ConfigSourceInterceptor {
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
+        if (name.equals("quarkus.datasource.jdbc.url") || name.replace("\"", "").equals("quarkus.datasource."
+                + POSTGRESQL + ".jdbc.url")) {
+            // pgjdbc takes no user name or password before the host, and it and the pool log the URL whole when they
+            // refuse it, as the pool starts: they get it without (LedgerSchema then refuses the setting, saying why)
+            ConfigValue url = context.proceed(name);
+            return url == null || url.getValue() == null ? url
+                    : url.withValue(url.getValue().replaceFirst(USER_INFO.pattern(), "//"));
+        }
         String datasource = activeOf(name);
         if (datasource == null) {
             return context.proceed(name);

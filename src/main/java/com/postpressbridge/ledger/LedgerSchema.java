@@ -51,6 +51,11 @@ public class LedgerSchema {
             throw new BadSetting(setting + "has spaces before or after it: remove them");
         }
         if (url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:")) {
+            if (LedgerUrl.hasUserInfo(url)) {
+                throw new BadSetting(setting + "has a user name or password before its host, which the drivers do not"
+                        + " take: set outreach.ledger.username and outreach.ledger.password (OUTREACH_LEDGER_USERNAME,"
+                        + " OUTREACH_LEDGER_PASSWORD) instead");
+            }
             return;
         }
         String lower = url.toLowerCase(Locale.ROOT);

@@ -102,7 +102,9 @@ class LedgerSchemaTest {
             "JDBC:POSTGRESQL://db/x?password=hunter2pw | must begin with jdbc:postgresql: or jdbc:h2: in lower case",
             "jdbc:mysql://root:hunter2pw@db/x | must be jdbc:postgresql://host:port/database for a PostgreSQL ledger, or"
                     + " jdbc:h2:file:<path> for the embedded one: jdbc:mysql: is not a database",
-            "postgres://db/x | the embedded one: it is not a database"})
+            "postgres://db/x | the embedded one: it is not a database",
+            "jdbc:postgresql://outreach:hunter2pw@db/x | has a user name or password before its host, which the"
+                    + " drivers do not take: set outreach.ledger.username and outreach.ledger.password"})
     void aUrlNoDriverTakesIsRefusedBeforeThePoolRepeatsIt(String url, String expected) {
         String said = assertThrows(BadSetting.class, () -> LedgerSchema.refuseUnusable(url)).getMessage();
         assertTrue(said.startsWith("outreach.ledger.url (OUTREACH_LEDGER_URL) "), said);
