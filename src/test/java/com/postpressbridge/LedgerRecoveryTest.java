@@ -1,11 +1,13 @@
 package com.postpressbridge;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -184,6 +186,34 @@ class LedgerRecoveryTest {
         assertTrue(Files.exists(folders.retryFile(waiting.key())), "the retry file");
         assertEquals(Ledger.State.SENT, ledger.state(sent.key()));
         assertEquals(Ledger.State.RETRY, ledger.state(waiting.key()));
+    }
+
+    /**
+     * An outcome document in the ledger that cannot be read (never so from this build: a damaged row) is said once with
+     * its key, and the outcomes after it are still written: it stopped every takeover of the run, every two seconds
+     * (seen in the suite's log, from another test's row).
+     */
+    @Test
+    void anOutcomeTheLedgerCannotReadIsSaidOnceAndTheOthersAreStillWritten() throws Exception {
+        OutreachItem damaged = claimed("damaged-outcome", "damaged.csv");
+        ledger.finish(damaged.key(), Ledger.State.SENT, 1, null, false, "chat_d", "msg_d", "{\"folder\": \"success\"}");
+        OutreachItem sent = claimed("after-the-damaged-one", "damaged.csv");
+        OutcomeFile line = new OutcomeFile(OutcomeFile.Folder.success, "damaged.csv.jsonl", sent.key(),
+                OutcomeDocuments.success(sent, "chat_e", "msg_e", false), OutcomeFolders.quarantineName(sent));
+        ledger.finish(sent.key(), Ledger.State.SENT, 1, null, false, "chat_e", "msg_e", line.toJson().toString());
+
+        try (LogWatch said = LogWatch.of(l -> LogWatch.text(l).contains(damaged.key()))) {
+            recovery.run();
+            // not written again by the next start: its row forgets it (a second later, with the written ones)
+            await().atMost(Duration.ofSeconds(10)).until(() -> ledger.unwrittenOutcomes(Ledger.Holders.ALL).stream()
+                    .noneMatch(unwritten -> unwritten.key().equals(damaged.key())));
+            recovery.run();
+            assertEquals(1, said.lines().size(), "said once: " + said.lines());
+            assertTrue(LogWatch.text(said.lines().get(0)).contains("cannot be read"), LogWatch.text(said.lines().get(0)));
+        }
+        assertEquals(List.of(sent.key()), TestFolders.successLines("damaged.csv").stream()
+                .map(l -> l.get("key").asText()).toList());
+        assertEquals(Ledger.State.SENT, ledger.state(damaged.key()), "its state stays");
     }
 
     /**

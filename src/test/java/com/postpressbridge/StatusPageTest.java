@@ -150,15 +150,17 @@ class StatusPageTest {
 
     /**
      * The status of {@code GET /status} from this machine over HTTP/2. The JDK's upgrade to h2c ends now and then in
-     * "EOF reached while reading" before any answer (seen once in CI): a failure to carry the request, not an answer,
-     * so it is tried again; an answer, whatever its status, is returned at once.
+     * "EOF reached while reading" before any answer (seen once in CI), or never answers (a CI run hung here for good:
+     * the request had no timeout): a failure to carry the request, not an answer, so it is tried again after 10 s at
+     * most; an answer, whatever its status, is returned at once.
      */
     private int statusOverHttp2() throws Exception {
         java.io.IOException carried = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://localhost:" + port + "/status")).build(),
+                        java.net.URI.create("http://localhost:" + port + "/status")).timeout(Duration.ofSeconds(10))
+                        .build(),
                         java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (java.io.IOException e) {
                 carried = e;
