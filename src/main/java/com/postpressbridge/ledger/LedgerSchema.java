@@ -8,7 +8,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Default;
-import jakarta.enterprise.inject.spi.ObserverMethod;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
@@ -22,7 +21,7 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Brings the ledger's tables up to this build's schema (Flyway, {@code db/migration}) first thing at the start, before
- * any bean reads the ledger. Quarkus' own migration at start is off: it ran before the app's beans, so that a ledger it
+ * any bean or scheduled job reads the ledger. Quarkus' own migration at start is off: it ran before the app's beans, so that a ledger it
  * could not reach (a wrong password, a database not created, a folder the bridge may not write, a second process on the
  * same embedded ledger, a {@code jdbc:mysql:} URL) stopped the start with 40 to 60 lines of stack trace around the
  * reason. Now the start stops with one message that says what to fix ({@link #problem}).
@@ -30,7 +29,14 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class LedgerSchema {
 
-    void migrate(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY - 1000) StartupEvent start,
+    /**
+     * Before the scheduler starts its jobs (its observer has priority 0): a start stopped here ends before any job
+     * runs. Stopped later (at 1500 first), the jobs that fired while the app shut down logged stack traces under the
+     * message (a CI run).
+     */
+    static final int BEFORE_THE_SCHEDULER = -1;
+
+    void migrate(@Observes @Priority(BEFORE_THE_SCHEDULER) StartupEvent start,
             @ConfigProperty(name = "outreach.ledger.url") String url, @Default InjectableInstance<Flyway> embedded,
             @FlywayDataSource(LedgerUrl.POSTGRESQL) InjectableInstance<Flyway> server) {
         refuseUnusable(url);
