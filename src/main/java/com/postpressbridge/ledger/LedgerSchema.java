@@ -21,10 +21,10 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Brings the ledger's tables up to this build's schema (Flyway, {@code db/migration}) first thing at the start, before
- * any bean or scheduled job reads the ledger. Quarkus' own migration at start is off: it ran before the app's beans, so that a ledger it
- * could not reach (a wrong password, a database not created, a folder the bridge may not write, a second process on the
- * same embedded ledger, a {@code jdbc:mysql:} URL) stopped the start with 40 to 60 lines of stack trace around the
- * reason. Now the start stops with one message that says what to fix ({@link #problem}).
+ * any bean or scheduled job reads the ledger. Quarkus' own migration at start is off: it ran before the app's beans,
+ * so that a ledger it could not reach (a wrong password, a database not created, a folder the bridge may not write, a
+ * second process on the same embedded ledger, a {@code jdbc:mysql:} URL) stopped the start with 40 to 60 lines of
+ * stack trace around the reason. Now the start stops with one message that says what to fix ({@link #problem}).
  */
 @ApplicationScoped
 public class LedgerSchema {

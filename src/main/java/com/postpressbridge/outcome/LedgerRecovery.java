@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -47,6 +49,8 @@ public class LedgerRecovery {
     private final Stopping stopping;
     private final CallbackEvents events;
     private volatile boolean started;
+    /** The records whose outcome in the ledger cannot be read, said so once. */
+    private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
 
     /** The outcome in its folder is the key's state; the callback event lost with its commit is stored again. */
     private void adopt(OutreachItem item, OutcomeFile found) {
@@ -159,12 +163,14 @@ public class LedgerRecovery {
             try {
                 outcome = OutcomeFile.fromJson(json.readTree(unwritten.document()));
             } catch (IOException | RuntimeException e) {
-                // Never so from this build (a damaged row, or a test's): said once, with the document, and the rest
-                // goes on (one such row stopped every takeover after it, every two seconds). The row's state stays.
-                LOG.errorf("the outcome of record %s in the ledger cannot be read (%s), and is not written to a folder;"
-                        + " its state in the ledger stays as it is. The document: %s", unwritten.key(), e.getMessage(),
-                        abbreviated(unwritten.document()));
-                ledger.written(unwritten.key(), unwritten.version());
+                // Never so from this build (a damaged row, or a test's): the rest goes on (one such row stopped every
+                // repair after it, every two seconds). The row stays as it is: a record waiting in it still goes when
+                // due, from its item. Said once a process.
+                if (unreadable.add(unwritten.key())) {
+                    LOG.errorf("the outcome of record %s in the ledger cannot be read (%s; %d characters), and is not"
+                            + " written to a folder; the record's row stays as it is", unwritten.key(), e.getMessage(),
+                            length(unwritten.document()));
+                }
                 continue;
             }
             folders.write(outcome, true);
@@ -183,9 +189,13 @@ public class LedgerRecovery {
                 claim = json.readTree(inFlight.document());
                 item = OutcomeDocuments.item(claim, null);
             } catch (IOException | RuntimeException e) {
-                LOG.errorf("record %s was being sent, but its document in the ledger cannot be read (%s): it stays as it"
-                        + " is in the ledger, neither sent again nor given an outcome. The document: %s", inFlight.key(),
-                        e.getMessage(), abbreviated(inFlight.document()));
+                // In doubt, as a record without any outcome is: never sent again unchecked, and no longer counted as
+                // being sent (which held its account's pacing). Its file cannot be written without the document.
+                ledger.adopt(inFlight.key(), Ledger.State.QUARANTINED, 0, null, true, null, null, null);
+                LOG.errorf("record %s was being sent, but its document in the ledger cannot be read (%s; %d characters):"
+                        + " it is in doubt in the ledger (quarantined), without a file: check with postpress whether it"
+                        + " was sent", inFlight.key(), e.getMessage(), length(inFlight.document()));
+                inDoubt++;
                 continue;
             }
             Optional<OutcomeFile> found = folders.writtenSince(item, claim.path("claimed_at").asLong());
@@ -206,7 +216,8 @@ public class LedgerRecovery {
                         ? "put in retry/" : "quarantined as local/in_doubt");
     }
 
-    private static String abbreviated(String document) {
-        return document == null ? "(none)" : document.length() > 500 ? document.substring(0, 500) + "..." : document;
+    /** Its length only: a record's document holds personal data. */
+    private static int length(String document) {
+        return document == null ? 0 : document.length();
     }
 }
