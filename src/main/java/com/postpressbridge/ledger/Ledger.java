@@ -518,11 +518,17 @@ public class Ledger {
                 found -> new RowNow(found.getString(1), found.getLong(2)), key);
         boolean known = !row.isEmpty();
         // A sent key is never claimed again: its claims are all older. Else the work row's version says, and without
-        // one (its outcome written and forgotten) the time of the last change, the same moment counting as older.
-        boolean newer = known && "SENT".equals(row.get(0).state())
-                || (workVersion.isEmpty() ? known && row.get(0).updatedAt() > at : workVersion.get(0) >= version);
+        // one (its outcome written and forgotten) the time of the last change, the same moment counting as older. A key
+        // the file has no row of is always claimed: a work row without its record row is none the bridge made, and
+        // must not hide a claim (taking the claim can only make the record in doubt, never send it twice).
+        boolean newer = known && ("SENT".equals(row.get(0).state())
+                || (workVersion.isEmpty() ? row.get(0).updatedAt() > at : workVersion.get(0) >= version));
         if (newer) {
             return 0;
+        }
+        if (!known && !workVersion.isEmpty()) {
+            LOG.warnf("record %s: the ledger's file has its work row (version %d) without its record row; its claim is"
+                    + " taken from the claim journal (version %d)", key, workVersion.get(0), version);
         }
         String hash = line.path("hash").isTextual() ? line.path("hash").asText() : null;
         String account = line.path("account").isTextual() ? line.path("account").asText() : null;

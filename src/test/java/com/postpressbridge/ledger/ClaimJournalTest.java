@@ -127,6 +127,28 @@ class ClaimJournalTest {
         }
     }
 
+    /**
+     * A key the file has no record row of is claimed from the journal even when a work row of it is there with a newer
+     * version (none the bridge makes: a record row and its work row go in one transaction). RepeatedKillIT sent a
+     * record twice after a kill (1 run in 2 or 3 with seed 63156771697750): its claim, made half a second before the
+     * kill, was neither in the file nor applied from the journal. Whether an orphan work row was the cause is not
+     * shown; taking the claim is safe either way.
+     */
+    @Test
+    void aKeyWithoutItsRecordRowIsClaimedWhateverItsWorkRowSays() throws Exception {
+        Ledger ledger = start();
+        ledger.claim("k-1", "hash-1", "{\"claimed_at\":1}", null, false, State.SENDING);
+        kill();
+        try (Connection db = database.getConnection(); Statement sql = db.createStatement()) {
+            sql.executeUpdate("INSERT INTO outreach_work (record_key, version, item) VALUES ('k-1', "
+                    + Long.MAX_VALUE + ", NULL)");
+        }
+
+        Ledger next = process();
+        assertEquals(1, next.replayJournal());
+        assertEquals(State.SENDING, next.state("k-1"), "claimed: in doubt at the repair, never claimed afresh");
+    }
+
     @Test
     void aRowTheFileHasInANewerStateIsLeftAsItIs() throws Exception {
         Ledger ledger = start();
