@@ -47,7 +47,11 @@ public class LedgerUrl implements ConfigSourceInterceptor {
     static String bare(String url) {
         String trimmed = url.strip();
         int options = trimmed.indexOf(isPostgresql(trimmed) ? '?' : ';');
-        return (options < 0 ? trimmed : trimmed.substring(0, options)).replaceFirst(USER_INFO.pattern(), "//");
+        return withoutUserInfo(options < 0 ? trimmed : trimmed.substring(0, options));
+    }
+
+    private static String withoutUserInfo(String url) {
+        return USER_INFO.matcher(url).replaceFirst("//");
     }
 
     /**
@@ -74,7 +78,7 @@ public class LedgerUrl implements ConfigSourceInterceptor {
             // refuse it, as the pool starts: they get it without (LedgerSchema then refuses the setting, saying why)
             ConfigValue url = context.proceed(name);
             return url == null || url.getValue() == null ? url
-                    : url.withValue(url.getValue().replaceFirst(USER_INFO.pattern(), "//"));
+                    : url.withValue(withoutUserInfo(url.getValue()));
         }
         String datasource = activeOf(name);
         if (datasource == null) {

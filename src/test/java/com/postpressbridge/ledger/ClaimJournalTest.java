@@ -63,6 +63,12 @@ class ClaimJournalTest {
         }
     }
 
+    /** A process claims the key for sending and is killed before H2 wrote the claim to its file. */
+    private void claimedThenKilled(String key) throws SQLException {
+        start().claim(key, "hash-1", "{\"claimed_at\":1}", null, false, State.SENDING);
+        kill();
+    }
+
     private long rowsInTheFile() throws SQLException {
         try (Connection db = database.getConnection(); Statement sql = db.createStatement();
                 ResultSet count = sql.executeQuery("SELECT COUNT(*) FROM outreach_record")) {
@@ -105,9 +111,7 @@ class ClaimJournalTest {
      */
     @Test
     void aRowHeldByAnotherTransactionForAWhileDoesNotFailTheStart() throws Exception {
-        Ledger ledger = start();
-        ledger.claim("k-1", "hash-1", "{\"claimed_at\":1}", null, false, State.SENDING);
-        kill();
+        claimedThenKilled("k-1");
         try (Connection holder = database.getConnection(); Statement sql = holder.createStatement()) {
             holder.setAutoCommit(false);
             sql.executeUpdate("INSERT INTO outreach_work (record_key, version, item) VALUES ('k-1', 99, NULL)");
@@ -136,9 +140,7 @@ class ClaimJournalTest {
      */
     @Test
     void aKeyWithoutItsRecordRowIsClaimedWhateverItsWorkRowSays() throws Exception {
-        Ledger ledger = start();
-        ledger.claim("k-1", "hash-1", "{\"claimed_at\":1}", null, false, State.SENDING);
-        kill();
+        claimedThenKilled("k-1");
         try (Connection db = database.getConnection(); Statement sql = db.createStatement()) {
             sql.executeUpdate("INSERT INTO outreach_work (record_key, version, item) VALUES ('k-1', "
                     + Long.MAX_VALUE + ", NULL)");
