@@ -1,7 +1,9 @@
 package com.postpressbridge.ledger;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -12,9 +14,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.h2.jdbcx.JdbcDataSource;
@@ -27,8 +31,8 @@ import com.postpressbridge.ledger.Ledger.State;
 
 /**
  * The claim journal on a real H2 file. A killed process is H2's {@code SHUTDOWN IMMEDIATELY}: the file keeps only what
- * H2 had written to it (its background writer is held off for the test, so that is only what a checkpoint wrote), as
- * when the process dies. The next "process" is a new {@link Ledger} on the same file.
+ * H2 had written to it (only what a checkpoint wrote: the ledger puts H2's background writer off), as when the
+ * process dies. The next "process" is a new {@link Ledger} on the same file.
  */
 class ClaimJournalTest {
 
@@ -41,7 +45,7 @@ class ClaimJournalTest {
     @BeforeEach
     void migrate() {
         database = new JdbcDataSource();
-        database.setURL("jdbc:h2:file:" + folder.resolve("ledger") + ";RETENTION_TIME=0;WRITE_DELAY=600000;DB_CLOSE_DELAY=-1");
+        database.setURL("jdbc:h2:file:" + folder.resolve("ledger") + ";RETENTION_TIME=0;DB_CLOSE_DELAY=-1");
         database.setUser("outreach");
         LedgerMigrations.h2().dataSource(database).load().migrate();
     }
@@ -219,5 +223,55 @@ class ClaimJournalTest {
         assertEquals(State.SENDING, ledger.state("k-ok"));
         assertNull(ledger.state("k-odd"));
         assertTrue(ClaimJournal.files(folder).isEmpty());
+    }
+
+    /**
+     * H2's background writer stored its file beside committing transactions: after a kill, a row was locked for good by
+     * a transaction that no longer existed (a start failed on it in RepeatedKillIT). The ledger puts it off whatever
+     * its URL says (this one says nothing: H2's default is a write every half second).
+     */
+    @Test
+    void h2WritesItsFileOnlyAtTheLedgersCheckpointsOnceTheLedgerHasStarted() throws Exception {
+        start();
+        try (Connection db = database.getConnection(); Statement sql = db.createStatement();
+                ResultSet delay = sql.executeQuery(
+                        "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+            assertTrue(delay.next());
+            assertEquals(String.valueOf(Ledger.NO_BACKGROUND_WRITES), delay.getString(1));
+        }
+    }
+
+    /** H2 writes its file only between transactions: a checkpoint waits for the one under way. */
+    @Test
+    void aCheckpointWaitsForTheTransactionUnderWay() throws Exception {
+        Ledger ledger = start();
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Integer> underWay = CompletableFuture.supplyAsync(() -> ledger.transaction("hold", db -> {
+            inside.countDown();
+            try {
+                assertTrue(release.await(30, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return 1;
+        }));
+        assertTrue(inside.await(10, TimeUnit.SECONDS));
+        CompletableFuture<Object> checkpoint = CompletableFuture.supplyAsync(
+                () -> ledger.transaction("checkpoint", true, db -> null));
+        await("a checkpoint beside a transaction under way").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> !checkpoint.isDone());
+        release.countDown();
+        assertEquals(1, underWay.get(10, TimeUnit.SECONDS));
+        assertNull(checkpoint.get(10, TimeUnit.SECONDS));
+    }
+
+    /** A durable transaction inside another would wait for itself: refused at once rather than hanging. */
+    @Test
+    void aDurableTransactionInsideAnotherIsRefused() {
+        Ledger ledger = start();
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> ledger.transaction("outer", db -> ledger.transaction("inner", true, inner -> null)));
+        assertEquals("a durable transaction inside another one", refused.getMessage());
     }
 }
