@@ -55,6 +55,31 @@ public class LedgerUrl implements ConfigSourceInterceptor {
     }
 
     /**
+     * H2's {@code WRITE_DELAY} for the ledger: its background writer stores what is unwritten once the last store is
+     * older than this, which the ledger's checkpoints, every second, never let happen. Not 0: H2 then stores its file
+     * at every commit.
+     */
+    public static final int H2_WRITE_DELAY = Integer.MAX_VALUE;
+    private static final Pattern WRITE_DELAY = Pattern.compile("(?i);\\s*WRITE_DELAY\\s*=[^;]*");
+
+    /**
+     * The URL a pool opens: without user info (pgjdbc takes none before the host, and it and the pool log the URL
+     * whole when they refuse it; {@code LedgerSchema} then refuses the setting, saying why), and an H2 ledger not in
+     * memory with H2's background writer put off ({@link #H2_WRITE_DELAY}) whatever the setting says. H2 applies a
+     * URL's settings to every new connection and at every open, so the URL is where this holds. That writer stored the
+     * file while transactions committed; after a kill, H2 opened rows locked for good by a transaction that no longer
+     * existed. The ledger writes H2's file at its checkpoints, between transactions.
+     */
+    public static String pooled(String url) {
+        String pooled = withoutUserInfo(url);
+        String scheme = pooled.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.startsWith("jdbc:h2:") || scheme.startsWith("jdbc:h2:mem:")) {
+            return pooled;
+        }
+        return WRITE_DELAY.matcher(pooled).replaceAll("") + ";WRITE_DELAY=" + H2_WRITE_DELAY;
+    }
+
+    /**
      * A text that may quote the URL (a driver's or the pool's refusal): the URL in it as {@link #bare} gives it, and
      * whatever still looks like a password masked.
      */
@@ -74,11 +99,8 @@ public class LedgerUrl implements ConfigSourceInterceptor {
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         if (name.equals("quarkus.datasource.jdbc.url") || name.replace("\"", "").equals("quarkus.datasource."
                 + POSTGRESQL + ".jdbc.url")) {
-            // pgjdbc takes no user name or password before the host, and it and the pool log the URL whole when they
-            // refuse it, as the pool starts: they get it without (LedgerSchema then refuses the setting, saying why)
             ConfigValue url = context.proceed(name);
-            return url == null || url.getValue() == null ? url
-                    : url.withValue(withoutUserInfo(url.getValue()));
+            return url == null || url.getValue() == null ? url : url.withValue(pooled(url.getValue()));
         }
         String datasource = activeOf(name);
         if (datasource == null) {

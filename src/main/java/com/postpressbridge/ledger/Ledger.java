@@ -37,6 +37,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.postpressbridge.config.LedgerUrl;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
@@ -123,19 +124,19 @@ public class Ledger {
     private long inFile;
     /**
      * Embedded H2: held (shared) by every transaction from its first statement to its commit or rollback, and taken
-     * whole by a CHECKPOINT and the compaction after it, so that H2 writes its file only between transactions. H2's
-     * background writer stored the file while transactions committed; after a kill, H2 then opened rows locked for
-     * good by a transaction that no longer existed (a start failed on one). It is put off for good
-     * ({@link #NO_BACKGROUND_WRITES}): H2 writes at these checkpoints, every second, and at its close (and by itself
-     * only when a second of changes outgrows its write buffer). Checkpoints beside transactions also made a read fail
-     * in a probe ("Chunk not found": a chunk freed under it, which {@code RETENTION_TIME=0} allows).
+     * whole by a CHECKPOINT and the compaction after it, so that the ledger's writes of H2's file come between
+     * transactions. H2's background writer, which stored the file while transactions committed, is put off by the URL
+     * ({@link LedgerUrl#pooled}); after a kill, H2 had opened rows locked for good by a transaction that no longer
+     * existed (a start failed on one). H2 still stores by itself in two cases: when a second of changes outgrows its
+     * write buffer (16 to 19 MB), and when its writer thread wakes, every eight days, to compact. Checkpoints beside
+     * running transactions also made a read fail in a probe ("Chunk not found": a chunk freed under the reader, which
+     * {@code RETENTION_TIME=0} allows).
      */
     private final ReentrantReadWriteLock storeWrites = new ReentrantReadWriteLock();
-    /**
-     * H2's {@code WRITE_DELAY}: its background writer stores what it has not written when the last store is older
-     * than this, which the checkpoints every second never let happen. Not 0: H2 then writes its file at every commit.
-     */
-    static final int NO_BACKGROUND_WRITES = Integer.MAX_VALUE;
+    /** How long a checkpoint waits for the transactions under way before it gives up (a commit that hangs). */
+    static final long CHECKPOINT_WAIT_SECONDS = 30;
+    /** When the checkpoint last compacted H2's file (System.nanoTime()). */
+    private long compacted = System.nanoTime();
     private final Queue<Written> written = new ConcurrentLinkedQueue<>();
     /** Orders the documents of a key; starts from the clock so that it keeps growing across restarts. */
     private final AtomicLong versions = new AtomicLong(System.currentTimeMillis() * 1000);
@@ -464,13 +465,10 @@ public class Ledger {
         }
         try (Statement statement = db.createStatement();
                 ResultSet path = statement.executeQuery("SELECT DATABASE_PATH()")) {
-            String file = path.next() ? path.getString(1) : null;
-            if (file == null) {
+            if (!path.next() || path.getString(1) == null) {
                 return null; // in memory
             }
-            // H2 writes its file only at the checkpoints (storeWrites), whatever URL the ledger was given. Kept by H2.
-            statement.execute("SET WRITE_DELAY " + NO_BACKGROUND_WRITES);
-            return new ClaimJournal(Path.of(file).toAbsolutePath().getParent());
+            return new ClaimJournal(Path.of(path.getString(1)).toAbsolutePath().getParent());
         } catch (IOException e) {
             throw journalFault("read", e);
         }
@@ -1557,6 +1555,9 @@ public class Ledger {
      * CHECKPOINT after it.
      */
     private <T> T transaction(String what, boolean durable, StringBuilder lines, Work<T> work) {
+        if (durable && storeWrites.getReadHoldCount() > 0) { // its checkpoint would wait for the outer one
+            throw new IllegalStateException("a durable transaction inside another one: " + what);
+        }
         try (Connection db = dataSource.getConnection()) {
             db.setAutoCommit(false);
             T result;
@@ -1631,14 +1632,22 @@ public class Ledger {
                 return;
             }
             long upTo = commits.get();
-            if (storeWrites.getReadHoldCount() > 0) { // it would wait for itself
-                throw new IllegalStateException("a durable transaction inside another one");
+            try {
+                if (!storeWrites.writeLock().tryLock(CHECKPOINT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    throw new SQLException("a transaction has not ended for " + CHECKPOINT_WAIT_SECONDS + " s: H2's file"
+                            + " cannot be written between transactions", "58030");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting to checkpoint the ledger", e);
             }
-            storeWrites.writeLock().lock();
             try (Statement checkpoint = db.createStatement()) {
                 checkpoint.execute("CHECKPOINT");
-                if (compact(db)) {
-                    checkpoint.execute("CHECKPOINT");
+                if (System.nanoTime() - compacted >= TimeUnit.SECONDS.toNanos(1)) {
+                    compacted = System.nanoTime();
+                    if (compact(db)) {
+                        checkpoint.execute("CHECKPOINT");
+                    }
                 }
             } finally {
                 storeWrites.writeLock().unlock();
@@ -1654,7 +1663,8 @@ public class Ledger {
 
     /**
      * Rewrites the live pages of H2's least filled chunks, so that their space can be used again: the compaction H2's
-     * background writer did, here between transactions (called with {@link #storeWrites} taken whole). Without it the
+     * background writer did, here between transactions, at most once a second (called with {@link #storeWrites} taken
+     * whole). Chunks are not moved: the file does not shrink while the bridge runs (H2 compacts it at its close). Without it the
      * file grew more than three times as large (362 MB against 109 MB after 100,000 records). Not for an H2 reached
      * over TCP.
      *
@@ -1662,7 +1672,13 @@ public class Ledger {
      */
     private static boolean compact(Connection db) throws SQLException {
         if (db.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session) {
-            return session.getDatabase().getStore().getMvStore().compact(COMPACT_BELOW_FILL_RATE, COMPACT_BYTES);
+            try {
+                return session.getDatabase().getStore().getMvStore().compact(COMPACT_BELOW_FILL_RATE, COMPACT_BYTES);
+            } catch (RuntimeException e) {
+                // H2's own failure (a store that failed to write, closed): the file is only not compacted this time;
+                // the next CHECKPOINT meets the same failure and reports it as the ledger's
+                LOG.debugf("the ledger's file not compacted: %s", e);
+            }
         }
         return false;
     }
