@@ -135,8 +135,6 @@ public class Ledger {
     private final ReentrantReadWriteLock storeWrites = new ReentrantReadWriteLock();
     /** How long a checkpoint waits for the transactions under way before it gives up (a commit that hangs). */
     static final long CHECKPOINT_WAIT_SECONDS = 30;
-    /** When the checkpoint last compacted H2's file (System.nanoTime()). */
-    private long compacted = System.nanoTime();
     private final Queue<Written> written = new ConcurrentLinkedQueue<>();
     /** Orders the documents of a key; starts from the clock so that it keeps growing across restarts. */
     private final AtomicLong versions = new AtomicLong(System.currentTimeMillis() * 1000);
@@ -1643,11 +1641,8 @@ public class Ledger {
             }
             try (Statement checkpoint = db.createStatement()) {
                 checkpoint.execute("CHECKPOINT");
-                if (System.nanoTime() - compacted >= TimeUnit.SECONDS.toNanos(1)) {
-                    compacted = System.nanoTime();
-                    if (compact(db)) {
-                        checkpoint.execute("CHECKPOINT");
-                    }
+                if (compact(db)) {
+                    checkpoint.execute("CHECKPOINT");
                 }
             } finally {
                 storeWrites.writeLock().unlock();
@@ -1663,8 +1658,9 @@ public class Ledger {
 
     /**
      * Rewrites the live pages of H2's least filled chunks, so that their space can be used again: the compaction H2's
-     * background writer did, here between transactions, at most once a second (called with {@link #storeWrites} taken
-     * whole). Chunks are not moved: the file does not shrink while the bridge runs (H2 compacts it at its close). Without it the
+     * background writer did, here between transactions, at every checkpoint (called with {@link #storeWrites} taken
+     * whole; compacting at most once a second instead was slower: 1,653 and 1,785 against 2,054 records/s, with more
+     * garbage in the file). Chunks are not moved: the file does not shrink while the bridge runs (H2 compacts it at its close). Without it the
      * file grew more than three times as large (362 MB against 109 MB after 100,000 records). Not for an H2 reached
      * over TCP.
      *
