@@ -1,5 +1,6 @@
 package com.postpressbridge.config;
 
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,7 +73,7 @@ public class LedgerUrl implements ConfigSourceInterceptor {
      */
     public static String pooled(String url) {
         String pooled = withoutUserInfo(url);
-        String scheme = pooled.strip().toLowerCase(java.util.Locale.ROOT);
+        String scheme = pooled.strip().toLowerCase(Locale.ROOT);
         if (!scheme.startsWith("jdbc:h2:") || scheme.startsWith("jdbc:h2:mem:")) {
             return pooled;
         }

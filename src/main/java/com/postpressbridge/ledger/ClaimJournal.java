@@ -13,14 +13,15 @@ import java.util.TreeMap;
 
 /**
  * What makes a claim on embedded H2 survive a killed process without a {@code CHECKPOINT} of its own. H2 keeps its
- * commits in memory and writes them to its file at the ledger's checkpoints, once a second; the changes that must be in a file before a
- * request leaves (a claim) or before a webhook delivery is answered (its records and answer) are appended here as
- * lines, in the transaction that makes them, just before its commit. Each append is one {@code write} to the operating
- * system, which a killed process does not take back (like H2's own file; nothing is fsync'ed, as before). The files
- * are {@code claims-<n>.journal} beside the ledger's file. Every second the current file is closed and H2 writes
- * everything to its file; while the bridge runs, a closed file is deleted after two such checkpoints (a margin: H2
- * can still begin a write of its own when a second's changes outgrow its buffer). A start-up applies what the files still
- * hold before anything else ({@link Ledger#replayJournal}), checkpoints, and deletes them (nothing else writes then).
+ * commits in memory and writes them to its file at the ledger's checkpoints, once a second; the changes that must be
+ * in a file before a request leaves (a claim) or before a webhook delivery is answered (its records and answer) are
+ * appended here as lines, in the transaction that makes them, just before its commit. Each append is one
+ * {@code write} to the operating system, which a killed process does not take back (like H2's own file; nothing is
+ * fsync'ed, as before). The files are {@code claims-<n>.journal} beside the ledger's file. Every second the current
+ * file is closed and H2 writes everything to its file; while the bridge runs, a closed file is deleted after two such
+ * checkpoints (a margin: H2 can still begin a write of its own when a second's changes outgrow its buffer). A start-up
+ * applies what the files still hold before anything else ({@link Ledger#replayJournal}), checkpoints, and deletes
+ * them (nothing else writes then).
  * Written through a stream, not a {@code FileChannel}: a thread interrupted during a write must not close the file
  * for everybody.
  *

@@ -1660,9 +1660,9 @@ public class Ledger {
      * Rewrites the live pages of H2's least filled chunks, so that their space can be used again: the compaction H2's
      * background writer did, here between transactions, at every checkpoint (called with {@link #storeWrites} taken
      * whole; compacting at most once a second instead was slower: 1,653 and 1,785 against 2,054 records/s, with more
-     * garbage in the file). Chunks are not moved: the file does not shrink while the bridge runs (H2 compacts it at its close). Without it the
-     * file grew more than three times as large (362 MB against 109 MB after 100,000 records). Not for an H2 reached
-     * over TCP.
+     * garbage in the file). Without it the file grew more than three times as large (362 MB against 109 MB after
+     * 100,000 records). Chunks are not moved: the file does not shrink while the bridge runs (H2 compacts it at its
+     * close). Not for an H2 reached over TCP.
      *
      * @return whether pages were rewritten (the next CHECKPOINT writes them)
      */
