@@ -579,10 +579,12 @@ public class Ledger {
                 return;
             }
             long closed = rotate(open);
-            if (closed == journalCovered && journalDeleted == journalCovered) {
-                return; // nothing written since
-            }
+            // Also when nothing was journaled since: what was committed without a line (an outcome, a repair) reaches
+            // the file only here now that H2's own writer is put off (H2 writes nothing when nothing changed).
             transaction("checkpoint the ledger", true, db -> null);
+            if (closed == journalCovered && journalDeleted == journalCovered) {
+                return; // no journal file to delete
+            }
             deleteJournal(open, journalCovered);
             journalDeleted = journalCovered;
             journalCovered = closed;

@@ -227,6 +227,24 @@ class ClaimJournalTest {
         assertTrue(ClaimJournal.files(folder).isEmpty());
     }
 
+    /**
+     * An outcome is committed without a journal line: with H2's writer put off, the checkpoint every second is what
+     * writes it, also when no claim was journaled since (a kill then lost it, and a start repaired it again from its
+     * folder, each time; a probe of the packaged app saw the same repair at three restarts).
+     */
+    @Test
+    void anOutcomeReachesTheFileAtTheNextCheckpointWhenNothingWasJournaledSince() throws Exception {
+        Ledger ledger = start();
+        ledger.claim("k-1", "hash-1", "{\"claimed_at\":1}", null, false, State.SENDING);
+        ledger.checkpointJournal();
+        ledger.checkpointJournal();
+        assertTrue(ClaimJournal.files(folder).isEmpty(), "the claim's journal is done with");
+        ledger.finish("k-1", State.SENT, 1, null, false, "chat-1", "msg-1", "{}");
+        ledger.checkpointJournal();
+        kill();
+        assertEquals(State.SENT, process().state("k-1"));
+    }
+
     /** H2 writes its file only between transactions: a checkpoint waits for the one under way. */
     @Test
     void aCheckpointWaitsForTheTransactionUnderWay() throws Exception {
