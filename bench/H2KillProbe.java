@@ -216,20 +216,25 @@ public class H2KillProbe {
                         kill, commits.size(), covered, lostNow, phantomNow);
                 if (phantomNow > 0 || lostNow > 0) {
                     c.close();
-                    for (Path file : Files.list(dir).toList()) {
-                        Files.delete(file); // the next round starts from a sound file
-                    }
+                    empty(dir);
                 }
             } catch (SQLException e) {
                 unopenable++;
                 System.out.println("kill " + kill + ": cannot open: " + e.getMessage().lines().findFirst().orElse(""));
-                for (Path file : Files.list(dir).toList()) {
-                    Files.delete(file);
-                }
+                empty(dir);
             }
         }
         System.out.printf("options %s, checkpoints between transactions %s, every %d ms: %d kills, %d checkpointed"
                 + " commits missing, %d rows locked, %d files not opened%n", OPTIONS, BETWEEN, EVERY, kills, lost,
                 phantoms, unopenable);
+    }
+
+    /** Deletes the database's files: the next round starts from a sound file. */
+    static void empty(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
     }
 }
